@@ -1,0 +1,55 @@
+"""chinaai-stats: curated, source-cited statistics on China's AI ecosystem.
+
+>>> import chinaai_stats as cs
+>>> cs.list_datasets()[:2]
+['user_counts', 'investments']
+
+Loaders import pandas on first use, so importing the package is cheap.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+from .catalog import list_datasets
+from .errors import (
+    ChinaAIStatsError,
+    DataFileError,
+    DatasetNotFoundError,
+    DataVersionError,
+    QuantityParseError,
+)
+
+__version__ = "0.1.0"
+
+# public name -> module that defines it, imported on first access
+_LAZY = {
+    "load": "load",
+    "sources": "load",
+    "describe": "load",
+}
+
+__all__ = [
+    "ChinaAIStatsError",
+    "DataFileError",
+    "DataVersionError",
+    "DatasetNotFoundError",
+    "QuantityParseError",
+    "__version__",
+    "list_datasets",
+    *_LAZY,
+]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'chinaai_stats' has no attribute {name!r}")
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

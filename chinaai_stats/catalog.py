@@ -1,0 +1,102 @@
+"""Where the data lives and what its Data Package descriptor says.
+
+This module reads JSON only, so listing and describing tables stays cheap:
+no pandas, pint, pandera or frictionless import happens here.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from .errors import DataFileError, DatasetNotFoundError
+
+#: Environment variable naming a folder that holds ``datasets/``, ``schemas/`` and
+#: ``seeds/`` (a contributor's clone, say), used instead of the installed data.
+DATA_ENV = "CHINAAI_STATS_DATA"
+
+DESCRIPTOR = "datapackage.json"
+#: Resources of the descriptor that are not fact tables of their own.
+REGISTRY = "sources"
+
+_cache: dict[Path, tuple[tuple[int, int], dict[str, Any]]] = {}
+
+
+def data_root() -> Path:
+    """Return the folder holding ``datasets/``, ``schemas/`` and ``seeds/``.
+
+    Looks at ``$CHINAAI_STATS_DATA`` first, then the data bundled in the installed
+    wheel, then the source checkout this module sits in.
+    """
+    env = os.environ.get(DATA_ENV)
+    if env:
+        root = Path(env)
+        if not (root / "datasets" / DESCRIPTOR).is_file():
+            raise DataFileError(
+                f"{DATA_ENV}={env}: no datasets/{DESCRIPTOR} there; "
+                "point it at a folder holding datasets/, schemas/ and seeds/, or unset it"
+            )
+        return root
+    bundled = resources.files("chinaai_stats").joinpath("_data")
+    if bundled.is_dir():
+        return Path(str(bundled))
+    checkout = Path(__file__).resolve().parent.parent
+    if (checkout / "datasets" / DESCRIPTOR).is_file():
+        return checkout
+    raise DataFileError(
+        "the chinaai-stats data files are missing from this installation; reinstall the package"
+    )
+
+
+def descriptor(root: Path | None = None) -> dict[str, Any]:
+    """Return the parsed ``datasets/datapackage.json`` (cached until the file changes)."""
+    path = (root or data_root()) / "datasets" / DESCRIPTOR
+    try:
+        st = path.stat()
+        key = (st.st_mtime_ns, st.st_size)
+        hit = _cache.get(path)
+        if hit and hit[0] == key:
+            return hit[1]
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise DataFileError(f"{path}: cannot read the data package descriptor ({exc})") from None
+    _cache[path] = (key, data)
+    return data
+
+
+def list_datasets() -> list[str]:
+    """Return the names of the tables that :func:`chinaai_stats.load` accepts.
+
+    Examples
+    --------
+    >>> import chinaai_stats as cs
+    >>> "user_counts" in cs.list_datasets()
+    True
+    """
+    return [r["name"] for r in descriptor()["resources"] if r["name"] != REGISTRY]
+
+
+def resource(name: str, root: Path | None = None) -> dict[str, Any]:
+    """Return the descriptor entry of table ``name``, or raise :class:`DatasetNotFoundError`."""
+    resources_ = descriptor(root)["resources"]
+    for res in resources_:
+        if res["name"] == name and name != REGISTRY:
+            return res
+    names = ", ".join(r["name"] for r in resources_ if r["name"] != REGISTRY)
+    raise DatasetNotFoundError(
+        f"no dataset named {name!r}; available: {names} (see chinaai_stats.list_datasets())"
+    )
+
+
+def table_path(name: str, root: Path | None = None) -> Path:
+    """Return the CSV file of table ``name`` (looked up in the descriptor, never joined from input)."""
+    root = root or data_root()
+    return root / "datasets" / resource(name, root)["path"]
+
+
+def registry_path(root: Path | None = None) -> Path:
+    """Return the source registry CSV (``seeds/sources.csv``)."""
+    return (root or data_root()) / "seeds" / "sources.csv"

@@ -1,0 +1,155 @@
+"""The ``chinaai-stats`` command: a thin layer over the library.
+
+Exit codes: 0 success; 2 unusable input (unknown table, missing or unreadable
+file, bad arguments). Errors are one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+from collections.abc import Sequence
+
+from . import __version__, catalog
+from .errors import ChinaAIStatsError
+
+EXIT_OK = 0
+EXIT_INVALID = 1
+EXIT_UNUSABLE = 2
+
+#: Columns ``show --format table`` prints unless --columns says otherwise.
+BRIEF = ["id", "entity", "indicator", "value", "unit", "qualifier", "value_text", "as_of", "source_id"]
+
+EPILOG = """exit codes:
+  0  success
+  2  unusable input: unknown table name, missing or unreadable file, bad arguments
+
+examples:
+  chinaai-stats list
+  chinaai-stats show user_counts
+  chinaai-stats show investments --format csv > investments.csv
+  chinaai-stats describe talent
+"""
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="chinaai-stats",
+        description="Curated, source-cited statistics on China's AI ecosystem.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--version", action="version", version=f"chinaai-stats {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub.add_parser("list", help="list the tables with their titles and row counts")
+    show = sub.add_parser("show", help="print one table")
+    show.add_argument("name", help="table name (see: chinaai-stats list)")
+    show.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    show.add_argument(
+        "--columns",
+        help="comma-separated columns to print (default for --format table: a short set; "
+        "csv and json print every column)",
+    )
+    desc = sub.add_parser("describe", help="list a table's columns, types and allowed values")
+    desc.add_argument("name", help="table name (see: chinaai-stats list)")
+    src = sub.add_parser("sources", help="print the source registry")
+    src.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    return p
+
+
+def _row_count(name: str) -> int:
+    with open(catalog.table_path(name), encoding="utf-8", newline="") as f:
+        return sum(1 for _ in csv.reader(f)) - 1
+
+
+def _cmd_list() -> int:
+    names = catalog.list_datasets()
+    width = max(len(n) for n in names)
+    for name in names:
+        title = catalog.resource(name).get("title", "")
+        print(f"{name:<{width}}  {_row_count(name):>5} rows  {title}")
+    return EXIT_OK
+
+
+def _emit(df, fmt: str, columns: list[str] | None, header: str) -> None:  # type: ignore[no-untyped-def]
+    import pandas as pd
+
+    if columns:
+        unknown = [c for c in columns if c not in df.columns]
+        if unknown:
+            raise ChinaAIStatsError(
+                f"unknown column(s) {', '.join(unknown)}; available: {', '.join(df.columns)}"
+            )
+        df = df[columns]
+    if fmt == "csv":
+        sys.stdout.write(df.to_csv(index=False, date_format="%Y-%m-%d"))
+    elif fmt == "json":
+        sys.stdout.write(df.to_json(orient="records", force_ascii=False, date_format="iso", indent=2))
+        sys.stdout.write("\n")
+    else:
+        print(header)
+        with pd.option_context("display.max_colwidth", 40, "display.width", 200):
+            print(df.to_string(index=False, na_rep="", float_format=lambda v: f"{v:,.15g}"))
+
+
+def _cmd_show(args: argparse.Namespace) -> int:
+    from .load import load
+
+    df = load(args.name)
+    columns = args.columns.split(",") if args.columns else None
+    if columns is None and args.format == "table":
+        columns = [c for c in BRIEF if c in df.columns]
+    a = df.attrs
+    header = (
+        f"# {a['title']} ({a['name']}): {len(df)} rows · chinaai-stats data {a['version']} · "
+        f"sha256 {a['sha256'][:12]} · {a['licence']}"
+    )
+    _emit(df, args.format, columns, header)
+    return EXIT_OK
+
+
+def _cmd_describe(args: argparse.Namespace) -> int:
+    from .load import describe
+
+    df = describe(args.name)
+    print(f"# {df.attrs['title']} ({df.attrs['name']})\n# {df.attrs['description']}")
+    for row in df.itertuples(index=False):
+        req = "required" if row.required else "optional"
+        allowed = f" [{row.allowed}]" if row.allowed else ""
+        print(f"{row.field:<20} {row.type:<7} {req}{allowed}\n{'':<21}{row.description}")
+    return EXIT_OK
+
+
+def _cmd_sources(args: argparse.Namespace) -> int:
+    from .load import sources
+
+    df = sources()
+    cols = None if args.format != "table" else ["id", "published", "publisher", "title"]
+    _emit(df, args.format, cols, f"# Source registry: {len(df)} documents")
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "list":
+            return _cmd_list()
+        if args.command == "show":
+            return _cmd_show(args)
+        if args.command == "describe":
+            return _cmd_describe(args)
+        if args.command == "sources":
+            return _cmd_sources(args)
+    except ChinaAIStatsError as exc:
+        print(f"chinaai-stats: error: {exc}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    except BrokenPipeError:  # e.g. piped into `head`
+        sys.stderr.close()
+        return EXIT_OK
+    return EXIT_UNUSABLE  # pragma: no cover - argparse rejects unknown commands
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,23 @@
+"""Errors raised by chinaai-stats: one root class and a few specific subclasses."""
+
+from __future__ import annotations
+
+
+class ChinaAIStatsError(Exception):
+    """Root of every error chinaai-stats raises on purpose."""
+
+
+class DatasetNotFoundError(ChinaAIStatsError, LookupError):
+    """An unknown table name; the message lists the names that exist."""
+
+
+class DataFileError(ChinaAIStatsError, OSError):
+    """A data file or descriptor is missing, unreadable or not what it should be."""
+
+
+class DataVersionError(ChinaAIStatsError):
+    """The installed data is not the version a caller pinned."""
+
+
+class QuantityParseError(ChinaAIStatsError, ValueError):
+    """A figure expression that cannot be read exactly."""

@@ -1,0 +1,235 @@
+"""Load the tables as typed pandas DataFrames.
+
+pandas is imported here, and this module is imported only when a loader is
+first used, so ``import chinaai_stats`` stays cheap.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from . import catalog
+from .catalog import REGISTRY
+from .errors import DataFileError, DataVersionError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Iterable
+
+_AS_OF = re.compile(r"^(\d{4})(?:-(?:Q([1-4])|(\d{2})(?:-(\d{2}))?))?$")
+
+
+def _dtypes(schema: dict[str, Any]) -> dict[str, Any]:
+    """Map Table Schema fields to the pandas dtypes ``read_csv`` should produce."""
+    out: dict[str, Any] = {}
+    for field in schema["fields"]:
+        enum = field.get("constraints", {}).get("enum")
+        ftype = field.get("type", "string")
+        if enum is not None:
+            out[field["name"]] = pd.CategoricalDtype(enum)
+        elif ftype == "number":
+            out[field["name"]] = "float64"
+        elif ftype == "integer":
+            out[field["name"]] = "Int64"
+        elif ftype == "boolean":
+            out[field["name"]] = "boolean"
+        else:  # string, date (converted after reading), anything else kept as text
+            out[field["name"]] = "string"
+    return out
+
+
+def as_of_bounds(text: str | None) -> tuple[date, date] | None:
+    """Return the first and last day of a reduced-precision ISO date, or None when empty.
+
+    Parameters
+    ----------
+    text : str or None
+        ``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD`` or ``YYYY-Qn``.
+
+    Examples
+    --------
+    >>> as_of_bounds("2016-Q3")
+    (datetime.date(2016, 7, 1), datetime.date(2016, 9, 30))
+    >>> as_of_bounds("2018-02")
+    (datetime.date(2018, 2, 1), datetime.date(2018, 2, 28))
+    """
+    if not isinstance(text, str) or not text:  # None, NaN, pd.NA or empty
+        return None
+    m = _AS_OF.match(text)
+    if not m:
+        raise ValueError(f"as_of {text!r} is not YYYY, YYYY-MM, YYYY-MM-DD or YYYY-Qn")
+    year = int(m[1])
+    if m[2]:
+        q = int(m[2])
+        first_month, last_month = 3 * q - 2, 3 * q
+    elif m[3]:
+        first_month = last_month = int(m[3])
+    else:
+        first_month, last_month = 1, 12
+    if m[4]:
+        day = date(year, first_month, int(m[4]))
+        return day, day
+    nxt = date(year + (last_month == 12), last_month % 12 + 1, 1)
+    return date(year, first_month, 1), date.fromordinal(nxt.toordinal() - 1)
+
+
+def _add_periods(df: pd.DataFrame) -> None:
+    """Add sortable ``period_start``/``period_end`` columns right after ``as_of``."""
+    bounds = [as_of_bounds(v) for v in df["as_of"].tolist()]
+    start = pd.to_datetime([b[0] if b else None for b in bounds]).astype("datetime64[s]")
+    end = pd.to_datetime([b[1] if b else None for b in bounds]).astype("datetime64[s]")
+    pos = df.columns.get_loc("as_of") + 1
+    df.insert(pos, "period_start", start)
+    df.insert(pos + 1, "period_end", end)
+
+
+def _read(path: Path, schema: dict[str, Any]) -> pd.DataFrame:
+    dtypes = _dtypes(schema)
+    try:
+        df = pd.read_csv(
+            path,
+            dtype=dtypes,
+            keep_default_na=False,
+            na_values=schema.get("missingValues", [""]),
+            encoding="utf-8",
+        )
+    except FileNotFoundError:
+        raise DataFileError(f"{path}: data file missing; reinstall chinaai-stats") from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise DataFileError(f"{path}: does not match its schema ({exc})") from None
+    expected = [f["name"] for f in schema["fields"]]
+    if list(df.columns) != expected:
+        raise DataFileError(f"{path}: columns {list(df.columns)} differ from the schema's {expected}")
+    for field in schema["fields"]:
+        if field.get("type") == "date":
+            df[field["name"]] = pd.to_datetime(df[field["name"]], format="%Y-%m-%d").astype(
+                "datetime64[s]"
+            )
+    return df
+
+
+def _sources_used(ids: Iterable[str]) -> list[dict[str, str]]:
+    reg = {row["id"]: row for row in _registry_rows()}
+    out = []
+    for sid in sorted(set(ids)):
+        row = reg.get(sid, {"id": sid})
+        out.append({k: row.get(k, "") for k in ("id", "title", "publisher", "author", "published", "url")})
+    return out
+
+
+def _registry_rows() -> list[dict[str, str]]:
+    res = next(r for r in catalog.descriptor()["resources"] if r["name"] == REGISTRY)
+    header, *rows = res["data"]
+    return [dict(zip(header, row)) for row in rows]
+
+
+def load(name: str, *, version: str | None = None) -> pd.DataFrame:
+    """Load one table as a typed DataFrame.
+
+    Parameters
+    ----------
+    name : str
+        A table name from :func:`list_datasets`, e.g. ``"user_counts"``.
+    version : str, optional
+        The data version an analysis was written against; a different installed
+        version raises :class:`DataVersionError`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per figure. Columns of the fact tables: ``id``, ``entity``,
+        ``entity_type`` (category), ``indicator`` (category), ``value`` (float64,
+        in ``unit``), ``unit`` (category: count, share as a fraction of 1, ratio,
+        CNY, USD, minute, rank), ``qualifier`` (category), ``value_text`` (as printed
+        in the source), ``as_of`` (ISO text) with ``period_start``/``period_end``
+        (datetime64, empty when undated), ``as_of_basis``, ``source_id``,
+        ``locator``, ``primary_source``, ``primary_source_url``, ``notes``; money
+        tables add ``stated_usd`` and ``stated_usd_text``. ``.attrs`` holds
+        ``name``, ``title``, ``version``, ``sha256``, ``licence`` and ``sources``.
+
+    Examples
+    --------
+    >>> import chinaai_stats as cs
+    >>> df = cs.load("user_counts")
+    >>> df.loc[df.entity == "WeChat", ["value", "unit", "as_of"]].iloc[0].tolist()
+    [846000000.0, 'count', '2016-Q3']
+    """
+    root = catalog.data_root()
+    desc = catalog.descriptor(root)
+    if version is not None and version != desc["version"]:
+        raise DataVersionError(
+            f"installed chinaai-stats data is version {desc['version']}, not the pinned {version}; "
+            f"install it with: pip install chinaai-stats=={version}"
+        )
+    res = catalog.resource(name, root)
+    df = _read(root / "datasets" / res["path"], res["schema"])
+    if "as_of" in df.columns:
+        _add_periods(df)
+    df.attrs.update(
+        name=name,
+        title=res.get("title", name),
+        description=res.get("description", ""),
+        version=desc["version"],
+        sha256=res.get("hash", "").removeprefix("sha256:"),
+        licence=desc["licenses"][0]["name"],
+        sources=_sources_used(df["source_id"]) if "source_id" in df.columns else [],
+    )
+    return df
+
+
+def sources() -> pd.DataFrame:
+    """Return the source registry: one row per source document.
+
+    Columns: ``id``, ``title``, ``publisher``, ``author``, ``published``
+    (datetime64, empty when undated), ``date_note``, ``url``, ``language``,
+    ``kind`` (category), ``filename``, ``sha256`` (of the text the figures were
+    taken from), ``caveats``.
+
+    Examples
+    --------
+    >>> import chinaai_stats as cs
+    >>> "anant90-china-ai-dominance-2018" in set(cs.sources()["id"])
+    True
+    """
+    root = catalog.data_root()
+    schema = next(r for r in catalog.descriptor(root)["resources"] if r["name"] == REGISTRY)["schema"]
+    df = _read(catalog.registry_path(root), schema)
+    df.attrs.update(name=REGISTRY, title="Source registry", version=catalog.descriptor(root)["version"])
+    return df
+
+
+def describe(name: str) -> pd.DataFrame:
+    """Describe a table's columns: name, type, required, allowed values and meaning.
+
+    The table's title and description are in ``.attrs``.
+
+    Examples
+    --------
+    >>> import chinaai_stats as cs
+    >>> cs.describe("investments").set_index("field").loc["unit", "allowed"]
+    'CNY, USD'
+    """
+    res = catalog.resource(name)
+    rows = []
+    for f in res["schema"]["fields"]:
+        c = f.get("constraints", {})
+        allowed = ", ".join(c["enum"]) if "enum" in c else c.get("pattern", "")
+        bounds = [f">= {c['minimum']}"] if "minimum" in c else []
+        bounds += [f"<= {c['maximum']}"] if "maximum" in c else []
+        allowed = ", ".join(bounds) or allowed
+        rows.append(
+            {
+                "field": f["name"],
+                "type": f.get("type", "string"),
+                "required": bool(c.get("required", False)),
+                "allowed": allowed,
+                "description": f.get("description", ""),
+            }
+        )
+    df = pd.DataFrame(rows).astype({"field": "string", "type": "string", "allowed": "string", "description": "string"})
+    df.attrs.update(name=name, title=res.get("title", name), description=res.get("description", ""))
+    return df

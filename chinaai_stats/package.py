@@ -1,0 +1,90 @@
+"""Keep ``datasets/datapackage.json`` in step with the files it describes.
+
+The Table Schemas in ``schemas/``, the registry ``seeds/sources.csv`` and the CSV
+files are the sources of truth. The descriptor carries copies of the schemas
+(Frictionless refuses schema paths outside the package folder), the registry rows
+(so foreign keys to ``sources`` resolve) and each file's ``bytes`` and ``hash``.
+:func:`refresh` recomputes all of them; titles, descriptions, licences and the
+version are kept as written.
+
+Run ``python -m chinaai_stats.package [ROOT]`` after editing a schema, the
+registry or a CSV by hand.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from .catalog import DESCRIPTOR, REGISTRY, data_root
+
+
+def file_sha256(path: Path) -> str:
+    """Return the hex SHA-256 of a file's bytes."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def read_json(path: Path) -> Any:
+    """Read a UTF-8 JSON file."""
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def dump_json(data: Any) -> str:
+    """Serialise JSON the way every file of the package is written (stable bytes)."""
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file and :func:`os.replace`."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def refreshed(root: Path | None = None) -> dict[str, Any]:
+    """Return the descriptor with schemas, registry rows, bytes and hashes recomputed."""
+    root = root or data_root()
+    desc = read_json(root / "datasets" / DESCRIPTOR)
+    for res in desc["resources"]:
+        res["schema"] = read_json(root / "schemas" / f"{res['name']}.json")
+        if res["name"] == REGISTRY:
+            with open(root / "seeds" / "sources.csv", encoding="utf-8", newline="") as f:
+                res["data"] = list(csv.reader(f))
+            continue
+        path = root / "datasets" / res["path"]
+        res["bytes"] = path.stat().st_size
+        res["hash"] = "sha256:" + file_sha256(path)
+    return desc
+
+
+def refresh(root: Path | None = None) -> bool:
+    """Rewrite the descriptor if anything derived changed; return whether it did."""
+    root = root or data_root()
+    path = root / "datasets" / DESCRIPTOR
+    new = dump_json(refreshed(root))
+    if path.read_text(encoding="utf-8") == new:
+        return False
+    atomic_write(path, new)
+    return True
+
+
+if __name__ == "__main__":  # pragma: no cover - thin command wrapper
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else data_root()
+    print(f"{target / 'datasets' / DESCRIPTOR}: {'updated' if refresh(target) else 'up to date'}")
