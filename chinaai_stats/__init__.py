@@ -25,9 +25,9 @@ __version__ = "0.1.0"
 
 # public name -> module that defines it, imported on first access
 _LAZY = {
-    "load": "load",
-    "sources": "load",
-    "describe": "load",
+    "load": "loader",
+    "sources": "loader",
+    "describe": "loader",
 }
 
 __all__ = [

@@ -89,12 +89,15 @@ def _emit(df, fmt: str, columns: list[str] | None, header: str) -> None:  # type
         sys.stdout.write("\n")
     else:
         print(header)
+        text_cols = df.select_dtypes(include=["string", "category"]).columns
+        df = df.astype({c: object for c in text_cols})
+        df[text_cols] = df[text_cols].fillna("")
         with pd.option_context("display.max_colwidth", 40, "display.width", 200):
             print(df.to_string(index=False, na_rep="", float_format=lambda v: f"{v:,.15g}"))
 
 
 def _cmd_show(args: argparse.Namespace) -> int:
-    from .load import load
+    from .loader import load
 
     df = load(args.name)
     columns = args.columns.split(",") if args.columns else None
@@ -110,7 +113,7 @@ def _cmd_show(args: argparse.Namespace) -> int:
 
 
 def _cmd_describe(args: argparse.Namespace) -> int:
-    from .load import describe
+    from .loader import describe
 
     df = describe(args.name)
     print(f"# {df.attrs['title']} ({df.attrs['name']})\n# {df.attrs['description']}")
@@ -122,7 +125,7 @@ def _cmd_describe(args: argparse.Namespace) -> int:
 
 
 def _cmd_sources(args: argparse.Namespace) -> int:
-    from .load import sources
+    from .loader import sources
 
     df = sources()
     cols = None if args.format != "table" else ["id", "published", "publisher", "title"]

@@ -1,0 +1,48 @@
+"""Finding tables: names, unknown names, where the data comes from."""
+
+from __future__ import annotations
+
+import pytest
+
+import chinaai_stats as cs
+from chinaai_stats import catalog
+
+TABLES = ["user_counts", "investments", "talent", "camera_counts", "context", "indicators"]
+
+
+def test_list_datasets_names_every_table() -> None:
+    assert cs.list_datasets() == TABLES
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["nope", "sources", "../datasets/user_counts", "user_counts.csv", "datapackage", "", "USER_COUNTS"],
+)
+def test_unknown_name_raises_and_lists_the_available_names(name: str) -> None:
+    with pytest.raises(cs.DatasetNotFoundError) as info:
+        cs.load(name)
+    message = str(info.value)
+    assert repr(name) in message
+    for table in TABLES:
+        assert table in message
+    assert "list_datasets()" in message
+    assert isinstance(info.value, cs.ChinaAIStatsError)
+    assert isinstance(info.value, LookupError)
+
+
+def test_table_paths_come_from_the_descriptor() -> None:
+    for name in TABLES:
+        path = catalog.table_path(name)
+        assert path.is_file()
+        assert path.parent.name == "datasets"
+
+
+def test_data_env_points_at_a_copy(data_copy) -> None:
+    assert catalog.data_root() == data_copy
+    assert catalog.table_path("talent") == data_copy / "datasets" / "talent.csv"
+
+
+def test_data_env_without_a_package_is_a_clear_error(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv(catalog.DATA_ENV, str(tmp_path))
+    with pytest.raises(cs.DataFileError, match="no datasets/datapackage.json there"):
+        cs.list_datasets()
