@@ -92,7 +92,7 @@ def resource(name: str, root: Path | None = None) -> dict[str, Any]:
 
 
 def table_path(name: str, root: Path | None = None) -> Path:
-    """Return the CSV file of table ``name`` (looked up in the descriptor, never joined from input)."""
+    """Return the CSV file of table ``name`` as the descriptor records it."""
     root = root or data_root()
     return root / "datasets" / resource(name, root)["path"]
 

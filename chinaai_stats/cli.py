@@ -19,7 +19,17 @@ EXIT_INVALID = 1
 EXIT_UNUSABLE = 2
 
 #: Columns ``show --format table`` prints unless --columns says otherwise.
-BRIEF = ["id", "entity", "indicator", "value", "unit", "qualifier", "value_text", "as_of", "source_id"]
+BRIEF = [
+    "id",
+    "entity",
+    "indicator",
+    "value",
+    "unit",
+    "qualifier",
+    "value_text",
+    "as_of",
+    "source_id",
+]
 
 EPILOG = """exit codes:
   0  success
@@ -85,7 +95,9 @@ def _emit(df, fmt: str, columns: list[str] | None, header: str) -> None:  # type
     if fmt == "csv":
         sys.stdout.write(df.to_csv(index=False, date_format="%Y-%m-%d"))
     elif fmt == "json":
-        sys.stdout.write(df.to_json(orient="records", force_ascii=False, date_format="iso", indent=2))
+        sys.stdout.write(
+            df.to_json(orient="records", force_ascii=False, date_format="iso", indent=2)
+        )
         sys.stdout.write("\n")
     else:
         print(header)

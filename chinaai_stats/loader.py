@@ -103,7 +103,9 @@ def _read(path: Path, schema: dict[str, Any]) -> pd.DataFrame:
         raise DataFileError(f"{path}: does not match its schema ({exc})") from None
     expected = [f["name"] for f in schema["fields"]]
     if list(df.columns) != expected:
-        raise DataFileError(f"{path}: columns {list(df.columns)} differ from the schema's {expected}")
+        raise DataFileError(
+            f"{path}: columns {list(df.columns)} differ from the schema's {expected}"
+        )
     for field in schema["fields"]:
         if field.get("type") == "date":
             df[field["name"]] = pd.to_datetime(df[field["name"]], format="%Y-%m-%d").astype(
@@ -117,14 +119,16 @@ def _sources_used(ids: Iterable[str]) -> list[dict[str, str]]:
     out = []
     for sid in sorted(set(ids)):
         row = reg.get(sid, {"id": sid})
-        out.append({k: row.get(k, "") for k in ("id", "title", "publisher", "author", "published", "url")})
+        out.append(
+            {k: row.get(k, "") for k in ("id", "title", "publisher", "author", "published", "url")}
+        )
     return out
 
 
 def _registry_rows() -> list[dict[str, str]]:
     res = next(r for r in catalog.descriptor()["resources"] if r["name"] == REGISTRY)
     header, *rows = res["data"]
-    return [dict(zip(header, row)) for row in rows]
+    return [dict(zip(header, row, strict=True)) for row in rows]
 
 
 def load(name: str, *, version: str | None = None) -> pd.DataFrame:
@@ -196,9 +200,13 @@ def sources() -> pd.DataFrame:
     True
     """
     root = catalog.data_root()
-    schema = next(r for r in catalog.descriptor(root)["resources"] if r["name"] == REGISTRY)["schema"]
+    schema = next(r for r in catalog.descriptor(root)["resources"] if r["name"] == REGISTRY)[
+        "schema"
+    ]
     df = _read(catalog.registry_path(root), schema)
-    df.attrs.update(name=REGISTRY, title="Source registry", version=catalog.descriptor(root)["version"])
+    df.attrs.update(
+        name=REGISTRY, title="Source registry", version=catalog.descriptor(root)["version"]
+    )
     return df
 
 
@@ -230,6 +238,8 @@ def describe(name: str) -> pd.DataFrame:
                 "description": f.get("description", ""),
             }
         )
-    df = pd.DataFrame(rows).astype({"field": "string", "type": "string", "allowed": "string", "description": "string"})
+    df = pd.DataFrame(rows).astype(
+        {"field": "string", "type": "string", "allowed": "string", "description": "string"}
+    )
     df.attrs.update(name=name, title=res.get("title", name), description=res.get("description", ""))
     return df

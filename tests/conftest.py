@@ -28,7 +28,9 @@ def source_texts() -> Path:
     """The folder of source texts named by $CHINAAI_STATS_SOURCES (tests skip without it)."""
     folder = os.environ.get(SOURCES_ENV)
     if not folder:
-        pytest.skip(f"{SOURCES_ENV} is not set: the source texts are not redistributed with the package")
+        pytest.skip(
+            f"{SOURCES_ENV} is not set: the source texts are not redistributed with the package"
+        )
     path = Path(folder)
     if not path.is_dir():
         pytest.fail(f"{SOURCES_ENV}={folder} is not a folder")

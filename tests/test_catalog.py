@@ -16,7 +16,15 @@ def test_list_datasets_names_every_table() -> None:
 
 @pytest.mark.parametrize(
     "name",
-    ["nope", "sources", "../datasets/user_counts", "user_counts.csv", "datapackage", "", "USER_COUNTS"],
+    [
+        "nope",
+        "sources",
+        "../datasets/user_counts",
+        "user_counts.csv",
+        "datapackage",
+        "",
+        "USER_COUNTS",
+    ],
 )
 def test_unknown_name_raises_and_lists_the_available_names(name: str) -> None:
     with pytest.raises(cs.DatasetNotFoundError) as info:
@@ -44,5 +52,5 @@ def test_data_env_points_at_a_copy(data_copy) -> None:
 
 def test_data_env_without_a_package_is_a_clear_error(tmp_path, monkeypatch) -> None:
     monkeypatch.setenv(catalog.DATA_ENV, str(tmp_path))
-    with pytest.raises(cs.DataFileError, match="no datasets/datapackage.json there"):
+    with pytest.raises(cs.DataFileError, match=r"no datasets/datapackage\.json there"):
         cs.list_datasets()

@@ -42,11 +42,21 @@ def test_frictionless_validates_the_package() -> None:
 @pytest.mark.parametrize(
     ("damage", "error_type"),
     [
-        (lambda d: d.joinpath("talent.csv").write_text(
-            d.joinpath("talent.csv").read_text("utf-8") + "\n", "utf-8"), "hash-count"),
-        (lambda d: d.joinpath("context.csv").write_text(
-            d.joinpath("context.csv").read_text("utf-8").replace(
-                "anant90-china-ai-dominance-2018", "no-such-source"), "utf-8"), "foreign-key"),
+        (
+            lambda d: d.joinpath("talent.csv").write_text(
+                d.joinpath("talent.csv").read_text("utf-8") + "\n", "utf-8"
+            ),
+            "hash-count",
+        ),
+        (
+            lambda d: d.joinpath("context.csv").write_text(
+                d.joinpath("context.csv")
+                .read_text("utf-8")
+                .replace("anant90-china-ai-dominance-2018", "no-such-source"),
+                "utf-8",
+            ),
+            "foreign-key",
+        ),
     ],
     ids=["changed-bytes", "unknown-source"],
 )
@@ -162,9 +172,13 @@ def test_every_figure_occurs_verbatim_at_its_locator(source_texts: Path) -> None
         n = int(row.locator[1:])
         paragraphs = texts[row.source_id]
         assert n <= len(paragraphs), f"{row.id}: {row.locator} is past the end of the text"
-        assert row.value_text in paragraphs[n - 1], f"{row.id}: {row.value_text!r} not at {row.locator}"
+        assert row.value_text in paragraphs[n - 1], (
+            f"{row.id}: {row.value_text!r} not at {row.locator}"
+        )
         if row.id in inv.index:
-            assert inv[row.id] in paragraphs[n - 1], f"{row.id}: stated_usd_text not at {row.locator}"
+            assert inv[row.id] in paragraphs[n - 1], (
+                f"{row.id}: stated_usd_text not at {row.locator}"
+            )
 
 
 def _shingles(text: str, n: int = 8) -> set[tuple[str, ...]]:

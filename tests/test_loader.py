@@ -140,5 +140,5 @@ def test_a_damaged_table_is_a_clear_error(data_copy) -> None:
     path = data_copy / "datasets" / "talent.csv"
     text = path.read_text("utf-8").replace(",0.737,", ",lots,")
     path.write_text(text, "utf-8")
-    with pytest.raises(cs.DataFileError, match="talent.csv"):
+    with pytest.raises(cs.DataFileError, match=r"talent\.csv"):
         cs.load("talent")

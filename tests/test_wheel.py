@@ -1,0 +1,115 @@
+"""The built wheel carries its data: install it into a fresh venv and load from elsewhere."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import sysconfig
+import venv
+import zipfile
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+PROBE = """
+import json, sys
+import chinaai_stats as cs
+from chinaai_stats import catalog
+out = {"file": cs.__file__, "root": str(catalog.data_root()), "tables": {}}
+for name in cs.list_datasets():
+    df = cs.load(name)
+    out["tables"][name] = [len(df), df.attrs["version"], df.attrs["sha256"]]
+out["sources"] = len(cs.sources())
+print(json.dumps(out))
+"""
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("dist")
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "build",
+            "--wheel",
+            "--no-isolation",
+            "--outdir",
+            str(out),
+            str(REPO),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
+    (path,) = out.glob("chinaai_stats-*.whl")
+    return path
+
+
+@pytest.mark.slow
+def test_wheel_ships_datasets_schemas_and_registry(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for part in (
+        "datasets/datapackage.json",
+        "datasets/user_counts.csv",
+        "schemas/talent.json",
+        "seeds/sources.csv",
+    ):
+        assert f"chinaai_stats/_data/{part}" in names
+    assert not any(n.endswith(".txt") and "/seeds/" in n for n in names), "no source text ships"
+
+
+@pytest.mark.slow
+def test_wheel_installs_into_a_fresh_venv_and_loads_every_table(
+    wheel: Path, tmp_path: Path
+) -> None:
+    env_dir = tmp_path / "venv"
+    venv.EnvBuilder(with_pip=True).create(env_dir)
+    python = env_dir / "bin" / "python"
+    # Dependencies (pandas, pyarrow) come from the test environment's site-packages, listed
+    # after the venv's own; the package itself comes only from the wheel.
+    child_site = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    Path(child_site, "test-deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "--quiet", "--no-deps", str(wheel)],
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    r = subprocess.run(
+        [str(python), "-c", PROBE],
+        capture_output=True,
+        text=True,
+        cwd=elsewhere,
+        timeout=300,
+        env={"PATH": str(env_dir / "bin")},
+    )
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert out["file"].startswith(str(env_dir)), "loaded the checkout, not the wheel"
+    assert out["root"].startswith(str(env_dir)) and out["root"].endswith("_data")
+    desc = json.loads((REPO / "datasets" / "datapackage.json").read_text("utf-8"))
+    expected = {
+        r["name"]: r["hash"].removeprefix("sha256:") for r in desc["resources"] if "hash" in r
+    }
+    assert {n: t[2] for n, t in out["tables"].items()} == expected
+    assert all(t[0] > 0 and t[1] == desc["version"] for t in out["tables"].values())
+    assert out["sources"] == 4
+    cli = subprocess.run(
+        [str(env_dir / "bin" / "chinaai-stats"), "show", "talent"],
+        capture_output=True,
+        text=True,
+        cwd=elsewhere,
+        timeout=300,
+    )
+    assert cli.returncode == 0 and "tal-0001" in cli.stdout
