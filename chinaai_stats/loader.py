@@ -159,8 +159,9 @@ def load(name: str, *, version: str | None = None) -> pd.DataFrame:
     --------
     >>> import chinaai_stats as cs
     >>> df = cs.load("user_counts")
-    >>> df.loc[df.entity == "WeChat", ["value", "unit", "as_of"]].iloc[0].tolist()
-    [846000000.0, 'count', '2016-Q3']
+    >>> wechat = df.set_index("entity").loc["WeChat"]
+    >>> float(wechat["value"]), wechat["unit"], wechat["as_of"]
+    (846000000.0, 'count', '2016-Q3')
     """
     root = catalog.data_root()
     desc = catalog.descriptor(root)
