@@ -28,6 +28,8 @@ _LAZY = {
     "load": "loader",
     "sources": "loader",
     "describe": "loader",
+    "parse_quantity": "parse",
+    "Quantity": "parse",
 }
 
 __all__ = [
