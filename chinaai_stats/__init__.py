@@ -18,7 +18,9 @@ from .errors import (
     DataFileError,
     DatasetNotFoundError,
     DataVersionError,
+    ExchangeRateError,
     QuantityParseError,
+    UnitError,
 )
 
 __version__ = "0.1.0"
@@ -30,6 +32,8 @@ _LAZY = {
     "describe": "loader",
     "parse_quantity": "parse",
     "Quantity": "parse",
+    "convert": "units",
+    "check_conversions": "fx",
 }
 
 __all__ = [
@@ -37,7 +41,9 @@ __all__ = [
     "DataFileError",
     "DataVersionError",
     "DatasetNotFoundError",
+    "ExchangeRateError",
     "QuantityParseError",
+    "UnitError",
     "__version__",
     "list_datasets",
     *_LAZY,

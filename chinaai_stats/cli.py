@@ -15,7 +15,7 @@ from . import __version__, catalog
 from .errors import ChinaAIStatsError
 
 EXIT_OK = 0
-EXIT_INVALID = 1
+EXIT_INVALID = 1  # invalid content: rows that fail validation, text that is not a figure
 EXIT_UNUSABLE = 2
 
 #: Columns ``show --format table`` prints unless --columns says otherwise.
@@ -33,6 +33,7 @@ BRIEF = [
 
 EPILOG = """exit codes:
   0  success
+  1  invalid content: `parse` got text that is not a figure
   2  unusable input: unknown table name, missing or unreadable file, bad arguments
 
 examples:
@@ -40,6 +41,9 @@ examples:
   chinaai-stats show user_counts
   chinaai-stats show investments --format csv > investments.csv
   chinaai-stats describe talent
+  chinaai-stats show investments --currency USD --fx annual
+  chinaai-stats parse "约1.2万亿元人民币"
+  chinaai-stats conversions
 """
 
 
@@ -61,6 +65,25 @@ def _parser() -> argparse.ArgumentParser:
         help="comma-separated columns to print (default for --format table: a short set; "
         "csv and json print every column)",
     )
+    show.add_argument(
+        "--currency",
+        choices=["USD", "CNY"],
+        help="add money converted to this currency (value_usd/value_cny, fx_rate, fx_basis)",
+    )
+    show.add_argument(
+        "--fx",
+        choices=["annual", "monthly", "stated"],
+        default="annual",
+        help="exchange rate: mean of the as_of year or month (ECB), or the source's own "
+        "conversion (default: annual)",
+    )
+    parse = sub.add_parser("parse", help="read a figure expression into value, unit, qualifier")
+    parse.add_argument("text", help='e.g. "over $4.5 billion" or "约1.2万亿元人民币"')
+    parse.add_argument("--format", choices=["text", "json"], default="text")
+    conv = sub.add_parser(
+        "conversions", help="check each source's own dollar conversion against the dated rate"
+    )
+    conv.add_argument("--format", choices=["table", "csv", "json"], default="table")
     desc = sub.add_parser("describe", help="list a table's columns, types and allowed values")
     desc.add_argument("name", help="table name (see: chinaai-stats list)")
     src = sub.add_parser("sources", help="print the source registry")
@@ -101,7 +124,7 @@ def _emit(df, fmt: str, columns: list[str] | None, header: str) -> None:  # type
         sys.stdout.write("\n")
     else:
         print(header)
-        text_cols = df.select_dtypes(include=["string", "category"]).columns
+        text_cols = df.select_dtypes(include=["string", "category", "boolean"]).columns
         df = df.astype({c: object for c in text_cols})
         df[text_cols] = df[text_cols].fillna("")
         with pd.option_context("display.max_colwidth", 40, "display.width", 200):
@@ -111,16 +134,46 @@ def _emit(df, fmt: str, columns: list[str] | None, header: str) -> None:  # type
 def _cmd_show(args: argparse.Namespace) -> int:
     from .loader import load
 
-    df = load(args.name)
+    df = load(args.name, currency=args.currency, fx=args.fx)
     columns = args.columns.split(",") if args.columns else None
     if columns is None and args.format == "table":
         columns = [c for c in BRIEF if c in df.columns]
+        if args.currency:
+            extra = [f"value_{args.currency.lower()}", "fx_rate", "fx_basis"]
+            columns[columns.index("unit") + 1 : columns.index("unit") + 1] = extra
     a = df.attrs
     header = (
         f"# {a['title']} ({a['name']}): {len(df)} rows · chinaai-stats data {a['version']} · "
         f"sha256 {a['sha256'][:12]} · {a['licence']}"
     )
     _emit(df, args.format, columns, header)
+    return EXIT_OK
+
+
+def _cmd_parse(args: argparse.Namespace) -> int:
+    import json
+
+    from .errors import QuantityParseError
+    from .parse import parse_quantity
+
+    try:
+        q = parse_quantity(args.text)
+    except QuantityParseError as exc:
+        print(f"chinaai-stats: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    if args.format == "json":
+        record = {"value": q.value, "unit": q.unit, "qualifier": q.qualifier, "text": q.text}
+        print(json.dumps(record, ensure_ascii=False))
+    else:
+        print(f"value={q.value:.15g} unit={q.unit} qualifier={q.qualifier}")
+    return EXIT_OK
+
+
+def _cmd_conversions(args: argparse.Namespace) -> int:
+    from .fx import check_conversions
+
+    df = check_conversions()
+    _emit(df, args.format, None, f"# Source conversions to USD: {len(df)} rows")
     return EXIT_OK
 
 
@@ -157,6 +210,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_describe(args)
         if args.command == "sources":
             return _cmd_sources(args)
+        if args.command == "parse":
+            return _cmd_parse(args)
+        if args.command == "conversions":
+            return _cmd_conversions(args)
     except ChinaAIStatsError as exc:
         print(f"chinaai-stats: error: {exc}", file=sys.stderr)
         return EXIT_UNUSABLE

@@ -21,3 +21,11 @@ class DataVersionError(ChinaAIStatsError):
 
 class QuantityParseError(ChinaAIStatsError, ValueError):
     """A figure expression that cannot be read exactly."""
+
+
+class UnitError(ChinaAIStatsError, ValueError):
+    """An unknown unit, or a conversion between different dimensions."""
+
+
+class ExchangeRateError(ChinaAIStatsError, LookupError):
+    """No exchange rate covers the period a money figure needs."""

@@ -131,7 +131,13 @@ def _registry_rows() -> list[dict[str, str]]:
     return [dict(zip(header, row, strict=True)) for row in rows]
 
 
-def load(name: str, *, version: str | None = None) -> pd.DataFrame:
+def load(
+    name: str,
+    *,
+    version: str | None = None,
+    currency: str | None = None,
+    fx: str = "annual",
+) -> pd.DataFrame:
     """Load one table as a typed DataFrame.
 
     Parameters
@@ -141,6 +147,13 @@ def load(name: str, *, version: str | None = None) -> pd.DataFrame:
     version : str, optional
         The data version an analysis was written against; a different installed
         version raises :class:`DataVersionError`.
+    currency : {"USD", "CNY"}, optional
+        Add the money figures converted to this currency (``value_usd`` or
+        ``value_cny``), with ``fx_rate`` (CNY per USD) and ``fx_basis``; ``value``
+        and ``unit`` keep what the source stated. See :func:`chinaai_stats.fx.add_currency`.
+    fx : {"annual", "monthly", "stated"}
+        Which rate: the mean of the ``as_of`` year or month (ECB), or the source's
+        own conversion where it gives one.
 
     Returns
     -------
@@ -183,6 +196,10 @@ def load(name: str, *, version: str | None = None) -> pd.DataFrame:
         licence=desc["licenses"][0]["name"],
         sources=_sources_used(df["source_id"]) if "source_id" in df.columns else [],
     )
+    if currency is not None:
+        from .fx import add_currency
+
+        df = add_currency(df, currency, fx)
     return df
 
 

@@ -278,6 +278,28 @@ _EN_NUMBER_WORDS = rf"(?:{_EN_WORD})(?:[- ](?:{_EN_WORD}))?"
 _RE_NUMBER = re.compile(rf"^({_NUMBER})")
 _RE_WORD_NUMBER = re.compile(rf"^({_EN_NUMBER_WORDS})\b(?:[- ]hundred\b)?", re.IGNORECASE)
 _RE_ZH_NUMBER = re.compile(rf"^(?:(?:{_NUMBER})|[{_ZH_CHARS}])+")
+_FRACTION_WORDS = (
+    r"half|halves|thirds?|quarters?|fourths?|fifths?|sixths?|sevenths?|eighths?|ninths?|tenths?"
+)
+_RE_FRACTION = re.compile(rf"(an?|{_EN_NUMBER_WORDS}|{_NUMBER})[- ]({_FRACTION_WORDS})")
+_RE_HALF = re.compile(r"()(half)")
+_RE_N_IN_M = re.compile(
+    rf"({_EN_NUMBER_WORDS}|{_NUMBER}) (?:in|out of) ({_EN_NUMBER_WORDS}|{_NUMBER})"
+)
+_RE_FOLD_BIG = re.compile(r"(?:an? )?(hundred|thousand)[- ]?fold")
+_RE_FOLD = re.compile(rf"(an?|{_EN_NUMBER_WORDS}|{_NUMBER})[- ]?fold")
+_RE_TIMES = re.compile(rf"({_NUMBER}|{_EN_NUMBER_WORDS}) ?(?:x|×|times)")
+_RE_BEI = re.compile(rf"((?:{_NUMBER}|[{_ZH_CHARS}])+)倍")
+_RE_RANK = re.compile(r"(\d+)(?:st|nd|rd|th)(?: place)?")
+_RE_ZH_RANK = re.compile(rf"第((?:\d+)|[{_ZH_CHARS}]+)[名位]")
+_RE_HAS_ZH = re.compile(f"[{_ZH_CHARS}]")
+_RE_ZH_LARGE = re.compile(f"[{''.join(_ZH_LARGE)}]+")
+_RE_EN_MAGNITUDE = re.compile(
+    r"^[- ]?(thousand|million|billion|trillion|mn|bn|tn|k|m|b)(?![a-z])", re.IGNORECASE
+)
+_RE_SECOND_MAGNITUDE = re.compile(r"^(thousand|million|billion|trillion)\b", re.IGNORECASE)
+_RE_PERCENT = re.compile(r"^(?:%|percent\b|per cent\b|pct\b)", re.IGNORECASE)
+_RE_NUMBER_ANY = re.compile(_NUMBER)
 _RE_OTHER_DIGIT = re.compile(r"\d")
 _RE_RANGE = re.compile(
     rf"(?:\d|[{_ZH_CHARS}])\s*(?:-|to|至|到)\s*(?:\$|¥)?(?:\d|[{_ZH_CHARS}])", re.IGNORECASE
@@ -291,24 +313,43 @@ def _fail(text: str, reason: str) -> QuantityParseError:
     return QuantityParseError(f"cannot read {text!r} as a figure: {reason}")
 
 
-def _take(rest: str, options: list[tuple[str, str]] | dict[str, str], *, suffix: bool = False):
-    """Match one of ``options`` (phrase -> tag) at the start (or end) of ``rest``."""
-    items = options.items() if isinstance(options, dict) else options
-    low = rest.lower()
-    for phrase, tag in sorted(items, key=lambda kv: len(kv[0]), reverse=True):
-        if suffix:
-            if low.endswith(phrase) and _word_edge(low, len(low) - len(phrase) - 1, phrase):
-                return tag, rest[: len(rest) - len(phrase)].rstrip()
-        elif low.startswith(phrase) and _word_edge(low, len(phrase), phrase):
-            return tag, rest[len(phrase) :].lstrip()
-    return None, rest
+class _Matcher:
+    """Find one of a set of phrases at the start (or end) of a text, longest first.
+
+    A phrase ending (starting) in a Latin letter must end (start) at a word boundary.
+    """
+
+    def __init__(self, pairs: list[tuple[str, str]] | dict[str, str], *, suffix: bool = False):
+        items = pairs.items() if isinstance(pairs, dict) else pairs
+        self.tags = {phrase.lower(): tag for phrase, tag in items}
+        alts = []
+        for phrase in sorted(self.tags, key=len, reverse=True):
+            body = re.escape(phrase)
+            if suffix:
+                edge = "(?<![a-z])" if phrase[0].isascii() and phrase[0].isalpha() else ""
+                alts.append(edge + body)
+            else:
+                edge = "(?![a-z])" if phrase[-1].isascii() and phrase[-1].isalpha() else ""
+                alts.append(body + edge)
+        pattern = "(?:" + "|".join(alts) + ")"
+        self.regex = re.compile(pattern + r"\s*$" if suffix else r"^" + pattern, re.IGNORECASE)
+        self.suffix = suffix
+
+    def take(self, rest: str) -> tuple[str | None, str]:
+        """Return (tag, what is left), or (None, rest) when no phrase matches."""
+        m = self.regex.search(rest)
+        if not m:
+            return None, rest
+        tag = self.tags[m.group().strip().lower()]
+        return tag, (rest[: m.start()].rstrip(" -") if self.suffix else rest[m.end() :].lstrip())
 
 
-def _word_edge(low: str, i: int, phrase: str) -> bool:
-    """A Latin-letter phrase must end (or start) at a word boundary."""
-    if not phrase[-1].isascii() or not phrase[-1].isalpha():
-        return True
-    return i < 0 or i >= len(low) or not low[i].isalpha()
+_CURRENCY_PREFIX_M = _Matcher(_CURRENCY_PREFIX)
+_CURRENCY_SUFFIX_M = _Matcher(_CURRENCY_SUFFIX, suffix=True)
+_EN_QUALIFIER_M = _Matcher([(p, tag) for tag, ps in _EN_QUALIFIERS.items() for p in ps])
+_ZH_QUALIFIER_M = _Matcher([(p, tag) for tag, ps in _ZH_PREFIX_QUALIFIERS.items() for p in ps])
+_SUFFIX_QUALIFIER_M = _Matcher({**_EN_SUFFIX_QUALIFIERS, **_ZH_SUFFIX_QUALIFIERS}, suffix=True)
+_FILLER_M = _Matcher([(f, "filler") for f in _FILLERS])
 
 
 def _word_number(words: str) -> int | None:
@@ -348,7 +389,7 @@ def _zh_number(text: str, original: str) -> Decimal:
     i = 0
     while i < len(text):
         ch = text[i]
-        m = re.match(_NUMBER, text[i:])
+        m = _RE_NUMBER_ANY.match(text, i)
         if m:
             if number is not None:
                 raise _fail(original, "two numbers side by side")
@@ -413,21 +454,15 @@ def _parse_core(body: str, original: str) -> tuple[Decimal, str, str | None]:
     if not rest:
         raise _fail(original, "no number")
 
-    currency, rest = _take(rest, _CURRENCY_PREFIX)
+    currency, rest = _CURRENCY_PREFIX_M.take(rest)
 
     low = rest.lower()
     # fractions and "N in M"
-    m = re.fullmatch(
-        rf"(an?|{_EN_NUMBER_WORDS}|{_NUMBER})[- ](half|halves|thirds?|quarters?|fourths?|"
-        r"fifths?|sixths?|sevenths?|eighths?|ninths?|tenths?)",
-        low,
-    ) or re.fullmatch(r"()(half)", low)
+    m = _RE_FRACTION.fullmatch(low) or _RE_HALF.fullmatch(low)
     if m and currency is None:
         num = _number_of(m.group(1) or "one", original)
         return _share(num / _EN_FRACTIONS[m.group(2)], original), "share", None
-    m = re.fullmatch(
-        rf"({_EN_NUMBER_WORDS}|{_NUMBER}) (?:in|out of) ({_EN_NUMBER_WORDS}|{_NUMBER})", low
-    )
+    m = _RE_N_IN_M.fullmatch(low)
     if m and currency is None:
         num, den = _number_of(m.group(1), original), _number_of(m.group(2), original)
         if den == 0:
@@ -438,10 +473,10 @@ def _parse_core(body: str, original: str) -> tuple[Decimal, str, str | None]:
         return _share(_zh_number(rest[3:], original) / 100, original), "share", None
     # multipliers: ten-fold, tenfold, 10x, 10 times, a hundredfold, 10倍
     m = (
-        re.fullmatch(r"(?:an? )?(hundred|thousand)[- ]?fold", low)
-        or re.fullmatch(rf"(an?|{_EN_NUMBER_WORDS}|{_NUMBER})[- ]?fold", low)
-        or re.fullmatch(rf"({_NUMBER}|{_EN_NUMBER_WORDS}) ?(?:x|×|times)", low)
-        or re.fullmatch(rf"((?:{_NUMBER}|[{_ZH_CHARS}])+)倍", low)
+        _RE_FOLD_BIG.fullmatch(low)
+        or _RE_FOLD.fullmatch(low)
+        or _RE_TIMES.fullmatch(low)
+        or _RE_BEI.fullmatch(low)
     )
     if m and currency is None:
         word = m.group(1)
@@ -450,15 +485,11 @@ def _parse_core(body: str, original: str) -> tuple[Decimal, str, str | None]:
         if word in ("a", "an"):
             raise _fail(original, "a multiplier with no number")
         value = (
-            _zh_number(word, original)
-            if re.search(f"[{_ZH_CHARS}]", word)
-            else _number_of(word, original)
+            _zh_number(word, original) if _RE_HAS_ZH.search(word) else _number_of(word, original)
         )
         return value, "ratio", None
     # ranks: 11th place, 1st, 第11名
-    m = re.fullmatch(r"(\d+)(?:st|nd|rd|th)(?: place)?", low) or re.fullmatch(
-        rf"第((?:\d+)|[{_ZH_CHARS}]+)[名位]", rest
-    )
+    m = _RE_RANK.fullmatch(low) or _RE_ZH_RANK.fullmatch(rest)
     if m and currency is None:
         g = m.group(1)
         return (Decimal(g) if g.isdigit() else _zh_number(g, original)), "rank", None
@@ -466,12 +497,12 @@ def _parse_core(body: str, original: str) -> tuple[Decimal, str, str | None]:
     # the number itself
     m = _RE_NUMBER.match(rest)
     zh = _RE_ZH_NUMBER.match(rest)
-    if zh and re.search(f"[{_ZH_CHARS}]", zh.group()):
+    if zh and _RE_HAS_ZH.search(zh.group()):
         value = _zh_number(zh.group(), original)
         rest = rest[zh.end() :]
         if rest[:1] in _ZH_INFIX_MORE:
             qualifier, rest = "more_than", rest[1:]
-            large = re.match(f"[{''.join(_ZH_LARGE)}]+", rest)
+            large = _RE_ZH_LARGE.match(rest)
             if large:
                 value *= _zh_number("1" + large.group(), original)
                 rest = rest[large.end() :]
@@ -480,7 +511,7 @@ def _parse_core(body: str, original: str) -> tuple[Decimal, str, str | None]:
         rest = rest[m.end() :]
         if rest[:1] in _ZH_INFIX_MORE:
             qualifier, rest = "more_than", rest[1:]
-            large = re.match(f"[{''.join(_ZH_LARGE)}]+", rest)
+            large = _RE_ZH_LARGE.match(rest)
             if not large:
                 raise _fail(original, "多/余 must stand before a magnitude such as 万 or 亿")
             value *= _zh_number("1" + large.group(), original)
@@ -493,27 +524,25 @@ def _parse_core(body: str, original: str) -> tuple[Decimal, str, str | None]:
         rest = rest[w.end() :]
 
     rest = rest.strip()
-    chinese = bool(zh and re.search(f"[{_ZH_CHARS}]", zh.group()))
+    chinese = bool(zh and _RE_HAS_ZH.search(zh.group()))
     # magnitude word or abbreviation: million, bn, M, 20-million
-    m = re.match(
-        r"^[- ]?(thousand|million|billion|trillion|mn|bn|tn|k|m|b)(?![a-z])", rest, re.IGNORECASE
-    )
+    m = _RE_EN_MAGNITUDE.match(rest)
     if m:
         if chinese:
             raise _fail(original, "an English magnitude after a Chinese numeral")
         value *= _EN_MAGNITUDES[m.group(1).lower()]
         rest = rest[m.end() :].strip()
-        m2 = re.match(r"^(thousand|million|billion|trillion)\b", rest, re.IGNORECASE)
+        m2 = _RE_SECOND_MAGNITUDE.match(rest)
         if m2:
             raise _fail(original, "two magnitude words")
     unit = "count"
-    m = re.match(r"^(?:%|percent\b|per cent\b|pct\b)", rest, re.IGNORECASE)
+    m = _RE_PERCENT.match(rest)
     if m:
         if currency:
             raise _fail(original, "a currency and a percentage")
         _nothing_left(rest[m.end() :], original)
         return _share(value / 100, original), "share", qualifier
-    suffix_currency, rest = _take(rest, _CURRENCY_SUFFIX)
+    suffix_currency, rest = _CURRENCY_SUFFIX_M.take(rest)
     if suffix_currency:
         if currency and currency != suffix_currency:
             raise _fail(original, f"two currencies ({currency} and {suffix_currency})")
@@ -552,7 +581,7 @@ def _number_of(token: str, original: str) -> Decimal:
     token = token.strip().lower()
     if token in ("a", "an"):
         return Decimal(1)
-    if re.fullmatch(_NUMBER, token):
+    if _RE_NUMBER_ANY.fullmatch(token):
         return _dec(token)
     n = _word_number(token)
     if n is None:
@@ -567,39 +596,19 @@ def _share(value: Decimal, original: str) -> Decimal:
 
 
 def _strip_qualifiers(rest: str) -> tuple[str | None, str]:
-    qualifier = None
-    for tag, phrases in _EN_QUALIFIERS.items():
-        found, rest2 = _take(rest, [(p, tag) for p in phrases])
-        if found:
-            qualifier, rest = found, rest2
-            break
+    qualifier, rest = _EN_QUALIFIER_M.take(rest)
     if qualifier is None:
-        for tag, phrases in _ZH_PREFIX_QUALIFIERS.items():
-            for p in sorted(phrases, key=len, reverse=True):
-                if rest.startswith(p):
-                    qualifier, rest = tag, rest[len(p) :].lstrip()
-                    break
-            if qualifier:
-                break
-    found = True
+        qualifier, rest = _ZH_QUALIFIER_M.take(rest)
+    found = "filler"
     while found:
-        found, rest = _take(rest, [(f, "filler") for f in _FILLERS])
+        found, rest = _FILLER_M.take(rest)
     return qualifier, rest
 
 
 def _parse_simple(text: str, original: str) -> tuple[float, str, str]:
     rest = text.strip()
     qualifier, rest = _strip_qualifiers(rest)
-    suffix_q = None
-    for phrase, tag in sorted(
-        {**_EN_SUFFIX_QUALIFIERS, **_ZH_SUFFIX_QUALIFIERS}.items(),
-        key=lambda kv: len(kv[0]),
-        reverse=True,
-    ):
-        low = rest.lower()
-        if low.endswith(phrase) and _word_edge(low, len(low) - len(phrase) - 1, phrase):
-            suffix_q, rest = tag, rest[: len(rest) - len(phrase)].rstrip(" -")
-            break
+    suffix_q, rest = _SUFFIX_QUALIFIER_M.take(rest)
     if rest.lower() in ("nan", "inf", "infinity", "-inf", "+inf"):
         raise _fail(original, "not a finite number")
     exact, unit, infix_q = _parse_core(rest, original)

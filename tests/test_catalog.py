@@ -7,7 +7,15 @@ import pytest
 import chinaai_stats as cs
 from chinaai_stats import catalog
 
-TABLES = ["user_counts", "investments", "talent", "camera_counts", "context", "indicators"]
+TABLES = [
+    "user_counts",
+    "investments",
+    "talent",
+    "camera_counts",
+    "context",
+    "indicators",
+    "exchange_rates",
+]
 
 
 def test_list_datasets_names_every_table() -> None:

@@ -38,7 +38,8 @@ def test_show_csv_round_trips_every_table(name: str) -> None:
     assert r.returncode == 0, r.stderr
     rows = list(csv.DictReader(io.StringIO(r.stdout)))
     df = cs.load(name)
-    assert [row["id"] for row in rows] == df["id"].tolist()
+    key = df.columns[0]  # id, or period for exchange_rates
+    assert [row[key] for row in rows] == df[key].astype(str).tolist()
     assert list(rows[0]) == list(df.columns)
 
 
@@ -96,3 +97,53 @@ def test_help_documents_exit_codes_and_usage_errors_exit_2() -> None:
     bad = run_cli("show")
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
     assert run_cli("--version").stdout.strip() == f"chinaai-stats {cs.__version__}"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("约1.2万亿元人民币", "value=1200000000000 unit=CNY qualifier=approximately"),
+        ("over $4.5 billion", "value=4500000000 unit=USD qualifier=more_than"),
+        ("nearly one in four (24 percent)", "value=0.24 unit=share qualifier=approximately"),
+    ],
+)
+def test_parse_prints_value_unit_qualifier(text: str, expected: str) -> None:
+    r = run_cli("parse", text)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == expected
+
+
+def test_parse_json_and_unreadable_text() -> None:
+    r = run_cli("parse", "846 million", "--format", "json")
+    assert json.loads(r.stdout) == {
+        "value": 846e6,
+        "unit": "count",
+        "qualifier": "exact",
+        "text": "846 million",
+    }
+    bad = run_cli("parse", "5 or 6 million")
+    assert bad.returncode == 1
+    assert bad.stdout == ""
+    assert bad.stderr.strip().splitlines() == [
+        "chinaai-stats: cannot read '5 or 6 million' as a figure: "
+        "two different numbers with no restatement relation"
+    ]
+
+
+def test_show_with_currency_adds_the_converted_columns() -> None:
+    r = run_cli("show", "investments", "--currency", "CNY", "--format", "csv")
+    assert r.returncode == 0, r.stderr
+    rows = {row["id"]: row for row in csv.DictReader(io.StringIO(r.stdout))}
+    assert rows["inv-0004"]["fx_basis"] == "annual mean 2018, ECB"
+    assert float(rows["inv-0004"]["value_cny"]) > 600e6
+    table = run_cli("show", "investments", "--currency", "USD")
+    assert "value_usd" in table.stdout.splitlines()[1]
+    no_money = run_cli("show", "talent", "--currency", "USD")
+    assert no_money.returncode == 2 and "no money figures" in no_money.stderr
+
+
+def test_conversions_command() -> None:
+    r = run_cli("conversions", "--format", "json")
+    assert r.returncode == 0, r.stderr
+    (row,) = json.loads(r.stdout)
+    assert row["id"] == "inv-0001" and abs(row["implied_rate"] - 100 / 13.8) < 1e-9

@@ -32,18 +32,22 @@ def test_dtypes_follow_the_schema(name: str) -> None:
             assert col.dtype == "float64", field["name"]
         elif field["type"] == "integer":
             assert col.dtype == "Int64", field["name"]
+        elif field["type"] == "boolean":
+            assert col.dtype == "boolean", field["name"]
+        elif field["type"] == "date":
+            assert str(col.dtype).startswith("datetime64"), field["name"]
         else:
             assert col.dtype == "string", field["name"]
 
 
 @pytest.mark.parametrize("name", cs.list_datasets())
-def test_required_values_present_and_ids_unique(name: str) -> None:
+def test_required_values_present_and_keys_unique(name: str) -> None:
     df = cs.load(name)
     assert len(df) > 0
     for field in _schema(name)["fields"]:
         if field.get("constraints", {}).get("required"):
             assert df[field["name"]].notna().all(), f"{name}.{field['name']} has missing values"
-    assert df["id"].is_unique
+    assert not df.duplicated(subset=_schema(name)["primaryKey"]).any()
 
 
 def test_ids_are_unique_across_the_package() -> None:

@@ -1,0 +1,218 @@
+"""Convert money figures between yuan and dollars at dated, cited exchange rates.
+
+Rates come from the ``exchange_rates`` table (ECB reference rates, CNY per USD).
+Converting never overwrites what the source said: ``value`` and ``unit`` stay as
+stated and the converted amount, the rate and its basis are added beside them.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from .errors import ExchangeRateError, UnitError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+CURRENCIES = ("USD", "CNY")
+FX_METHODS = ("annual", "monthly", "stated")
+#: A source's own conversion further than this from the dated rate is flagged.
+TOLERANCE = 0.05
+
+
+class _Rates:
+    """Lookup of CNY-per-USD means by (frequency, period)."""
+
+    def __init__(self) -> None:
+        from .loader import load
+
+        df = load("exchange_rates")
+        self.table = df
+        self.by_key = {
+            (f, p): (float(r), int(d), bool(c))
+            for f, p, r, d, c in zip(
+                df["frequency"].astype(str),
+                df["period"],
+                df["rate"],
+                df["days"],
+                df["complete"],
+                strict=True,
+            )
+        }
+        years = df[df["frequency"] == "year"]
+        self.coverage = f"{years['period'].min()} to {years['period'].max()}"
+
+    def get(self, frequency: str, period: str, row_id: str) -> tuple[float, str]:
+        hit = self.by_key.get((frequency, period))
+        if hit is None:
+            raise ExchangeRateError(
+                f"{row_id}: no {frequency} CNY/USD rate for {period}; the exchange_rates table "
+                f"covers {self.coverage} (rebuild it with python -m chinaai_stats.fxbuild)"
+            )
+        rate, days, complete = hit
+        label = {"year": "annual", "quarter": "quarterly", "month": "monthly"}[frequency]
+        basis = f"{label} mean {period}, ECB"
+        if not complete:
+            basis += f" (partial period: {days} fixing days)"
+        return rate, basis
+
+
+def _period_for(as_of: str, fx: str) -> tuple[str, str]:
+    """Pick the rate period for a reduced-precision ISO date."""
+    if fx == "annual" or len(as_of) == 4:
+        return "year", as_of[:4]
+    if "-Q" in as_of:
+        return "quarter", as_of[:7]
+    return "month", as_of[:7]
+
+
+def _publication_dates() -> dict[str, str]:
+    from .loader import _registry_rows
+
+    return {row["id"]: row.get("published", "") for row in _registry_rows()}
+
+
+def add_currency(df: pd.DataFrame, currency: str = "USD", fx: str = "annual") -> pd.DataFrame:
+    """Return ``df`` with money converted to ``currency`` in new columns.
+
+    Adds ``value_usd`` (or ``value_cny``), ``fx_rate`` (CNY per USD used; empty when
+    no conversion was needed) and ``fx_basis`` (which rate and why, e.g.
+    ``"annual mean 2018, ECB"``). Rows not in money get empty values and say so.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        A table from :func:`chinaai_stats.load` with ``value``, ``unit``, ``as_of``,
+        ``source_id`` (and ``stated_usd`` for ``fx="stated"``).
+    currency : {"USD", "CNY"}
+    fx : {"annual", "monthly", "stated"}
+        ``annual``: the mean of the ``as_of`` year. ``monthly``: the mean of the
+        ``as_of`` month (quarter or year when the date is that coarse). ``stated``:
+        the source's own dollar conversion where it gives one, else ``annual``.
+        An undated figure uses its source's publication date, and says so; a figure
+        whose source is undated too is left unconverted, and says so.
+    """
+    import pandas as pd
+
+    if currency not in CURRENCIES:
+        raise UnitError(f"currency {currency!r} is not one of {', '.join(CURRENCIES)}")
+    if fx not in FX_METHODS:
+        raise UnitError(f"fx {fx!r} is not one of {', '.join(FX_METHODS)}")
+    units = df["unit"].astype(str)
+    if not units.isin(CURRENCIES).any():
+        raise UnitError(
+            f"{df.attrs.get('name', 'this table')} holds no money figures; "
+            "currency= applies to tables with CNY or USD values (e.g. investments)"
+        )
+    rates = _Rates()
+    published = _publication_dates()
+    has_stated = "stated_usd" in df.columns
+    values, fx_rates, bases = [], [], []
+    for i, row in enumerate(df.itertuples(index=False)):
+        unit, value = str(row.unit), float(row.value)
+        row_id = str(row.id)
+        if unit == currency:
+            values.append(value)
+            fx_rates.append(math.nan)
+            bases.append(f"stated in {currency}: no conversion")
+            continue
+        if unit not in CURRENCIES:
+            values.append(math.nan)
+            fx_rates.append(math.nan)
+            bases.append("not money")
+            continue
+        stated = float(df["stated_usd"].iloc[i]) if has_stated else math.nan
+        if fx == "stated" and currency == "USD" and not math.isnan(stated):
+            values.append(stated)
+            fx_rates.append(value / stated)
+            bases.append("the source's own conversion (stated_usd)")
+            continue
+        note = "" if fx != "stated" else " (fallback: no stated conversion)"
+        method = "annual" if fx == "stated" else fx
+        as_of = row.as_of if isinstance(row.as_of, str) else ""
+        if not as_of:
+            pub = published.get(str(row.source_id), "")
+            if not pub:
+                values.append(math.nan)
+                fx_rates.append(math.nan)
+                bases.append("not converted: neither the figure nor its source is dated")
+                continue
+            as_of = pub
+            note += " (fallback: figure undated, publication date used)"
+        freq, period = _period_for(as_of, method)
+        rate, basis = rates.get(freq, period, row_id)
+        values.append(value / rate if currency == "USD" else value * rate)
+        fx_rates.append(rate)
+        bases.append(basis + note)
+    out = df.copy()
+    pos = out.columns.get_loc("unit") + 1
+    out.insert(
+        pos, f"value_{currency.lower()}", pd.Series(values, index=out.index, dtype="float64")
+    )
+    out.insert(pos + 1, "fx_rate", pd.Series(fx_rates, index=out.index, dtype="float64"))
+    out.insert(pos + 2, "fx_basis", pd.Series(bases, index=out.index, dtype="string"))
+    out.attrs = dict(df.attrs)
+    out.attrs["fx"] = {"currency": currency, "method": fx, "rates": "exchange_rates (ECB)"}
+    return out
+
+
+def check_conversions() -> pd.DataFrame:
+    """Compare each source's own dollar conversion with the rate of the figure's date.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per figure with a ``stated_usd``: ``id``, ``entity``, ``value``,
+        ``unit``, ``stated_usd``, ``implied_rate`` (CNY per USD the source used),
+        ``reference_rate`` and ``reference_basis`` (annual mean of the ``as_of``
+        year, or of the publication year when undated; empty when both are unknown),
+        ``deviation`` (implied / reference - 1), ``flagged`` (True beyond 5%,
+        missing when there is nothing to compare with) and ``closest_year`` (the
+        year whose annual mean is nearest the implied rate, a hint for undated
+        figures, not a date).
+
+    Examples
+    --------
+    >>> import chinaai_stats as cs
+    >>> checks = cs.check_conversions()
+    >>> round(float(checks.set_index("id").loc["inv-0001", "implied_rate"]), 3)
+    7.246
+    """
+    import pandas as pd
+
+    from .loader import load
+
+    rates = _Rates()
+    years = rates.table[rates.table["frequency"] == "year"]
+    inv = load("investments")
+    inv = inv[inv["stated_usd"].notna() & (inv["unit"].astype(str) == "CNY")]
+    published = _publication_dates()
+    rows = []
+    for row in inv.itertuples(index=False):
+        implied = float(row.value) / float(row.stated_usd)
+        as_of = row.as_of if isinstance(row.as_of, str) else published.get(str(row.source_id), "")
+        ref, basis = math.nan, "no date: neither the figure nor its source is dated"
+        if as_of:
+            ref, basis = rates.get("year", as_of[:4], str(row.id))
+            if not isinstance(row.as_of, str):
+                basis += " (publication year: figure undated)"
+        dev = implied / ref - 1 if not math.isnan(ref) else math.nan
+        closest = years.iloc[(years["rate"] - implied).abs().argsort().iloc[0]]["period"]
+        rows.append(
+            {
+                "id": row.id,
+                "entity": row.entity,
+                "value": float(row.value),
+                "unit": str(row.unit),
+                "stated_usd": float(row.stated_usd),
+                "implied_rate": implied,
+                "reference_rate": ref,
+                "reference_basis": basis,
+                "deviation": dev,
+                "flagged": pd.NA if math.isnan(dev) else abs(dev) > TOLERANCE,
+                "closest_year": closest,
+            }
+        )
+    out = pd.DataFrame(rows)
+    return out.astype({"flagged": "boolean", "reference_basis": "string"}) if len(out) else out

