@@ -34,6 +34,9 @@ _LAZY = {
     "Quantity": "parse",
     "convert": "units",
     "check_conversions": "fx",
+    "validate": "validation",
+    "ValidationReport": "validation",
+    "InputFileError": "validation",
 }
 
 __all__ = [

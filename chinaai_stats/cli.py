@@ -17,6 +17,7 @@ from .errors import ChinaAIStatsError
 EXIT_OK = 0
 EXIT_INVALID = 1  # invalid content: rows that fail validation, text that is not a figure
 EXIT_UNUSABLE = 2
+EXIT_BUG = 3  # an unexpected failure inside chinaai-stats: please report it
 
 #: Columns ``show --format table`` prints unless --columns says otherwise.
 BRIEF = [
@@ -33,8 +34,11 @@ BRIEF = [
 
 EPILOG = """exit codes:
   0  success
-  1  invalid content: `parse` got text that is not a figure
-  2  unusable input: unknown table name, missing or unreadable file, bad arguments
+  1  invalid content: rows that fail `validate` or `add` (each listed with its line,
+     column and a fix), or `parse` text that is not a figure
+  2  unusable input: unknown table name; a missing, empty, binary, non-UTF-8 or
+     non-CSV file; a directory; bad arguments. Nothing is written.
+  3  an unexpected failure inside chinaai-stats (please report it)
 
 examples:
   chinaai-stats list
@@ -44,6 +48,8 @@ examples:
   chinaai-stats show investments --currency USD --fx annual
   chinaai-stats parse "约1.2万亿元人民币"
   chinaai-stats conversions
+  chinaai-stats validate new_rows.csv --table investments
+  chinaai-stats add new_rows.csv --table investments
 """
 
 
@@ -84,6 +90,21 @@ def _parser() -> argparse.ArgumentParser:
         "conversions", help="check each source's own dollar conversion against the dated rate"
     )
     conv.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    val = sub.add_parser(
+        "validate", help="check a CSV of rows for a table; report every problem (never writes)"
+    )
+    val.add_argument("file", help="CSV file with the table's header (UTF-8)")
+    val.add_argument("--table", required=True, help="the table the rows are for")
+    val.add_argument("--format", choices=["text", "json"], default="text")
+    val.add_argument("--limit", type=int, default=None, help="list at most N problems of each kind")
+    add = sub.add_parser("add", help="validate a CSV and merge its rows into a clone's table")
+    add.add_argument("file", help="CSV file with the table's header (UTF-8)")
+    add.add_argument("--table", required=True, help="the table to add to")
+    add.add_argument(
+        "--datasets",
+        help="the clone's datasets/ folder (default: found by walking up from here)",
+    )
+    add.add_argument("--format", choices=["text", "json"], default="text")
     desc = sub.add_parser("describe", help="list a table's columns, types and allowed values")
     desc.add_argument("name", help="table name (see: chinaai-stats list)")
     src = sub.add_parser("sources", help="print the source registry")
@@ -177,6 +198,31 @@ def _cmd_conversions(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from .validation import validate
+
+    report = validate(args.file, args.table)
+    print(report.to_json() if args.format == "json" else report.to_text(args.limit))
+    return EXIT_OK if report.ok else EXIT_INVALID
+
+
+def _cmd_add(args: argparse.Namespace) -> int:
+    from .add import AddError, add
+
+    try:
+        result = add(args.file, args.table, datasets=args.datasets)
+    except AddError as exc:
+        if exc.report is not None:
+            print(exc.report.to_json() if args.format == "json" else exc.report.to_text())
+        print(f"chinaai-stats: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    print(result.report.to_text() if args.format == "text" else result.report.to_json())
+    print(f"added {len(result.ids)} rows to {result.table}: {', '.join(result.ids)}")
+    for path in result.files:
+        print(f"  updated {path}")
+    return EXIT_OK
+
+
 def _cmd_describe(args: argparse.Namespace) -> int:
     from .loader import describe
 
@@ -214,12 +260,23 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_parse(args)
         if args.command == "conversions":
             return _cmd_conversions(args)
+        if args.command == "validate":
+            return _cmd_validate(args)
+        if args.command == "add":
+            return _cmd_add(args)
     except ChinaAIStatsError as exc:
         print(f"chinaai-stats: error: {exc}", file=sys.stderr)
         return EXIT_UNUSABLE
     except BrokenPipeError:  # e.g. piped into `head`
         sys.stderr.close()
         return EXIT_OK
+    except KeyboardInterrupt:
+        print("chinaai-stats: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug: one line, a distinct exit code, no traceback
+        where = f"{type(exc).__name__}: {exc}".splitlines()[0][:300]
+        print(f"chinaai-stats: internal error ({where}); please report it", file=sys.stderr)
+        return EXIT_BUG
     return EXIT_UNUSABLE  # pragma: no cover - argparse rejects unknown commands
 
 

@@ -1,0 +1,160 @@
+"""add: merge only fully valid rows, atomically, with hashes and changelog updated."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from frictionless import validate as fl_validate
+
+import chinaai_stats as cs
+from chinaai_stats import add as add_module
+from chinaai_stats.add import AddError, add, changelog_with
+from tests.conftest import REPO, run_cli
+from tests.test_validate import GOOD, row, write_rows
+
+
+@pytest.fixture
+def clone(tmp_path: Path) -> Path:
+    """A contributor's clone: datasets/, schemas/, seeds/ and CHANGELOG.md."""
+    root = tmp_path / "clone"
+    for part in ("datasets", "schemas", "seeds"):
+        shutil.copytree(REPO / part, root / part)
+    shutil.copy(REPO / "CHANGELOG.md", root / "CHANGELOG.md")
+    return root
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
+    }
+
+
+def recorded_hash_matches(root: Path, table: str) -> bool:
+    desc = json.loads((root / "datasets" / "datapackage.json").read_text("utf-8"))
+    res = next(r for r in desc["resources"] if r["name"] == table)
+    data = (root / "datasets" / res["path"]).read_bytes()
+    return res["hash"] == "sha256:" + hashlib.sha256(data).hexdigest() and res["bytes"] == len(data)
+
+
+def test_add_merges_valid_rows_and_updates_hash_and_changelog(clone, tmp_path) -> None:
+    new = write_rows(tmp_path / "new.csv", [GOOD, row(id="tal-0101", entity="Second Lab")])
+    before = (clone / "datasets" / "talent.csv").read_text("utf-8")
+    r = run_cli("add", str(new), "--table", "talent", "--datasets", str(clone / "datasets"))
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "added 2 rows to talent: tal-0100, tal-0101" in r.stdout
+    after = (clone / "datasets" / "talent.csv").read_text("utf-8")
+    assert after.startswith(before) and after.count("\n") == before.count("\n") + 2
+    assert recorded_hash_matches(clone, "talent")
+    report = fl_validate(clone / "datasets" / "datapackage.json")
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+    changelog = (clone / "CHANGELOG.md").read_text("utf-8")
+    unreleased = changelog.split("## [Unreleased]")[1].split("## [0.1.0]")[0]
+    assert "`talent`: 2 rows added (tal-0100, tal-0101)" in unreleased
+    loaded = run_cli("show", "talent", "--format", "csv", env={"CHINAAI_STATS_DATA": str(clone)})
+    assert "tal-0101,Second Lab" in loaded.stdout
+
+
+def test_add_finds_datasets_by_walking_up(clone, tmp_path) -> None:
+    new = write_rows(tmp_path / "new.csv", [GOOD])
+    work = clone / "notes" / "drafts"
+    work.mkdir(parents=True)
+    r = run_cli("add", str(new), "--table", "talent", cwd=work)
+    assert r.returncode == 0, r.stderr
+    assert recorded_hash_matches(clone, "talent")
+
+
+def test_add_outside_a_clone_is_unusable(tmp_path) -> None:
+    new = write_rows(tmp_path / "new.csv", [GOOD])
+    r = run_cli("add", str(new), "--table", "talent", cwd=tmp_path)
+    assert r.returncode == 2 and "no datasets/datapackage.json" in r.stderr
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        [GOOD, row(id="tal-0101", unit="kg")],  # one bad row stops the whole file
+        [row(id="tal-0001")],  # an id the table already has
+        [],  # nothing to add
+    ],
+    ids=["one-bad-row", "existing-id", "no-rows"],
+)
+def test_add_refuses_and_writes_nothing(clone, tmp_path, rows) -> None:
+    new = write_rows(tmp_path / "new.csv", rows)
+    before = snapshot(clone)
+    r = run_cli("add", str(new), "--table", "talent", "--datasets", str(clone / "datasets"))
+    assert r.returncode == 1
+    assert "nothing was added" in r.stderr and "Traceback" not in r.stderr
+    assert snapshot(clone) == before
+
+
+def test_add_unusable_file_exit_2_and_writes_nothing(clone, tmp_path) -> None:
+    before = snapshot(clone)
+    r = run_cli(
+        "add",
+        str(tmp_path / "missing.csv"),
+        "--table",
+        "talent",
+        "--datasets",
+        str(clone / "datasets"),
+    )
+    assert r.returncode == 2 and "no such file" in r.stderr
+    assert snapshot(clone) == before
+
+
+@pytest.mark.parametrize("fail_at", [1, 2, 3])
+def test_a_failure_between_writes_leaves_every_file_as_it_was(
+    clone, tmp_path, monkeypatch, fail_at
+) -> None:
+    new = write_rows(tmp_path / "new.csv", [GOOD])
+    before = snapshot(clone)
+    real_replace = os.replace
+    calls = {"n": 0}
+
+    def flaky_replace(src, dst):
+        # count only the swaps of staged files into place, not the rollback
+        if str(src).endswith(".new"):
+            calls["n"] += 1
+            if calls["n"] == fail_at:
+                raise OSError("disk full (injected)")
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(add_module.os, "replace", flaky_replace)
+    with pytest.raises(OSError, match="injected"):
+        add(new, "talent", datasets=clone / "datasets")
+    assert snapshot(clone) == before, "a file changed or a temporary file was left behind"
+    assert recorded_hash_matches(clone, "talent")
+
+
+def test_add_error_carries_the_report(clone, tmp_path) -> None:
+    new = write_rows(tmp_path / "new.csv", [row(value="x")])
+    with pytest.raises(AddError) as info:
+        add(new, "talent", datasets=clone / "datasets")
+    assert info.value.report is not None
+    assert info.value.report.errors["column"].tolist() == ["value"]
+    assert isinstance(info.value, cs.ChinaAIStatsError)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "# C\n\n## [Unreleased]\n\n## [0.1.0] - 2026-11-24\n- x\n",
+            "# C\n\n## [Unreleased]\n\n### Added\n- new\n\n## [0.1.0] - 2026-11-24\n- x\n",
+        ),
+        (
+            "# C\n\n## [Unreleased]\n\n### Added\n- old\n\n## [0.1.0]\n",
+            "# C\n\n## [Unreleased]\n\n### Added\n- old\n- new\n\n## [0.1.0]\n",
+        ),
+        (
+            "# C\n\n## [0.1.0]\n- x\n",
+            "# C\n\n## [Unreleased]\n\n### Added\n- new\n\n## [0.1.0]\n- x\n",
+        ),
+    ],
+)
+def test_changelog_entry_goes_under_unreleased(text: str, expected: str) -> None:
+    assert changelog_with(text, "new") == expected
