@@ -37,6 +37,7 @@ _LAZY = {
     "validate": "validation",
     "ValidationReport": "validation",
     "InputFileError": "validation",
+    "pandera_schema": "schema",
 }
 
 __all__ = [

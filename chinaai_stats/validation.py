@@ -6,8 +6,10 @@ fix it. Validation never writes anything.
 
 The field checks are driven by the Table Schemas in ``schemas/`` (types, required,
 unique, enum, pattern, minimum/maximum, lengths, primary key), the same schemas
-Frictionless reads, so there is no second copy of the rules. They run vectorised
-over the whole file; every distinct ``value_text`` is parsed once.
+Frictionless reads, so there is no second copy of the rules. Cells are read as
+text into Arrow arrays and every check runs vectorised over a whole column;
+columns with few distinct values (``value_text``, ``as_of``, ``source_id``, …)
+are checked once per distinct value.
 """
 
 from __future__ import annotations
@@ -15,9 +17,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-import math
 import os
+import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -25,6 +28,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from . import catalog
 from .errors import ChinaAIStatsError, QuantityParseError
@@ -37,7 +42,11 @@ FX_TOLERANCE = 0.05
 #: Columns a loaded frame carries that are computed, not stored.
 DERIVED_COLUMNS = ("period_start", "period_end", "value_usd", "value_cny", "fx_rate", "fx_basis")
 REPORT_COLUMNS = ["line", "column", "check", "value", "message", "hint"]
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA = r"^[=+\-@\t\r]"
+_NUMBER = r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$"
+_NOT_FINITE = ["inf", "-inf", "+inf", "nan", "NaN", "INF", "-INF", "Infinity", "-Infinity"]
+_AS_OF_SHAPE = re.compile(r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?|-Q[1-4])?$")
+_TRUE_FALSE = ["true", "false", "True", "False", "TRUE", "FALSE", "1", "0"]
 
 
 class InputFileError(ChinaAIStatsError, OSError):
@@ -59,11 +68,18 @@ class ValidationReport:
     rows: int
     errors: pd.DataFrame
     warnings: pd.DataFrame
-    frame: pd.DataFrame | None = field(default=None, repr=False)
+    cells: pa.Table | None = field(default=None, repr=False)
 
     @property
     def ok(self) -> bool:
         return self.errors.empty
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """The rows as read, every cell as text (empty string where blank)."""
+        if self.cells is None:
+            return pd.DataFrame()
+        return self.cells.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get)
 
     def summary(self) -> str:
         verdict = "valid" if self.ok else "invalid"
@@ -73,7 +89,7 @@ class ValidationReport:
         )
 
     def to_text(self, limit: int | None = None) -> str:
-        """One line per problem: ``SOURCE:LINE: column: message (hint)``, then a summary."""
+        """One line per problem (``SOURCE:LINE: kind: column: message``), then a summary."""
         lines = []
         for kind, df in (("error", self.errors), ("warning", self.warnings)):
             shown = df if limit is None else df.head(limit)
@@ -109,46 +125,48 @@ class ValidationReport:
         )
 
 
-class _Collector:
-    """Gathers problems as (row positions, column, check, values, message, hint) batches."""
+Message = str | Callable[[np.ndarray], Any]
 
-    def __init__(self, lines: pd.Series) -> None:
+
+class _Collector:
+    """Gathers problems; messages that depend on the row are built for failing rows only."""
+
+    def __init__(self, lines: np.ndarray) -> None:
         self.lines = lines  # file line of each row position
         self.parts: dict[str, list[pd.DataFrame]] = {"error": [], "warning": []}
 
     def add(
         self,
-        mask: pd.Series | Any,
+        mask: Any,
         column: str,
         check: str,
-        values: pd.Series | None,
-        message: str | pd.Series,
-        hint: str | pd.Series,
+        values: pa.ChunkedArray | pa.Array | None,
+        message: Message,
+        hint: Message,
         kind: str = "error",
-    ) -> None:
-        mask = pd.Series(mask).fillna(False).astype(bool).to_numpy()
-        if not mask.any():
-            return
-        idx = mask.nonzero()[0]
+    ) -> np.ndarray:
+        """Record rows where ``mask`` is true; return their positions."""
+        idx = _positions(mask)
+        if not len(idx):
+            return idx
         vals = (
-            values.iloc[idx].astype("object").map(_short).to_numpy()
+            [_short(v) for v in values.take(pa.array(idx)).to_pylist()]
             if values is not None
             else [""] * len(idx)
         )
-        msg = message.iloc[idx].to_numpy() if isinstance(message, pd.Series) else message
-        hint = hint.iloc[idx].to_numpy() if isinstance(hint, pd.Series) else hint
         self.parts[kind].append(
             pd.DataFrame(
                 {
-                    "line": self.lines.iloc[idx].to_numpy(),
+                    "line": self.lines[idx],
                     "column": column,
                     "check": check,
                     "value": vals,
-                    "message": msg,
-                    "hint": hint,
+                    "message": message(idx) if callable(message) else message,
+                    "hint": hint(idx) if callable(hint) else hint,
                 }
             )
         )
+        return idx
 
     def at_line(
         self,
@@ -186,11 +204,71 @@ class _Collector:
         )
 
 
+def _is_empty(col: Any) -> Any:
+    """Empty cells (a length test: far faster than comparing strings)."""
+    return pc.equal(pc.binary_length(col), 0)
+
+
+def _is_filled(col: Any) -> Any:
+    return pc.greater(pc.binary_length(col), 0)
+
+
+def _positions(mask: Any) -> np.ndarray:
+    """Row positions where a boolean Arrow array or numpy array is true (nulls are false)."""
+    if isinstance(mask, np.ndarray):
+        return np.flatnonzero(mask)
+    if isinstance(mask, pd.Series):
+        return np.flatnonzero(mask.fillna(False).to_numpy(dtype=bool))
+    if not pc.any(mask).as_py():
+        return np.empty(0, dtype=np.int64)
+    return pc.indices_nonzero(pc.fill_null(mask, False)).to_numpy()
+
+
 def _short(value: Any, limit: int = 80) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+    if value is None:
         return ""
     text = str(value)
     return text if len(text) <= limit else f"{text[: limit - 1]}… ({len(text):,} characters)"
+
+
+_DISTINCT_CACHE: dict[int, tuple[Any, list[Any], np.ndarray]] = {}
+
+
+def _distinct(col: pa.ChunkedArray) -> tuple[list[Any], np.ndarray]:
+    """Distinct values of a column and, per row, the position of its value among them."""
+    key = id(col)
+    hit = _DISTINCT_CACHE.get(key)
+    if hit is not None and hit[0] is col:
+        return hit[1], hit[2]
+    flat = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
+    enc = pc.dictionary_encode(flat)
+    out = enc.dictionary.to_pylist(), enc.indices.to_numpy(zero_copy_only=False)
+    _DISTINCT_CACHE.clear()  # keep only the latest column: enough for repeated use
+    _DISTINCT_CACHE[key] = (col, *out)
+    return out
+
+
+def _per_value(col: pa.ChunkedArray, fn: Callable[[Any], Any], dtype: Any = object) -> np.ndarray:
+    """Apply ``fn`` once per distinct value of ``col``; return the per-row results."""
+    uniques, codes = _distinct(col)
+    out = np.array([fn(v) for v in uniques] or [None], dtype=dtype)
+    return out[codes] if len(codes) else np.empty(0, dtype=dtype)
+
+
+def _duplicated(col: pa.ChunkedArray | pa.Array) -> np.ndarray:
+    """True for every row whose value occurs more than once."""
+    if len(col) == 0:
+        return np.zeros(0, dtype=bool)
+    flat = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
+    if len(pc.unique(flat)) == len(flat):  # the common case, and cheaper to establish
+        return np.zeros(len(flat), dtype=bool)
+    codes = pc.dictionary_encode(flat).indices.to_numpy(zero_copy_only=False)
+    return np.bincount(codes)[codes] > 1
+
+
+def _mask(x: Any) -> np.ndarray:
+    """A boolean Arrow array as numpy (nulls false)."""
+    return pc.fill_null(x, False).to_numpy(zero_copy_only=False)
 
 
 # ------------------------------------------------------------------ reading
@@ -205,37 +283,45 @@ def _read_bytes(path: Path) -> bytes:
         data = path.read_bytes()
     except OSError as exc:
         raise InputFileError(f"{path}: cannot be read ({exc.strerror or exc})") from None
-    if not data.strip():
+    if not data[:65536].strip() and not data.strip():
         raise InputFileError(f"{path}: is empty; a CSV file needs at least a header line")
     if b"\x00" in data:
         raise InputFileError(f"{path}: holds binary content (NUL bytes), not CSV text")
+    return data.removeprefix(b"\xef\xbb\xbf")
+
+
+def _not_utf8(data: bytes, path: Path) -> InputFileError | None:
+    """An error naming the first byte that is not UTF-8, or None when all of it is."""
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        raise InputFileError(
+        return InputFileError(
             f"{path}: is not UTF-8 text (line {line}, byte {exc.start}); save it as UTF-8"
-        ) from None
-    return data.removeprefix(b"\xef\xbb\xbf")
+        )
+    return None
 
 
 def _header(data: bytes, path: Path) -> list[str]:
-    first = data.split(b"\n", 1)[0].decode("utf-8").rstrip("\r")
+    end = data.find(b"\n")
+    try:
+        first = (data if end < 0 else data[:end]).decode("utf-8").rstrip("\r")
+    except UnicodeDecodeError:
+        raise _not_utf8(data, path) from None
     try:
         return next(csv.reader([first]))
     except (csv.Error, StopIteration):
         raise InputFileError(f"{path}: the first line is not a CSV header") from None
 
 
-def _read_csv(data: bytes, header: list[str]) -> tuple[pd.DataFrame, list[tuple[int, int]]]:
-    """Read every cell as text; return the frame and (line, fields) of ragged rows."""
-    import pyarrow as pa
+def _read_csv(data: bytes, header: list[str]) -> tuple[pa.Table, np.ndarray, list[tuple[int, int]]]:
+    """Read every cell as text; return the cells, each row's line, and ragged rows."""
     import pyarrow.csv as pacsv
 
-    ragged: list[str] = []
+    ragged_seen = [0]
 
     def on_invalid(row: Any) -> str:
-        ragged.append(row.text)
+        ragged_seen[0] += 1
         return "skip"
 
     names = [f"{i}:{h}" for i, h in enumerate(header)]  # unique even if the header repeats
@@ -258,80 +344,64 @@ def _read_csv(data: bytes, header: list[str]) -> tuple[pd.DataFrame, list[tuple[
         except pa.ArrowInvalid as exc:
             if "straddle" in str(exc) and block < len(data) + 1:
                 block = len(data) + 1  # one cell larger than a block: read in one piece
-                ragged.clear()
+                ragged_seen[0] = 0
                 continue
             raise InputFileError(f"cannot parse as CSV: {str(exc).splitlines()[0]}") from None
-    df = table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get)
-    df.columns = header
-    if not ragged:
-        return df, []
-    # rare path: find the line numbers of ragged rows and of the rows kept
+    table = table.rename_columns(header)
+    if not ragged_seen[0]:
+        # with no blank line and no line break inside a cell, row i is on line i + 2
+        lines = data.count(b"\n") + (not data.endswith(b"\n"))
+        if lines == table.num_rows + 1:
+            return table, np.arange(table.num_rows, dtype=np.int64) + 2, []
+    # otherwise count lines exactly: ragged rows, blank lines, cells with line breaks
     bad, keep_lines = [], []
     reader = csv.reader(io.StringIO(data.decode("utf-8"), newline=""))
     next(reader, None)
     start = reader.line_num + 1
     for row in reader:
-        if row == []:  # blank line: pyarrow skips it too
-            start = reader.line_num + 1
-            continue
-        if len(row) != len(header):
-            bad.append((start, len(row)))
-        else:
-            keep_lines.append(start)
+        if row:  # pyarrow skips blank lines too
+            (keep_lines if len(row) == len(header) else bad).append(
+                start if len(row) == len(header) else (start, len(row))
+            )
         start = reader.line_num + 1
-    if len(keep_lines) == len(df):
-        df.index = pd.Index([line - 2 for line in keep_lines])
-    return df, bad
+    lines = np.array(keep_lines, dtype=np.int64)
+    if len(lines) != table.num_rows:  # the two readers disagree: fall back to counting rows
+        lines = np.arange(table.num_rows, dtype=np.int64) + 2
+    return table, lines, bad
 
 
-def _lines(df: pd.DataFrame) -> pd.Series:
-    """File line of each row: header is line 1; cells with line breaks shift what follows."""
-    base = pd.Series(df.index.to_numpy() + 2, index=df.index)
-    if df.empty or not isinstance(df.index, pd.RangeIndex):
-        return base.reset_index(drop=True)
-    breaks = sum(
-        (df[c].str.count("\n").fillna(0).astype("int64") for c in df.columns),
-        start=pd.Series(0, index=df.index),
-    )
-    if breaks.any():
-        base = base + breaks.cumsum().shift(fill_value=0)
-    return base.reset_index(drop=True)
-
-
-def _frame_as_text(frame: pd.DataFrame) -> pd.DataFrame:
+def _frame_as_cells(frame: pd.DataFrame) -> pa.Table:
+    """A frame (typed or not) as text cells, the way a CSV would hold them."""
     out = {}
     for col in frame.columns:
         s = frame[col]
         if pd.api.types.is_datetime64_any_dtype(s):
             text = s.dt.strftime("%Y-%m-%d")
         elif pd.api.types.is_float_dtype(s):
-            text = s.map(lambda v: "" if pd.isna(v) else repr(float(v)), na_action=None)
+            text = s.map(lambda v: "" if pd.isna(v) else repr(float(v)))
         else:
-            text = s.astype("object").map(
-                lambda v: (
-                    ""
-                    if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v))
-                    else str(v)
-                )
-            )
-        out[col] = text.astype(pd.StringDtype("pyarrow")).fillna("")
-    return pd.DataFrame(out).reset_index(drop=True)
+            text = s.astype("object").map(lambda v: "" if v is None or pd.isna(v) else str(v))
+        out[str(col)] = pa.array(text.fillna("").tolist(), type=pa.string())
+    return pa.table(out) if out else pa.table({})
 
 
 # ------------------------------------------------------------------ checks
 
 
-def _field_checks(df: pd.DataFrame, schema: dict[str, Any], c: _Collector) -> dict[str, pd.Series]:
-    """Checks a Table Schema states; return the numeric columns, parsed."""
-    numbers: dict[str, pd.Series] = {}
+def _field_checks(
+    cells: dict[str, pa.ChunkedArray], schema: dict[str, Any], c: _Collector, n: int
+) -> dict[str, np.ndarray]:
+    """Checks a Table Schema states; return the numeric columns, parsed (NaN where not)."""
+    numbers: dict[str, np.ndarray] = {}
     for f in schema["fields"]:
         name = f["name"]
-        if name not in df.columns:
+        if name not in cells:
             continue
-        s = df[name]
+        s = cells[name]
         cons = f.get("constraints", {})
-        empty = s == ""
         ftype = f.get("type", "string")
+        empty = _is_empty(s)
+        present = pc.invert(empty)
         if cons.get("required"):
             c.add(
                 empty,
@@ -341,12 +411,11 @@ def _field_checks(df: pd.DataFrame, schema: dict[str, Any], c: _Collector) -> di
                 f"{name} is required",
                 f"fill in {name}: {f.get('description', '')}".strip(),
             )
-        present = ~empty
         if ftype in ("number", "integer"):
-            num = pd.to_numeric(s.where(present, None), errors="coerce").astype("float64")
-            bad_type = present & num.isna()
+            numeric = pc.match_substring_regex(s, _NUMBER)
+            not_finite = pc.is_in(s, value_set=pa.array(_NOT_FINITE))
             c.add(
-                bad_type,
+                pc.and_(present, pc.invert(pc.or_(numeric, not_finite))),
                 name,
                 "type",
                 s,
@@ -354,10 +423,9 @@ def _field_checks(df: pd.DataFrame, schema: dict[str, Any], c: _Collector) -> di
                 "write a plain number: digits, optional decimal point, no magnitude words "
                 "or separators (846000000, not 846 million)",
             )
-            values = num.to_numpy(dtype="float64", na_value=np.nan)
-            finite = pd.Series(np.isfinite(values) | np.isnan(values), index=num.index)
+            values = pc.cast(pc.if_else(numeric, s, "nan"), pa.float64()).to_numpy()
             c.add(
-                present & ~bad_type & ~finite,
+                pc.and_(present, not_finite),
                 name,
                 "finite",
                 s,
@@ -365,32 +433,39 @@ def _field_checks(df: pd.DataFrame, schema: dict[str, Any], c: _Collector) -> di
                 "write a finite number",
             )
             if ftype == "integer":
-                frac = present & ~bad_type & finite & (num % 1 != 0)
-                c.add(frac, name, "type", s, f"{name} is not a whole number", "drop the decimals")
-            ok = present & ~bad_type & finite
-            if "minimum" in cons:
                 c.add(
-                    ok & (num < cons["minimum"]),
+                    np.isfinite(values) & (values % 1 != 0),
                     name,
-                    "minimum",
+                    "type",
                     s,
-                    f"{name} is below {cons['minimum']}",
-                    f"{name} must be >= {cons['minimum']}",
+                    f"{name} is not a whole number",
+                    "drop the decimals",
                 )
-            if "maximum" in cons:
-                c.add(
-                    ok & (num > cons["maximum"]),
-                    name,
-                    "maximum",
-                    s,
-                    f"{name} is above {cons['maximum']}",
-                    f"{name} must be <= {cons['maximum']}",
-                )
-            numbers[name] = num.where(ok)
+            with np.errstate(invalid="ignore"):
+                if "minimum" in cons:
+                    c.add(
+                        values < cons["minimum"],
+                        name,
+                        "minimum",
+                        s,
+                        f"{name} is below {cons['minimum']}",
+                        f"{name} must be >= {cons['minimum']}",
+                    )
+                if "maximum" in cons:
+                    c.add(
+                        values > cons["maximum"],
+                        name,
+                        "maximum",
+                        s,
+                        f"{name} is above {cons['maximum']}",
+                        f"{name} must be <= {cons['maximum']}",
+                    )
+            numbers[name] = values
         elif ftype == "date":
-            parsed = pd.to_datetime(s.where(present, None), format="%Y-%m-%d", errors="coerce")
+            parsed = pc.strptime(s, format="%Y-%m-%d", unit="s", error_is_null=True)
+            shape = pc.match_substring_regex(s, r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
             c.add(
-                present & parsed.isna(),
+                pc.and_(present, pc.or_(pc.is_null(parsed), pc.invert(shape))),
                 name,
                 "type",
                 s,
@@ -399,7 +474,7 @@ def _field_checks(df: pd.DataFrame, schema: dict[str, Any], c: _Collector) -> di
             )
         elif ftype == "boolean":
             c.add(
-                present & ~s.isin(["true", "false", "True", "False", "TRUE", "FALSE", "1", "0"]),
+                pc.and_(present, pc.invert(pc.is_in(s, value_set=pa.array(_TRUE_FALSE)))),
                 name,
                 "type",
                 s,
@@ -410,7 +485,7 @@ def _field_checks(df: pd.DataFrame, schema: dict[str, Any], c: _Collector) -> di
             allowed = cons["enum"]
             shown = ", ".join(allowed) if len(allowed) <= 12 else ", ".join(allowed[:12]) + ", …"
             c.add(
-                present & ~s.isin(allowed),
+                pc.and_(present, pc.invert(pc.is_in(s, value_set=pa.array(allowed)))),
                 name,
                 "enum",
                 s,
@@ -418,19 +493,20 @@ def _field_checks(df: pd.DataFrame, schema: dict[str, Any], c: _Collector) -> di
                 f"use one of: {shown}",
             )
         if "pattern" in cons:
-            matches = s.str.fullmatch(cons["pattern"]).fillna(False).astype(bool)
+            pattern = cons["pattern"]
+            anchored = pattern if pattern.startswith("^") else f"^(?:{pattern})$"
             c.add(
-                present & ~matches,
+                pc.and_(present, pc.invert(pc.match_substring_regex(s, anchored))),
                 name,
                 "pattern",
                 s,
-                f"{name} does not match the pattern {cons['pattern']}",
+                f"{name} does not match the pattern {pattern}",
                 _pattern_hint(name),
             )
-        lengths = s.str.len()
+        lengths = pc.utf8_length(s)
         max_len = cons.get("maxLength", MAX_CELL)
         c.add(
-            lengths > max_len,
+            pc.greater(lengths, max_len),
             name,
             "max-length",
             s,
@@ -439,7 +515,7 @@ def _field_checks(df: pd.DataFrame, schema: dict[str, Any], c: _Collector) -> di
         )
         if "minLength" in cons:
             c.add(
-                present & (lengths < cons["minLength"]),
+                pc.and_(present, pc.less(lengths, cons["minLength"])),
                 name,
                 "min-length",
                 s,
@@ -448,7 +524,7 @@ def _field_checks(df: pd.DataFrame, schema: dict[str, Any], c: _Collector) -> di
             )
         if f.get("format") == "uri":
             c.add(
-                present & ~s.str.match(r"^https?://\S+$").fillna(False).astype(bool),
+                pc.and_(present, pc.invert(pc.match_substring_regex(s, r"^https?://\S+$"))),
                 name,
                 "format",
                 s,
@@ -456,33 +532,34 @@ def _field_checks(df: pd.DataFrame, schema: dict[str, Any], c: _Collector) -> di
                 "write a full http(s):// address",
             )
         if cons.get("unique"):
+            dup = _duplicated(s) & _mask(present)
             c.add(
-                present & s.duplicated(keep=False),
+                dup,
                 name,
                 "unique",
                 s,
                 f"{name} appears more than once",
                 f"give each row its own {name}",
             )
-        if ftype == "string":
-            starts = s.str.slice(0, 1)
+        if ftype == "string" and "enum" not in cons and "pattern" not in cons:
+            # enum and pattern columns only admit values that start safely
             c.add(
-                starts.isin(list(_FORMULA_START)),
+                pc.match_substring_regex(s, _FORMULA),
                 name,
                 "formula",
                 s,
-                f"{name} starts with {'/'.join(_FORMULA_START[:4])}, which spreadsheets run "
-                "as a formula",
+                f"{name} starts with =, +, -, @ or a control character, which spreadsheets "
+                "run as a formula",
                 "reword the cell so it starts with a letter, digit or quote",
             )
     key = schema.get("primaryKey", [])
-    if len(key) > 1 and all(k in df.columns for k in key):
-        dup = df.duplicated(subset=key, keep=False)
+    if len(key) > 1 and all(k in cells for k in key) and n:
+        joined = pc.binary_join_element_wise(*[cells[k] for k in key], "\x1f")
         c.add(
-            dup,
+            _duplicated(joined),
             key[0],
             "primary-key",
-            df[key[0]],
+            cells[key[0]],
             f"the key ({', '.join(key)}) appears more than once",
             "remove the repeated row",
         )
@@ -493,45 +570,20 @@ def _pattern_hint(name: str) -> str:
     return {
         "as_of": "write YYYY, YYYY-MM, YYYY-MM-DD or YYYY-Qn (e.g. 2016-Q3), or leave it empty",
         "locator": "write pN: the N-th non-blank line of the source text (e.g. p13)",
-        "id": "use the table's prefix and four digits, e.g. uc-0005",
+        "id": "use the table's prefix and four or more digits, e.g. uc-0005",
     }.get(name, "see the schema: chinaai-stats describe TABLE")
 
 
-def _as_of_bounds(s: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Start and end of reduced-precision ISO dates (NaT where empty or not a real date)."""
-    from .loader import as_of_bounds
-
-    bounds: dict[str, tuple[Any, Any]] = {}
-    for text in s.unique():
-        try:
-            b = as_of_bounds(text)
-        except ValueError:
-            b = None
-        bounds[text] = (pd.Timestamp(b[0]), pd.Timestamp(b[1])) if b else (pd.NaT, pd.NaT)
-    start = pd.to_datetime(s.map(lambda t: bounds[t][0]).astype("object"))
-    end = pd.to_datetime(s.map(lambda t: bounds[t][1]).astype("object"))
-    return start, end
-
-
-def _cross_checks(
-    df: pd.DataFrame, table: str, numbers: dict[str, pd.Series], c: _Collector, root: Path
-) -> None:
-    """Checks across fields and tables that a Table Schema cannot state."""
+def _parse_value_texts(texts: pa.ChunkedArray) -> tuple[np.ndarray, ...]:
+    """Parse each distinct value_text once: per-row value, unit, qualifier and problem."""
     from .parse import parse_quantity
 
-    if "value_text" not in df.columns or df.empty:
-        return
-    value = numbers.get("value")
-    unit = df["unit"] if "unit" in df.columns else None
-    qualifier = df["qualifier"] if "qualifier" in df.columns else None
-
-    # value_text parses to the row's value, unit and qualifier (each distinct text once)
-    texts = df["value_text"]
-    codes, uniques = pd.factorize(texts)
-    u_value = np.full(len(uniques), np.nan)
-    u_unit = np.full(len(uniques), "", dtype=object)
-    u_qual = np.full(len(uniques), "", dtype=object)
-    u_problem = np.full(len(uniques), "", dtype=object)
+    uniques, codes = _distinct(texts)
+    k = len(uniques)
+    u_value = np.full(k, np.nan)
+    u_unit = np.full(k, "", dtype=object)
+    u_qual = np.full(k, "", dtype=object)
+    u_problem = np.full(k, "", dtype=object)
     for i, text in enumerate(uniques):
         if not text:
             continue
@@ -541,129 +593,175 @@ def _cross_checks(
             u_problem[i] = str(exc).split(": ", 1)[-1]
             continue
         u_value[i], u_unit[i], u_qual[i] = q.value, q.unit, q.qualifier
-    idx = pd.RangeIndex(len(df))
-    problem = pd.Series(u_problem[codes], index=idx)
+    return u_value[codes], u_unit[codes], u_qual[codes], u_problem[codes]
+
+
+def _pair_differs(key: str, name: str) -> bool:
+    """For "value_text\x1fcell": does the cell differ from what value_text reads as?"""
+    from .parse import parse_quantity
+
+    text, cell = key.split("\x1f", 1)
+    if not text or not cell:
+        return False
+    try:
+        q = parse_quantity(text)
+    except QuantityParseError:
+        return False
+    return cell != (q.unit if name == "unit" else q.qualifier)
+
+
+def _as_of_starts(col: pa.ChunkedArray) -> np.ndarray:
+    """First day of each reduced-precision ISO date (NaT where empty or not a real date)."""
+    from .loader import as_of_bounds
+
+    def start(text: str) -> Any:
+        try:
+            b = as_of_bounds(text)
+        except ValueError:
+            return np.datetime64("NaT", "D")
+        return np.datetime64(b[0], "D") if b else np.datetime64("NaT", "D")
+
+    return _per_value(col, start, dtype="datetime64[D]")
+
+
+def _cross_checks(
+    cells: dict[str, pa.ChunkedArray],
+    table: str,
+    numbers: dict[str, np.ndarray],
+    c: _Collector,
+    root: Path,
+    n: int,
+) -> None:
+    """Checks across fields and tables that a Table Schema cannot state."""
+    if "value_text" not in cells or not n:
+        return
+    value = numbers.get("value")
+    unit = cells.get("unit")
+    texts = cells["value_text"]
+    p_value, p_unit, p_qual, problem = _parse_value_texts(texts)
     c.add(
         problem != "",
         "value_text",
         "parse",
         texts,
-        "value_text cannot be read as a figure: " + problem,
+        lambda i: "value_text cannot be read as a figure: " + problem[i],
         "copy the figure expression exactly as printed, e.g. 846 million or over $4.5 billion",
     )
-    p_value = pd.Series(u_value[codes], index=idx)
-    p_unit = pd.Series(u_unit[codes], index=idx)
-    p_qual = pd.Series(u_qual[codes], index=idx)
     ok_text = p_unit != ""
-    reads = "value_text reads as " + p_value.map("{:.15g}".format) + " " + p_unit
+
+    def reads(i: np.ndarray) -> list[str]:
+        return [
+            f"value_text reads as {v:.15g} {u}" for v, u in zip(p_value[i], p_unit[i], strict=True)
+        ]
+
     if value is not None:
-        close = (value - p_value).abs() <= 1e-9 * value.abs().clip(lower=1)
+        with np.errstate(invalid="ignore"):
+            close = np.abs(value - p_value) <= 1e-9 * np.maximum(np.abs(value), 1)
         c.add(
-            ok_text & value.notna() & ~close,
+            ok_text & ~np.isnan(value) & ~close,
             "value",
             "value-text",
-            df["value"],
-            reads + "; value differs",
+            cells["value"],
+            lambda i: [f"{r}; value differs" for r in reads(i)],
             "write value as the plain number value_text states, in unit",
         )
-    if unit is not None:
-        c.add(
-            ok_text & (unit != "") & (unit != p_unit),
-            "unit",
-            "value-text",
-            unit,
-            reads + "; unit differs",
-            "use the unit value_text states",
-        )
-    if qualifier is not None:
-        c.add(
-            ok_text & (qualifier != "") & (qualifier != p_qual),
-            "qualifier",
-            "value-text",
-            qualifier,
-            "value_text reads as " + p_qual + "; qualifier differs",
-            "use the qualifier value_text states (about → approximately, over → more_than)",
-        )
-
-    if "stated_usd_text" in df.columns and "stated_usd" in numbers:
-        _stated_usd_text_check(df, numbers["stated_usd"], c)
+    messages = {
+        "unit": lambda i: [f"{r}; unit differs" for r in reads(i)],
+        "qualifier": lambda i: [f"value_text reads as {q}; qualifier differs" for q in p_qual[i]],
+    }
+    hints = {
+        "unit": "use the unit value_text states",
+        "qualifier": "use the qualifier value_text states (about: approximately, over: more_than)",
+    }
+    for name in ("unit", "qualifier"):
+        if name in cells:
+            # compare once per distinct (value_text, cell) pair rather than per row
+            pair = pc.binary_join_element_wise(texts, cells[name], "\x1f")
+            differs = _per_value(pair, lambda k, n=name: _pair_differs(k, n), dtype=bool)
+            c.add(differs, name, "value-text", cells[name], messages[name], hints[name])
+    if "stated_usd_text" in cells and "stated_usd" in numbers:
+        _stated_usd_text_check(cells, numbers["stated_usd"], c)
 
     desc = catalog.descriptor(root)
     codebook = _codebook(root)
-    if "indicator" in df.columns:
-        known = df["indicator"].isin(list(codebook))
+    if "indicator" in cells:
+        ind = cells["indicator"]
+        known = _mask(pc.is_in(ind, value_set=pa.array(list(codebook))))
         c.add(
-            (df["indicator"] != "") & ~known,
+            _mask(_is_filled(ind)) & ~known,
             "indicator",
             "foreign-key",
-            df["indicator"],
+            ind,
             "indicator is not in the indicators codebook",
             "use an id of the indicators table, or add the indicator to it first",
         )
         if unit is not None:
-            dims = df["indicator"].map(lambda i: codebook.get(i, ("", ""))[1])
-            allowed = dims.map(lambda d: DIMENSION_UNITS.get(d, ()))
-            bad = (
-                known
-                & (unit != "")
-                & ~pd.Series([u in a for u, a in zip(unit, allowed, strict=True)], index=df.index)
-            )
+            pair = pc.binary_join_element_wise(ind, unit, "\x1f")
+
+            def fits(key: str) -> bool:
+                i, u = key.split("\x1f")
+                return i not in codebook or u == "" or u in DIMENSION_UNITS.get(codebook[i][1], ())
+
+            dims = _per_value(ind, lambda i: codebook.get(i, ("", ""))[1])
             c.add(
-                bad,
+                ~_per_value(pair, fits, dtype=bool),
                 "unit",
                 "unit-for-indicator",
                 unit,
-                "unit does not fit the indicator's dimension (" + dims + ")",
-                "use " + allowed.map(", ".join),
+                lambda i: [f"unit does not fit the indicator's dimension ({d})" for d in dims[i]],
+                lambda i: [f"use {', '.join(DIMENSION_UNITS.get(d, ()))}" for d in dims[i]],
             )
-        other_table = known & df["indicator"].map(lambda i: codebook.get(i, ("", ""))[0] != table)
+        other = known & _per_value(
+            ind, lambda i: codebook.get(i, (table, ""))[0] != table, dtype=bool
+        )
         c.add(
-            other_table,
+            other,
             "indicator",
             "indicator-table",
-            df["indicator"],
+            ind,
             f"indicator belongs to another table, not {table}",
             "add the row to the table the codebook names for this indicator",
         )
     if value is not None and unit is not None:
-        c.add(
-            (unit == "share") & (value > 1),
-            "value",
-            "share",
-            df["value"],
-            "a share above 1",
-            "write shares as fractions of 1 (24 percent → 0.24)",
-        )
+        with np.errstate(invalid="ignore"):
+            c.add(
+                _mask(pc.equal(unit, "share")) & (value > 1),
+                "value",
+                "share",
+                cells["value"],
+                "a share above 1",
+                "write shares as fractions of 1 (24 percent → 0.24)",
+            )
 
-    registry = _registry(desc)
-    published = pd.Series({k: v for k, v in registry.items()}, dtype="object")
-    if "source_id" in df.columns:
+    published = _registry(desc)
+    pub = None
+    if "source_id" in cells:
+        src = cells["source_id"]
         c.add(
-            (df["source_id"] != "") & ~df["source_id"].isin(list(registry)),
+            pc.and_(_is_filled(src), pc.invert(pc.is_in(src, value_set=pa.array(list(published))))),
             "source_id",
             "foreign-key",
-            df["source_id"],
+            src,
             "source_id is not in the source registry",
             "register the source in seeds/sources.csv first (see CONTRIBUTING.md)",
         )
-    if "as_of" in df.columns:
-        s = df["as_of"]
-        present = s != ""
-        start, _ = _as_of_bounds(s)
-        pattern_ok = (
-            s.str.fullmatch(r"[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?|-Q[1-4])?")
-            .fillna(False)
-            .astype(bool)
+        pub = _per_value(
+            src, lambda s: np.datetime64(published.get(s) or "NaT", "D"), dtype="datetime64[D]"
         )
+    if "as_of" in cells:
+        s = cells["as_of"]
+        present = _mask(_is_filled(s))
+        start = _as_of_starts(s)
+        shape_ok = _per_value(s, lambda v: bool(_AS_OF_SHAPE.match(v)), dtype=bool)
         c.add(
-            present & pattern_ok & start.isna(),
+            present & shape_ok & np.isnat(start),
             "as_of",
             "date",
             s,
             "as_of is not a real date",
             "check the day exists in that month",
         )
-        today = pd.Timestamp(date.today())
+        today = np.datetime64(date.today(), "D")
         c.add(
             present & (start > today),
             "as_of",
@@ -672,74 +770,80 @@ def _cross_checks(
             "as_of is in the future",
             "as_of is the date the figure describes, which has passed",
         )
-        if "source_id" in df.columns:
-            pub = pd.to_datetime(df["source_id"].map(published.to_dict()), errors="coerce")
+        if pub is not None:
             c.add(
-                present & pub.notna() & (start > pub),
+                present & ~np.isnat(pub) & (start > pub),
                 "as_of",
                 "after-publication",
                 s,
                 "as_of is after the source's publication date",
                 "as_of is the date the figure describes, on or before publication",
             )
-        if "as_of_basis" in df.columns:
-            basis = df["as_of_basis"]
+        if "as_of_basis" in cells:
+            basis = cells["as_of_basis"]
             c.add(
-                present & (basis == "unknown"),
+                present & _mask(pc.equal(basis, "unknown")),
                 "as_of_basis",
                 "as-of-basis",
-                basis,
+                cells["as_of_basis"],
                 "as_of is given but as_of_basis says unknown",
                 "use stated or inferred",
             )
             c.add(
-                ~present & basis.isin(["stated", "inferred"]),
+                ~present & _mask(pc.is_in(basis, value_set=pa.array(["stated", "inferred"]))),
                 "as_of_basis",
                 "as-of-basis",
-                basis,
+                cells["as_of_basis"],
                 "as_of is empty but as_of_basis says it is known",
                 "fill in as_of, or use unknown",
             )
-        _stated_usd_check(df, numbers, start, published, c, root)
+        if pub is not None and unit is not None:
+            _stated_usd_check(numbers, _mask(pc.equal(unit, "CNY")), start, pub, cells, c, root)
 
     # the same fact twice: same entity, indicator, as_of and source
-    key = [k for k in ("entity", "indicator", "as_of", "source_id") if k in df.columns]
-    if len(key) == 4:
-        dup = df.duplicated(subset=key, keep=False) & (df["entity"] != "")
+    key = ["entity", "indicator", "as_of", "source_id"]
+    if all(k in cells for k in key):
+        joined = pc.binary_join_element_wise(*[cells[k] for k in key], "\x1f")
+        dup = _duplicated(joined) & _mask(_is_filled(cells["entity"]))
         c.add(
             dup,
             "entity",
             "duplicate-fact",
-            df["entity"],
+            cells["entity"],
             "the same entity, indicator, as_of and source_id appear in another row",
             "keep one row per fact, or say in notes how the two differ",
             kind="warning",
         )
 
 
-def _stated_usd_text_check(df: pd.DataFrame, usd: pd.Series, c: _Collector) -> None:
+def _stated_usd_text_check(
+    cells: dict[str, pa.ChunkedArray], usd: np.ndarray, c: _Collector
+) -> None:
     """stated_usd_text, where given, reads as the stated_usd amount in dollars."""
     from .parse import parse_quantity
 
-    text = df["stated_usd_text"]
+    text = cells["stated_usd_text"]
+    text_empty = _mask(_is_empty(text))
+    usd_empty = _mask(_is_empty(cells["stated_usd"]))
     c.add(
-        (text == "") != (df["stated_usd"] == ""),
+        text_empty != usd_empty,
         "stated_usd_text",
         "stated-usd",
         text,
         "stated_usd and stated_usd_text go together",
         "fill in both, or neither",
     )
-    for i in np.flatnonzero((text != "").to_numpy() & usd.notna().to_numpy()):
+    for i in np.flatnonzero(~text_empty & ~np.isnan(usd)):
+        cell = text[int(i)].as_py()
         try:
-            q = parse_quantity(text.iloc[i])
-            good = q.unit == "USD" and math.isclose(q.value, usd.iloc[i], rel_tol=1e-9)
+            q = parse_quantity(cell)
+            good = q.unit == "USD" and abs(q.value - usd[i]) <= 1e-9 * max(abs(usd[i]), 1)
             why = f"reads as {q.value:.15g} {q.unit}, not stated_usd in USD"
         except QuantityParseError as exc:
             good, why = False, f"cannot be read as a figure: {str(exc).split(': ', 1)[-1]}"
         if not good:
-            mask = pd.Series(False, index=df.index)
-            mask.iloc[i] = True
+            mask = np.zeros(len(usd), dtype=bool)
+            mask[i] = True
             c.add(
                 mask,
                 "stated_usd_text",
@@ -750,48 +854,47 @@ def _stated_usd_text_check(df: pd.DataFrame, usd: pd.Series, c: _Collector) -> N
             )
 
 
-def _stated_usd_check(df, numbers, start, published, c: _Collector, root: Path) -> None:
-    if "stated_usd" not in numbers or "unit" not in df.columns:
-        return
-    usd = numbers["stated_usd"]
+def _stated_usd_check(numbers, is_cny, start, pub, cells, c: _Collector, root: Path) -> None:
+    """Warn where a source's dollar conversion is off the annual rate by more than 5%."""
+    usd = numbers.get("stated_usd")
     value = numbers.get("value")
-    rows = usd.notna() & (df["unit"] == "CNY")
-    if value is None or not rows.any():
+    if usd is None or value is None:
         return
-    from .loader import load
+    rows = ~np.isnan(usd) & is_cny
+    if not rows.any():
+        return
+    annual = _annual_rates(root)
+    year = np.where(np.isnat(start), pub, start).astype("datetime64[Y]").astype(object)
+    ref = np.array([annual.get(str(y.year), np.nan) if y is not None else np.nan for y in year])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        implied = value / usd
+        dev = implied / ref - 1
+        flag = rows & ~np.isnan(ref) & (np.abs(dev) > FX_TOLERANCE)
 
-    rates = load("exchange_rates") if root == catalog.data_root() else _rates_at(root)
-    annual = rates[rates["frequency"] == "year"].set_index("period")["rate"].astype("float64")
-    pub_year = pd.to_datetime(df["source_id"].map(published.to_dict()), errors="coerce").dt.year
-    year = start.dt.year.fillna(pub_year)
-    ref = year.map(lambda y: annual.get(str(int(y)), math.nan) if pd.notna(y) else math.nan)
-    implied = value / usd
-    dev = implied / ref - 1
-    flag = rows & ref.notna() & (dev.abs() > FX_TOLERANCE)
-    msg = (
-        "stated_usd implies " + implied.map("{:.4f}".format) + " CNY per USD; the annual mean "
-        "of "
-        + year.map(lambda y: "" if pd.isna(y) else str(int(y)))
-        + " is "
-        + ref.map("{:.4f}".format)
-        + " ("
-        + (dev * 100).map("{:+.1f}".format)
-        + "%)"
-    )
+    def message(i: np.ndarray) -> list[str]:
+        return [
+            f"stated_usd implies {implied[k]:.4f} CNY per USD; the annual mean of "
+            f"{year[k].year} is {ref[k]:.4f} ({dev[k] * 100:+.1f}%)"
+            for k in i
+        ]
+
     c.add(
         flag,
         "stated_usd",
         "fx-tolerance",
-        df["stated_usd"],
-        msg,
+        cells["stated_usd"],
+        message,
         "check the source's conversion; keep it if the source printed it",
         kind="warning",
     )
 
 
-def _rates_at(root: Path) -> pd.DataFrame:
-    path = root / "datasets" / "exchange_rates.csv"
-    return pd.read_csv(path, dtype={"period": "string", "frequency": "string"})
+def _annual_rates(root: Path) -> dict[str, float]:
+    path = catalog.table_path("exchange_rates", root)
+    with open(path, encoding="utf-8", newline="") as f:
+        return {
+            r["period"]: float(r["rate"]) for r in csv.DictReader(f) if r["frequency"] == "year"
+        }
 
 
 def _codebook(root: Path) -> dict[str, tuple[str, str]]:
@@ -801,6 +904,7 @@ def _codebook(root: Path) -> dict[str, tuple[str, str]]:
 
 
 def _registry(desc: dict[str, Any]) -> dict[str, str]:
+    """Source id -> publication date (empty when undated)."""
     res = next(r for r in desc["resources"] if r["name"] == catalog.REGISTRY)
     header, *rows = res["data"]
     i, p = header.index("id"), header.index("published")
@@ -857,8 +961,8 @@ def validate(
         source = "<frame>"
         frame = data.drop(columns=[c for c in DERIVED_COLUMNS if c in data.columns])
         header = [str(c) for c in frame.columns]
-        df = _frame_as_text(frame)
-        df.columns = header
+        rows = _frame_as_cells(frame.loc[:, ~frame.columns.duplicated()])
+        lines = np.arange(rows.num_rows, dtype=np.int64) + 2
     else:
         path = Path(data)
         source = str(path)
@@ -869,18 +973,22 @@ def validate(
                 f"{path}: does not look like a CSV file of table {table}: its header shares no "
                 f"column with {', '.join(expected[:4])}, … (see: chinaai-stats describe {table})"
             )
-        df, ragged = _read_csv(raw, header)
-    df = df.loc[:, ~df.columns.duplicated()]
-    lines = _lines(df)
-    df = df.reset_index(drop=True)
+        try:
+            rows, lines, ragged = _read_csv(raw, header)
+        except InputFileError as exc:  # pyarrow checks UTF-8 as it reads; name the byte
+            raise _not_utf8(raw, path) or InputFileError(f"{path}: {exc}") from None
+    cells: dict[str, pa.ChunkedArray] = {}
+    for name, col in zip(rows.column_names, rows.columns, strict=True):
+        cells.setdefault(name, col)  # the first of repeated columns
+    n = rows.num_rows
     c = _Collector(lines)
-    for line, n in ragged:
+    for line, fields in ragged:
         c.at_line(
             line,
             "(row)",
             "ragged-row",
             "",
-            f"row has {n} fields, the header has {len(header)}",
+            f"row has {fields} fields, the header has {len(header)}",
             "quote cells that contain commas; one cell per column",
         )
     seen: set[str] = set()
@@ -915,18 +1023,18 @@ def validate(
                 f"the header has no column {col}" + (" (required)" if col in required else ""),
                 f"add the column {col}, empty where unknown",
             )
-    numbers = _field_checks(df, schema, c)
-    if existing_ids is not None and "id" in df.columns:
+    numbers = _field_checks(cells, schema, c, n)
+    if existing_ids and "id" in cells:
         c.add(
-            df["id"].isin(list(existing_ids)),
+            pc.is_in(cells["id"], value_set=pa.array(sorted(existing_ids))),
             "id",
             "id-exists",
-            df["id"],
+            cells["id"],
             f"id already used in {table}",
             "ids are never reused: take the next free number",
         )
-    _cross_checks(df, table, numbers, c, root)
-    if df.empty:
+    _cross_checks(cells, table, numbers, c, root, n)
+    if not n:
         c.at_line(
             1,
             "(file)",
@@ -936,7 +1044,8 @@ def validate(
             "add rows below the header",
             kind="warning",
         )
-    return ValidationReport(table, source, len(df), c.frame("error"), c.frame("warning"), frame=df)
+    kept = pa.table({k: v for k, v in cells.items()}) if cells else None
+    return ValidationReport(table, source, n, c.frame("error"), c.frame("warning"), cells=kept)
 
 
 def print_progress(message: str) -> None:
