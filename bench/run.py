@@ -9,10 +9,18 @@ summary table at the end lists every measured figure with its ratio.
 from __future__ import annotations
 
 import argparse
+import csv
+import json
+import os
 import random
+import shutil
+import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 RESULTS: list[tuple[str, str, str]] = []
 
@@ -99,7 +107,212 @@ def bench_parse(quick: bool) -> None:
     )
 
 
-BENCHMARKS = {"parse": bench_parse}
+# ------------------------------------------------------------------ helpers for cold runs
+
+PY = sys.executable
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_cold(cmd: list[str], cwd: Path | None = None) -> tuple[float, int, int, str]:
+    """Run a command in a fresh process: (seconds, peak RSS in bytes, exit code, stdout)."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=cwd)
+    out_chunks = []
+    assert proc.stdout is not None
+    for chunk in iter(lambda: proc.stdout.read(1 << 16), b""):
+        out_chunks.append(chunk)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - t0
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return elapsed, usage.ru_maxrss * 1024, proc.returncode, b"".join(out_chunks).decode()
+
+
+def median_cold(cmd: list[str], repeat: int) -> float:
+    return statistics.median(run_cold(cmd)[0] for _ in range(repeat))
+
+
+# ------------------------------------------------------------------ import and load
+
+
+def bench_import(quick: bool) -> None:
+    print("import cost (median of cold processes)", flush=True)
+    n = 5 if quick else 15
+    bare = median_cold([PY, "-c", "pass"], n)
+    pkg = median_cold([PY, "-c", "import chinaai_stats"], n)
+    record(
+        "import chinaai_stats",
+        f"+{(pkg - bare) * 1000:.0f} ms over python -c pass",
+        f"{pkg / bare:.2f}x bare python (target: <= +30 ms)",
+    )
+    probe = (
+        "import sys, contextlib, io, chinaai_stats.cli as c\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    try: c.main(['--help'])\n    except SystemExit: pass\n"
+        "heavy = [m for m in ('pandas', 'pandera', 'pint', 'frictionless', 'pyarrow') "
+        "if m in sys.modules]\nprint(','.join(heavy) or 'none')"
+    )
+    heavy = run_cold([PY, "-c", probe])[3].strip()
+    record("chinaai-stats --help", f"heavy libraries imported: {heavy}", "target: none")
+
+
+def bench_load(quick: bool) -> None:
+    print("cold load() against a cold pandas.read_csv of the same file", flush=True)
+    n = 5 if quick else 15
+    path = ROOT / "datasets" / "user_counts.csv"
+    ours = median_cold([PY, "-c", "import chinaai_stats as cs; cs.load('user_counts')"], n)
+    floor = median_cold([PY, "-c", f"import pandas; pandas.read_csv({str(path)!r})"], n)
+    record(
+        "load('user_counts') cold",
+        f"{ours * 1000:.0f} ms vs read_csv {floor * 1000:.0f} ms",
+        f"{ours / floor:.2f}x (target: <= 1.3x)",
+    )
+
+
+# ------------------------------------------------------------------ validate
+
+COLUMNS = [
+    "id",
+    "entity",
+    "entity_type",
+    "indicator",
+    "value",
+    "unit",
+    "qualifier",
+    "value_text",
+    "as_of",
+    "as_of_basis",
+    "source_id",
+    "locator",
+    "primary_source",
+    "primary_source_url",
+    "notes",
+]
+
+
+def write_talent(path: Path, n: int, bad_share: float = 0.0, seed: int = 1) -> set[int]:
+    """Write n generated talent rows; return the lines of the rows made invalid."""
+    rng = random.Random(seed)
+    texts = [(f"about {v}", v, "approximately") for v in range(1, 200)]
+    texts += [(f"{v} million", v * 1_000_000, "exact") for v in range(1, 300)]
+    bad_lines = set()
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(COLUMNS)
+        for i in range(n):
+            text, value, qual = texts[rng.randrange(len(texts))]
+            row = [
+                f"tal-{i:07d}",
+                f"Lab {i}",
+                "organization",
+                "ai_lab_researchers",
+                str(value),
+                "count",
+                qual,
+                text,
+                f"201{rng.randrange(8)}-{rng.randrange(1, 13):02d}",
+                "stated",
+                "anant90-china-ai-dominance-2018",
+                f"p{rng.randrange(1, 40)}",
+                "",
+                "",
+                "Generated row for benchmarking.",
+            ]
+            if bad_share and rng.random() < bad_share:
+                kind = rng.randrange(4)
+                if kind == 0:
+                    row[4] = "lots"
+                elif kind == 1:
+                    row[2] = "planet"
+                elif kind == 2:
+                    row[7] = "5 or 6"
+                else:
+                    row[8] = "2099"
+                bad_lines.add(i + 2)
+            w.writerow(row)
+    return bad_lines
+
+
+FLOOR = """
+import sys, pandas as pd
+df = pd.read_csv(sys.argv[1], dtype=str, keep_default_na=False, engine="pyarrow")
+bad = 0
+bad += int(df["id"].duplicated().sum()) + int((~df["id"].str.fullmatch(r"tal-[0-9]{4,}")).sum())
+value = pd.to_numeric(df["value"], errors="coerce")
+bad += int(value.isna().sum()) + int((value < 0).sum())
+for col, allowed in (("entity_type", ["organization", "company"]), ("unit", ["count"]),
+                     ("qualifier", ["exact", "approximately"]), ("as_of_basis", ["stated"])):
+    bad += int((~df[col].isin(allowed)).sum())
+bad += int((~df["as_of"].str.fullmatch(r"[0-9]{4}(-[0-9]{2})?")).sum())
+bad += int((~df["locator"].str.fullmatch(r"p[0-9]+")).sum())
+bad += int((df["entity"] == "").sum()) + int((df["value_text"] == "").sum())
+print(bad)
+"""
+
+
+def frictionless_resource(folder: Path, csv_path: Path) -> Path:
+    """A resource descriptor: the same Table Schema, foreign keys left out (no package)."""
+    schema = json.loads((ROOT / "schemas" / "talent.json").read_text("utf-8"))
+    schema.pop("foreignKeys", None)
+    desc = folder / f"{csv_path.stem}.resource.json"
+    desc.write_text(json.dumps({"name": "talent", "path": csv_path.name, "schema": schema}))
+    return desc
+
+
+def bench_validate(quick: bool) -> None:
+    print("validate against frictionless validate and a hand-written pandas floor", flush=True)
+    cli = [PY, "-m", "chinaai_stats", "validate"]
+    fl = shutil.which("frictionless") or str(Path(PY).parent / "frictionless")
+    sizes = [1_000, 100_000] if quick else [1_000, 100_000, 1_000_000]
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        floor_py = folder / "floor.py"
+        floor_py.write_text(FLOOR)
+        for n in sizes:
+            path = folder / f"talent_{n}.csv"
+            write_talent(path, n)
+            desc = frictionless_resource(folder, path)
+            repeat = 1 if n >= 1_000_000 else 3
+            ours = min(run_cold([*cli, str(path), "--table", "talent"])[:2] for _ in range(repeat))
+            floor = min(run_cold([PY, str(floor_py), str(path)])[0] for _ in range(repeat))
+            theirs = min(
+                run_cold([fl, "validate", str(desc)], cwd=folder)[0] for _ in range(repeat)
+            )
+            record(
+                f"validate {n:>9,} rows",
+                f"{ours[0]:.2f} s, {n / ours[0]:,.0f} rows/s, peak {ours[1] / 2**20:,.0f} MiB",
+                f"{theirs / ours[0]:.1f}x faster than frictionless ({theirs:.2f} s); "
+                f"{ours[0] / floor:.2f}x the pandas floor ({floor:.2f} s)",
+            )
+        n = 100_000 if quick else 1_000_000
+        path = folder / "corrupt.csv"
+        bad = write_talent(path, n, bad_share=0.01, seed=2)
+        t, rss, code, out = run_cold([*cli, str(path), "--table", "talent", "--format", "json"])
+        reported = {e["line"] for e in json.loads(out)["errors"]}
+        record(
+            f"validate {n:,} rows, 1% bad",
+            f"{len(reported & bad):,} of {len(bad):,} bad rows reported, exit {code}",
+            f"{len(reported - bad)} good rows flagged; {t:.2f} s, peak {rss / 2**20:,.0f} MiB",
+        )
+        small = folder / "small.csv"
+        write_talent(small, 50)
+        desc = frictionless_resource(folder, small)
+        ours = median_cold([*cli, str(small), "--table", "talent"], 7)
+        theirs = statistics.median(
+            run_cold([fl, "validate", str(desc)], cwd=folder)[0] for _ in range(7)
+        )
+        record(
+            "validate 50 rows, cold",
+            f"{ours:.2f} s vs frictionless {theirs:.2f} s",
+            f"{ours / theirs:.2f}x (target: <= 1.5x)",
+        )
+
+
+BENCHMARKS = {
+    "import": bench_import,
+    "load": bench_load,
+    "parse": bench_parse,
+    "validate": bench_validate,
+}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -9,10 +9,6 @@ Loaders import pandas on first use, so importing the package is cheap.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import Any
-
-from .catalog import list_datasets
 from .errors import (
     ChinaAIStatsError,
     DataFileError,
@@ -27,6 +23,7 @@ __version__ = "0.1.0"
 
 # public name -> module that defines it, imported on first access
 _LAZY = {
+    "list_datasets": "catalog",
     "load": "loader",
     "sources": "loader",
     "describe": "loader",
@@ -49,15 +46,16 @@ __all__ = [
     "QuantityParseError",
     "UnitError",
     "__version__",
-    "list_datasets",
     *_LAZY,
 ]
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> object:
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'chinaai_stats' has no attribute {name!r}")
+    from importlib import import_module
+
     value = getattr(import_module(f".{module}", __name__), name)
     globals()[name] = value
     return value

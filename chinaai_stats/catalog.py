@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import json
 import os
-from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from typing import Any
 
 from .errors import DataFileError, DatasetNotFoundError
 
@@ -40,7 +42,9 @@ def data_root() -> Path:
                 "point it at a folder holding datasets/, schemas/ and seeds/, or unset it"
             )
         return root
-    bundled = resources.files("chinaai_stats").joinpath("_data")
+    from importlib.resources import files  # on first data access only: keeps import cheap
+
+    bundled = files("chinaai_stats").joinpath("_data")  # where the wheel puts the data
     if bundled.is_dir():
         return Path(str(bundled))
     checkout = Path(__file__).resolve().parent.parent
