@@ -31,6 +31,7 @@ _LAZY = {
     "Quantity": "parse",
     "convert": "units",
     "check_conversions": "fx",
+    "cite": "cite",
     "validate": "validation",
     "ValidationReport": "validation",
     "InputFileError": "validation",

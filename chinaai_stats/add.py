@@ -14,8 +14,6 @@ import csv
 import hashlib
 import io
 import os
-import shutil
-import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -105,45 +103,6 @@ def changelog_with(text: str, entry: str) -> str:
     return text.rstrip("\n") + f"\n\n## [Unreleased]\n\n### Added\n- {entry}\n"
 
 
-def _stage(path: Path, text: str) -> Path:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".new", dir=path.parent)
-    with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-        f.write(text)
-        f.flush()
-        os.fsync(f.fileno())
-    return Path(tmp)
-
-
-def commit(changes: dict[Path, str]) -> None:
-    """Replace several files together: all new contents, or (on failure) all old ones."""
-    staged: dict[Path, Path] = {}
-    backups: dict[Path, Path] = {}
-    done: list[Path] = []
-    try:
-        for path, text in changes.items():
-            staged[path] = _stage(path, text)
-        for path in changes:
-            if path.exists():
-                fd, backup = tempfile.mkstemp(
-                    prefix=f".{path.name}.", suffix=".old", dir=path.parent
-                )
-                os.close(fd)
-                backups[path] = Path(backup)
-                shutil.copyfile(path, backup)
-        for path in changes:
-            os.replace(staged[path], path)
-            del staged[path]
-            done.append(path)
-    except BaseException:
-        for path in reversed(done):
-            if path in backups:
-                os.replace(backups.pop(path), path)
-        raise
-    finally:
-        for tmp in [*staged.values(), *backups.values()]:
-            tmp.unlink(missing_ok=True)
-
-
 def add(
     path: str | os.PathLike[str],
     table: str,
@@ -199,5 +158,5 @@ def add(
     changes = {table_path: merged, root / "datasets" / catalog.DESCRIPTOR: package.dump_json(desc)}
     if changelog.exists():
         changes[changelog] = changelog_with(changelog.read_text(encoding="utf-8"), entry)
-    commit(changes)
+    package.commit(changes)
     return AddResult(table, new_ids, tuple(changes), report)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import io
 import sys
 from collections.abc import Sequence
 
@@ -50,6 +51,8 @@ examples:
   chinaai-stats conversions
   chinaai-stats validate new_rows.csv --table investments
   chinaai-stats add new_rows.csv --table investments
+  chinaai-stats cite talent --style bibtex
+  chinaai-stats template talent > new_rows.csv
 """
 
 
@@ -105,6 +108,14 @@ def _parser() -> argparse.ArgumentParser:
         help="the clone's datasets/ folder (default: found by walking up from here)",
     )
     add.add_argument("--format", choices=["text", "json"], default="text")
+    cite = sub.add_parser("cite", help="cite the package or one table (version, hash, sources)")
+    cite.add_argument("name", nargs="?", help="table name; omit to cite the whole package")
+    cite.add_argument("--style", choices=["text", "apa", "bibtex"], default="text")
+    cite.add_argument("--accessed", help="access date to state (YYYY-MM-DD; default: today)")
+    tmpl = sub.add_parser(
+        "template", help="print an empty CSV for a table (header on stdout, example on stderr)"
+    )
+    tmpl.add_argument("name", help="table name (see: chinaai-stats list)")
     desc = sub.add_parser("describe", help="list a table's columns, types and allowed values")
     desc.add_argument("name", help="table name (see: chinaai-stats list)")
     src = sub.add_parser("sources", help="print the source registry")
@@ -223,6 +234,42 @@ def _cmd_add(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_cite(args: argparse.Namespace) -> int:
+    from .cite import cite
+
+    if args.accessed:
+        import datetime as dt
+
+        try:
+            dt.date.fromisoformat(args.accessed)
+        except ValueError:
+            raise ChinaAIStatsError(
+                f"--accessed {args.accessed!r} is not a YYYY-MM-DD date"
+            ) from None
+    print(cite(args.name, style=args.style, accessed=args.accessed))
+    return EXIT_OK
+
+
+def _cmd_template(args: argparse.Namespace) -> int:
+    res = catalog.resource(args.name)
+    fields = [f["name"] for f in res["schema"]["fields"]]
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(fields)
+    sys.stdout.flush()
+    with open(catalog.table_path(args.name), encoding="utf-8", newline="") as f:
+        example = next(csv.DictReader(f), None)
+    if example:
+        print(
+            f"# an example row of {args.name} (one line per figure; see: chinaai-stats "
+            f"describe {args.name}):",
+            file=sys.stderr,
+        )
+        buf = io.StringIO()
+        csv.writer(buf, lineterminator="\n").writerow([example[k] for k in fields])
+        print("# " + buf.getvalue().rstrip("\n"), file=sys.stderr)
+    return EXIT_OK
+
+
 def _cmd_describe(args: argparse.Namespace) -> int:
     from .loader import describe
 
@@ -262,6 +309,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_conversions(args)
         if args.command == "validate":
             return _cmd_validate(args)
+        if args.command == "cite":
+            return _cmd_cite(args)
+        if args.command == "template":
+            return _cmd_template(args)
         if args.command == "add":
             return _cmd_add(args)
     except ChinaAIStatsError as exc:

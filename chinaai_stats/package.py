@@ -17,6 +17,7 @@ import csv
 import hashlib
 import json
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -56,6 +57,45 @@ def atomic_write(path: Path, text: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _stage(path: Path, text: str) -> Path:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".new", dir=path.parent)
+    with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+        f.write(text)
+        f.flush()
+        os.fsync(f.fileno())
+    return Path(tmp)
+
+
+def commit(changes: dict[Path, str]) -> None:
+    """Replace several files together: all new contents, or (on failure) all old ones."""
+    staged: dict[Path, Path] = {}
+    backups: dict[Path, Path] = {}
+    done: list[Path] = []
+    try:
+        for path, text in changes.items():
+            staged[path] = _stage(path, text)
+        for path in changes:
+            if path.exists():
+                fd, backup = tempfile.mkstemp(
+                    prefix=f".{path.name}.", suffix=".old", dir=path.parent
+                )
+                os.close(fd)
+                backups[path] = Path(backup)
+                shutil.copyfile(path, backup)
+        for path in changes:
+            os.replace(staged[path], path)
+            del staged[path]
+            done.append(path)
+    except BaseException:
+        for path in reversed(done):
+            if path in backups:
+                os.replace(backups.pop(path), path)
+        raise
+    finally:
+        for tmp in [*staged.values(), *backups.values()]:
+            tmp.unlink(missing_ok=True)
 
 
 def refreshed(root: Path | None = None) -> dict[str, Any]:

@@ -12,7 +12,7 @@ import pytest
 from frictionless import validate as fl_validate
 
 import chinaai_stats as cs
-from chinaai_stats import add as add_module
+from chinaai_stats import package as add_module
 from chinaai_stats.add import AddError, add, changelog_with
 from tests.conftest import REPO, run_cli
 from tests.test_validate import GOOD, row, write_rows

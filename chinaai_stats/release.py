@@ -1,0 +1,160 @@
+"""Release a new data version in one step: ``python -m chinaai_stats.release X.Y.Z``.
+
+The routine refuses a version that is not greater than the current one, then
+re-hashes every resource, sets the version (and release date) in
+``datasets/datapackage.json``, ``chinaai_stats/__init__.py`` and ``CITATION.cff``,
+and moves the Unreleased entries of ``CHANGELOG.md`` under the new version. All
+files are replaced together, or none is.
+
+Versions follow SemVer for the data: a corrected figure is a patch, new rows or
+tables a minor, a removed or renamed column or table a major (CONTRIBUTING.md).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from datetime import date
+from pathlib import Path
+
+from . import catalog, package
+from .errors import ChinaAIStatsError
+
+SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
+_CFF_TYPES = {
+    "news": "newspaper-article",
+    "blog": "blog",
+    "event_recap": "blog",
+    "report": "report",
+}
+
+
+class ReleaseError(ChinaAIStatsError):
+    """A release that cannot be made as asked; nothing was written."""
+
+
+def parse_version(text: str) -> tuple[int, int, int]:
+    m = SEMVER.match(text)
+    if not m:
+        raise ReleaseError(f"{text!r} is not a version of the form MAJOR.MINOR.PATCH")
+    return int(m[1]), int(m[2]), int(m[3])
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def render_citation(desc: dict, version: str, released: str) -> str:
+    """CITATION.cff, written from a descriptor (its metadata and source registry rows)."""
+    reg = next(r for r in desc["resources"] if r["name"] == catalog.REGISTRY)
+    header, *rows = reg["data"]
+    lines = [
+        "cff-version: 1.2.0",
+        'message: "If you use these data, please cite them as below, naming the data version '
+        'you used."',
+        f"title: {_quote(desc['title'])}",
+        "type: dataset",
+        "authors:",
+        f"  - name: {_quote(desc['contributors'][0]['title'])}",
+        f"version: {_quote(version)}",
+        f"date-released: {_quote(released)}",
+        f"license: {desc['licenses'][0]['name']}",
+        f"abstract: {_quote(desc['description'] + ' ' + desc['rights'])}",
+        "keywords:",
+        *[f"  - {_quote(k)}" for k in desc.get("keywords", [])],
+        "references:",
+    ]
+    for values in rows:
+        src = dict(zip(header, values, strict=True))
+        lines += [
+            f"  - type: {_CFF_TYPES.get(src['kind'], 'generic')}",
+            f"    title: {_quote(src['title'])}",
+            "    authors:",
+            f"      - name: {_quote(src['author'] or src['publisher'] or 'Unknown author')}",
+        ]
+        if src["publisher"]:
+            lines += ["    publisher:", f"      name: {_quote(src['publisher'])}"]
+        if src["published"]:
+            lines.append(f"    date-published: {_quote(src['published'])}")
+        if src["url"]:
+            lines.append(f"    url: {_quote(src['url'])}")
+        lines.append(f"    notes: {_quote(src['date_note'] + ' ' + src['caveats'])}")
+    return "\n".join(lines) + "\n"
+
+
+def changelog_released(text: str, version: str, released: str) -> str:
+    """Move the Unreleased entries under ``## [version] - released``; keep an empty Unreleased."""
+    m = re.search(r"^## \[Unreleased\][^\n]*\n", text, flags=re.M | re.I)
+    if not m:
+        raise ReleaseError("CHANGELOG.md has no '## [Unreleased]' section")
+    nxt = re.search(r"^## \[", text[m.end() :], flags=re.M)
+    end = m.end() + (nxt.start() if nxt else len(text) - m.end())
+    body = text[m.end() : end].strip("\n")
+    if not body.strip():
+        raise ReleaseError("CHANGELOG.md has nothing under Unreleased: say what changed first")
+    return (
+        text[: m.start()]
+        + "## [Unreleased]\n\n"
+        + f"## [{version}] - {released}\n\n"
+        + body
+        + "\n\n"
+        + text[end:].lstrip("\n")
+    )
+
+
+def current_version(root: Path) -> str:
+    return package.read_json(root / "datasets" / catalog.DESCRIPTOR)["version"]
+
+
+def release(version: str, root: Path | None = None, today: date | None = None) -> list[Path]:
+    """Make the release; return the files rewritten."""
+    root = root or catalog.data_root()
+    released = (today or date.today()).isoformat()
+    old = current_version(root)
+    if parse_version(version) <= parse_version(old):
+        raise ReleaseError(f"version {version} is not greater than the current {old}")
+    desc = package.refreshed(root)
+    desc["version"] = version
+    desc["created"] = f"{released}T00:00:00Z"
+    changes: dict[Path, str] = {root / "datasets" / catalog.DESCRIPTOR: package.dump_json(desc)}
+    init = root / "chinaai_stats" / "__init__.py"
+    if init.exists():
+        text = init.read_text(encoding="utf-8")
+        new, count = re.subn(
+            r'^__version__ = "[^"]*"$', f'__version__ = "{version}"', text, flags=re.M
+        )
+        if count != 1:
+            raise ReleaseError(f"{init}: no __version__ line to update")
+        changes[init] = new
+    changes_path = root / "CHANGELOG.md"
+    changes[changes_path] = changelog_released(
+        changes_path.read_text(encoding="utf-8"), version, released
+    )
+    changes[root / "CITATION.cff"] = render_citation(desc, version, released)
+    package.commit(changes)
+    return list(changes)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 1:
+        print("usage: python -m chinaai_stats.release X.Y.Z", file=sys.stderr)
+        return 2
+    try:
+        files = release(args[0], root=_checkout())
+    except ChinaAIStatsError as exc:
+        print(f"release: {exc}", file=sys.stderr)
+        return 1
+    for path in files:
+        print(f"updated {path}")
+    return 0
+
+
+def _checkout() -> Path:
+    from .add import find_root
+
+    return find_root()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
