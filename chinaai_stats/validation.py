@@ -213,6 +213,15 @@ def _is_filled(col: Any) -> Any:
     return pc.greater(pc.binary_length(col), 0)
 
 
+def _matches(col: Any, pattern: str) -> Any:
+    """Regex test per cell; per distinct value when a column repeats few values."""
+    if len(col) > 5_000 and pc.count_distinct(col.slice(0, 2_000)).as_py() < 200:
+        flat = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
+        enc = pc.dictionary_encode(flat)
+        return pc.take(pc.match_substring_regex(enc.dictionary, pattern), enc.indices)
+    return pc.match_substring_regex(col, pattern)
+
+
 def _positions(mask: Any) -> np.ndarray:
     """Row positions where a boolean Arrow array or numpy array is true (nulls are false)."""
     if isinstance(mask, np.ndarray):
@@ -264,6 +273,27 @@ def _duplicated(col: pa.ChunkedArray | pa.Array) -> np.ndarray:
         return np.zeros(len(flat), dtype=bool)
     codes = pc.dictionary_encode(flat).indices.to_numpy(zero_copy_only=False)
     return np.bincount(codes)[codes] > 1
+
+
+def _duplicated_rows(cols: list[Any]) -> np.ndarray:
+    """True for every row whose combination of values in ``cols`` occurs more than once.
+
+    Each column is dictionary-encoded to integer codes and the codes are combined
+    into one integer per row, which is far cheaper to count than joined strings.
+    """
+    n = len(cols[0])
+    if n == 0:
+        return np.zeros(0, dtype=bool)
+    combined = np.zeros(n, dtype=np.int64)
+    for col in cols:
+        flat = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
+        enc = pc.dictionary_encode(flat)
+        size = len(enc.dictionary) or 1
+        codes = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+        # re-number the running key densely so the product never overflows int64
+        combined = np.unique(combined * size + codes, return_inverse=True)[1].astype(np.int64)
+    counts = np.bincount(combined)
+    return counts[combined] > 1
 
 
 def _mask(x: Any) -> np.ndarray:
@@ -412,7 +442,7 @@ def _field_checks(
                 f"fill in {name}: {f.get('description', '')}".strip(),
             )
         if ftype in ("number", "integer"):
-            numeric = pc.match_substring_regex(s, _NUMBER)
+            numeric = _matches(s, _NUMBER)
             not_finite = pc.is_in(s, value_set=pa.array(_NOT_FINITE))
             c.add(
                 pc.and_(present, pc.invert(pc.or_(numeric, not_finite))),
@@ -463,7 +493,7 @@ def _field_checks(
             numbers[name] = values
         elif ftype == "date":
             parsed = pc.strptime(s, format="%Y-%m-%d", unit="s", error_is_null=True)
-            shape = pc.match_substring_regex(s, r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+            shape = _matches(s, r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
             c.add(
                 pc.and_(present, pc.or_(pc.is_null(parsed), pc.invert(shape))),
                 name,
@@ -496,26 +526,27 @@ def _field_checks(
             pattern = cons["pattern"]
             anchored = pattern if pattern.startswith("^") else f"^(?:{pattern})$"
             c.add(
-                pc.and_(present, pc.invert(pc.match_substring_regex(s, anchored))),
+                pc.and_(present, pc.invert(_matches(s, anchored))),
                 name,
                 "pattern",
                 s,
                 f"{name} does not match the pattern {pattern}",
                 _pattern_hint(name),
             )
-        lengths = pc.utf8_length(s)
         max_len = cons.get("maxLength", MAX_CELL)
-        c.add(
-            pc.greater(lengths, max_len),
-            name,
-            "max-length",
-            s,
-            f"{name} is longer than {max_len:,} characters",
-            f"shorten {name}",
-        )
-        if "minLength" in cons:
+        # bytes bound characters from above: count characters only when bytes exceed
+        if (pc.max(pc.binary_length(s)).as_py() or 0) > max_len:
             c.add(
-                pc.and_(present, pc.less(lengths, cons["minLength"])),
+                pc.greater(pc.utf8_length(s), max_len),
+                name,
+                "max-length",
+                s,
+                f"{name} is longer than {max_len:,} characters",
+                f"shorten {name}",
+            )
+        if cons.get("minLength", 0) > 1:  # a minimum of 1 is the same as required
+            c.add(
+                pc.and_(present, pc.less(pc.utf8_length(s), cons["minLength"])),
                 name,
                 "min-length",
                 s,
@@ -524,7 +555,7 @@ def _field_checks(
             )
         if f.get("format") == "uri":
             c.add(
-                pc.and_(present, pc.invert(pc.match_substring_regex(s, r"^https?://\S+$"))),
+                pc.and_(present, pc.invert(_matches(s, r"^https?://\S+$"))),
                 name,
                 "format",
                 s,
@@ -544,7 +575,7 @@ def _field_checks(
         if ftype == "string" and "enum" not in cons and "pattern" not in cons:
             # enum and pattern columns only admit values that start safely
             c.add(
-                pc.match_substring_regex(s, _FORMULA),
+                _matches(s, _FORMULA),
                 name,
                 "formula",
                 s,
@@ -554,9 +585,8 @@ def _field_checks(
             )
     key = schema.get("primaryKey", [])
     if len(key) > 1 and all(k in cells for k in key) and n:
-        joined = pc.binary_join_element_wise(*[cells[k] for k in key], "\x1f")
         c.add(
-            _duplicated(joined),
+            _duplicated_rows([cells[k] for k in key]),
             key[0],
             "primary-key",
             cells[key[0]],
@@ -803,8 +833,7 @@ def _cross_checks(
     # the same fact twice: same entity, indicator, as_of and source
     key = ["entity", "indicator", "as_of", "source_id"]
     if all(k in cells for k in key):
-        joined = pc.binary_join_element_wise(*[cells[k] for k in key], "\x1f")
-        dup = _duplicated(joined) & _mask(_is_filled(cells["entity"]))
+        dup = _duplicated_rows([cells[k] for k in key]) & _mask(_is_filled(cells["entity"]))
         c.add(
             dup,
             "entity",
