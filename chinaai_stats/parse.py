@@ -277,7 +277,7 @@ _EN_WORD = "|".join(sorted([*_EN_UNITS_WORDS, *_EN_TENS_WORDS], key=len, reverse
 _EN_NUMBER_WORDS = rf"(?:{_EN_WORD})(?:[- ](?:{_EN_WORD}))?"
 _RE_NUMBER = re.compile(rf"^({_NUMBER})")
 _RE_WORD_NUMBER = re.compile(rf"^({_EN_NUMBER_WORDS})\b(?:[- ]hundred\b)?", re.IGNORECASE)
-_RE_ZH_NUMBER = re.compile(rf"^(?:(?:{_NUMBER})|[{_ZH_CHARS}])+")
+_RE_ZH_NUMBER = re.compile(rf"^[0-9.,{_ZH_CHARS}]+")  # checked by _zh_number
 _FRACTION_WORDS = (
     r"half|halves|thirds?|quarters?|fourths?|fifths?|sixths?|sevenths?|eighths?|ninths?|tenths?"
 )
@@ -289,7 +289,7 @@ _RE_N_IN_M = re.compile(
 _RE_FOLD_BIG = re.compile(r"(?:an? )?(hundred|thousand)[- ]?fold")
 _RE_FOLD = re.compile(rf"(an?|{_EN_NUMBER_WORDS}|{_NUMBER})[- ]?fold")
 _RE_TIMES = re.compile(rf"({_NUMBER}|{_EN_NUMBER_WORDS}) ?(?:x|×|times)")
-_RE_BEI = re.compile(rf"((?:{_NUMBER}|[{_ZH_CHARS}])+)倍")
+_RE_BEI = re.compile(rf"([0-9.,{_ZH_CHARS}]+)倍")
 _RE_RANK = re.compile(r"(\d+)(?:st|nd|rd|th)(?: place)?")
 _RE_ZH_RANK = re.compile(rf"第((?:\d+)|[{_ZH_CHARS}]+)[名位]")
 _RE_HAS_ZH = re.compile(f"[{_ZH_CHARS}]")
