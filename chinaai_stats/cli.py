@@ -53,6 +53,8 @@ examples:
   chinaai-stats add new_rows.csv --table investments
   chinaai-stats cite talent --style bibtex
   chinaai-stats template talent > new_rows.csv
+  chinaai-stats report --out catalog/
+  chinaai-stats export --format sqlite --out chinaai.sqlite
 """
 
 
@@ -116,6 +118,11 @@ def _parser() -> argparse.ArgumentParser:
         "template", help="print an empty CSV for a table (header on stdout, example on stderr)"
     )
     tmpl.add_argument("name", help="table name (see: chinaai-stats list)")
+    rep = sub.add_parser("report", help="write a static HTML catalog with charts (works offline)")
+    rep.add_argument("--out", required=True, help="folder to write (replaced if it exists)")
+    exp = sub.add_parser("export", help="export every table to SQLite, Parquet or JSON")
+    exp.add_argument("--format", choices=["sqlite", "parquet", "json"], required=True)
+    exp.add_argument("--out", required=True, help="a file for sqlite, a folder otherwise")
     desc = sub.add_parser("describe", help="list a table's columns, types and allowed values")
     desc.add_argument("name", help="table name (see: chinaai-stats list)")
     src = sub.add_parser("sources", help="print the source registry")
@@ -235,7 +242,7 @@ def _cmd_add(args: argparse.Namespace) -> int:
 
 
 def _cmd_cite(args: argparse.Namespace) -> int:
-    from .cite import cite
+    from .citation import cite
 
     if args.accessed:
         import datetime as dt
@@ -267,6 +274,26 @@ def _cmd_template(args: argparse.Namespace) -> int:
         buf = io.StringIO()
         csv.writer(buf, lineterminator="\n").writerow([example[k] for k in fields])
         print("# " + buf.getvalue().rstrip("\n"), file=sys.stderr)
+    return EXIT_OK
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    try:
+        from .report import write_report
+    except ImportError as exc:  # matplotlib is an optional dependency
+        raise ChinaAIStatsError(
+            f"report needs {exc.name}: pip install 'chinaai-stats[report]'"
+        ) from None
+    pages = write_report(args.out)
+    print(f"wrote {len(pages)} pages to {args.out} (open {pages[0]})")
+    return EXIT_OK
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from .exports import export
+
+    for path in export(args.format, args.out):
+        print(f"wrote {path}")
     return EXIT_OK
 
 
@@ -313,6 +340,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_cite(args)
         if args.command == "template":
             return _cmd_template(args)
+        if args.command == "report":
+            return _cmd_report(args)
+        if args.command == "export":
+            return _cmd_export(args)
         if args.command == "add":
             return _cmd_add(args)
     except ChinaAIStatsError as exc:

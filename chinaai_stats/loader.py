@@ -80,8 +80,8 @@ def as_of_bounds(text: str | None) -> tuple[date, date] | None:
 def _add_periods(df: pd.DataFrame) -> None:
     """Add sortable ``period_start``/``period_end`` columns right after ``as_of``."""
     bounds = [as_of_bounds(v) for v in df["as_of"].tolist()]
-    start = pd.to_datetime([b[0] if b else None for b in bounds]).astype("datetime64[s]")
-    end = pd.to_datetime([b[1] if b else None for b in bounds]).astype("datetime64[s]")
+    start = pd.to_datetime([b[0] if b else None for b in bounds]).astype("datetime64[ms]")
+    end = pd.to_datetime([b[1] if b else None for b in bounds]).astype("datetime64[ms]")
     pos = df.columns.get_loc("as_of") + 1
     df.insert(pos, "period_start", start)
     df.insert(pos + 1, "period_end", end)
@@ -109,7 +109,7 @@ def _read(path: Path, schema: dict[str, Any]) -> pd.DataFrame:
     for field in schema["fields"]:
         if field.get("type") == "date":
             df[field["name"]] = pd.to_datetime(df[field["name"]], format="%Y-%m-%d").astype(
-                "datetime64[s]"
+                "datetime64[ms]"
             )
     return df
 

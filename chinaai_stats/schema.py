@@ -57,7 +57,7 @@ def pandera_schema(name: str) -> Any:
             checks.append(pa.Check.str_matches(r"https?://\S+$"))
         dtype = dtypes[field["name"]]
         if field.get("type") == "date":
-            dtype = "datetime64[s]"
+            dtype = "datetime64[ms]"
         columns[field["name"]] = pa.Column(
             dtype,
             checks=checks,
@@ -67,7 +67,7 @@ def pandera_schema(name: str) -> Any:
         )
     if any(f["name"] == "as_of" for f in schema["fields"]):
         for extra in ("period_start", "period_end"):
-            columns[extra] = pa.Column("datetime64[s]", nullable=True, required=False)
+            columns[extra] = pa.Column("datetime64[ms]", nullable=True, required=False)
     key = schema.get("primaryKey") or None
     return pa.DataFrameSchema(
         columns,

@@ -1,0 +1,394 @@
+"""Compare figures across entities, derive indicators from them, and find conflicting figures.
+
+Every result names the rows it uses (``id`` / ``inputs``) and carries a ``warnings``
+column saying when a comparison is apples to oranges: dates far apart or unknown,
+different indicator definitions, approximate or bounded figures, no primary source.
+Derived numbers are computed here from the rows, never typed into the CSVs.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from typing import Any
+
+import pandas as pd
+
+from .errors import ChinaAIStatsError, UnitError
+from .loader import load
+
+FACT_TABLES = ("user_counts", "investments", "talent", "camera_counts", "context")
+_QUALIFIER_WARNINGS = {
+    "approximately": "approximate figure",
+    "more_than": "a lower bound (more than)",
+    "at_least": "a lower bound (at least)",
+    "less_than": "an upper bound (less than)",
+    "at_most": "an upper bound (at most)",
+}
+
+
+def facts() -> pd.DataFrame:
+    """All fact tables in one frame, with ``table`` and the indicator's ``dimension``."""
+    codebook = load("indicators").set_index("id")
+    frames = []
+    for name in FACT_TABLES:
+        df = load(name)
+        df = df.astype(
+            {c: "string" for c in ("entity_type", "indicator", "unit", "qualifier", "as_of_basis")}
+        )
+        frames.append(df.assign(table=name))
+    out = pd.concat(frames, ignore_index=True)
+    out["dimension"] = out["indicator"].map(codebook["dimension"].astype("string"))
+    return out
+
+
+def _row_warnings(row: Any, first: Any) -> list[str]:
+    notes = []
+    if row.qualifier in _QUALIFIER_WARNINGS:
+        notes.append(_QUALIFIER_WARNINGS[row.qualifier])
+    if pd.isna(row.primary_source) or not str(row.primary_source):
+        notes.append("no primary source named")
+    if first is None or row.Index == first.Index:
+        if pd.isna(row.period_start):
+            notes.append("undated")
+        return notes
+    if row.indicator != first.indicator:
+        notes.append(f"different indicator: {row.indicator} vs {first.indicator}")
+    if pd.isna(row.period_start) or pd.isna(first.period_start):
+        notes.append("undated: cannot tell how far apart the dates are")
+    elif abs((row.period_start - first.period_start).days) > 366:
+        notes.append(f"as_of more than a year apart ({row.as_of} vs {first.as_of})")
+    return notes
+
+
+def compare(
+    entities: Iterable[str] | None = None,
+    indicator: str | Iterable[str] | None = None,
+    table: str | None = None,
+    currency: str = "USD",
+) -> pd.DataFrame:
+    """Put figures side by side on a common unit, with ratios to the first and warnings.
+
+    Parameters
+    ----------
+    entities : list of str, optional
+        Entities to compare, in order (the first is the reference for ``ratio_to_first``).
+    indicator : str or list of str, optional
+        Indicator id(s) from the codebook.
+    table : str, optional
+        Restrict to one fact table.
+    currency : {"USD", "CNY"}
+        Common currency for money, converted at the rate of each figure's date.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``entity``, ``indicator``, ``id``, ``value``, ``unit`` (as stated),
+        ``value_aligned`` and ``unit_aligned`` (on the common unit), ``ratio_to_first``,
+        ``qualifier``, ``as_of``, ``source_id``, ``warnings`` ("; "-separated).
+
+    Raises
+    ------
+    UnitError
+        The selected figures are of different dimensions (money with people, ...).
+
+    Examples
+    --------
+    >>> import chinaai_stats as cs
+    >>> mau = cs.compare(["WeChat", "QQ"], indicator="monthly_active_users")
+    >>> mau[["entity", "value_aligned", "ratio_to_first"]].round(3).values.tolist()
+    [['WeChat', 846000000.0, 1.0], ['QQ', 877000000.0, 1.037]]
+    """
+    df = facts()
+    if entities is not None:
+        wanted = list(entities)
+        missing = [e for e in wanted if e not in set(df["entity"])]
+        if missing:
+            known = ", ".join(sorted(set(df["entity"])))
+            raise ChinaAIStatsError(f"no figures for {', '.join(missing)}; entities: {known}")
+        df = df[df["entity"].isin(wanted)]
+        df = df.assign(_order=df["entity"].map({e: i for i, e in enumerate(wanted)}))
+        df = df.sort_values(["_order", "period_start"], kind="stable").drop(columns="_order")
+    if indicator is not None:
+        wanted_ind = [indicator] if isinstance(indicator, str) else list(indicator)
+        df = df[df["indicator"].isin(wanted_ind)]
+    if table is not None:
+        df = df[df["table"] == table]
+    if df.empty:
+        raise ChinaAIStatsError("no figures match; see chinaai_stats.facts() for what there is")
+    dims = sorted(set(df["dimension"].dropna()))
+    if len(dims) > 1:
+        raise UnitError(
+            f"cannot compare figures of different dimensions ({', '.join(dims)}): "
+            "pick one indicator, or indicators of one dimension"
+        )
+    df = df.reset_index(drop=True)
+    aligned, unit_aligned = _align(df, dims[0] if dims else "", currency)
+    df["value_aligned"] = aligned
+    df["unit_aligned"] = unit_aligned
+    first = next(df.itertuples())
+    base = df["value_aligned"].iloc[0]
+    df["ratio_to_first"] = df["value_aligned"] / base if base else math.nan
+    df["warnings"] = ["; ".join(_row_warnings(row, first)) for row in df.itertuples()]
+    cols = [
+        "entity",
+        "indicator",
+        "id",
+        "value",
+        "unit",
+        "value_aligned",
+        "unit_aligned",
+        "ratio_to_first",
+        "qualifier",
+        "as_of",
+        "source_id",
+        "warnings",
+    ]
+    return df[cols].astype({"warnings": "string", "unit_aligned": "string"})
+
+
+def _align(df: pd.DataFrame, dimension: str, currency: str) -> tuple[pd.Series, str]:
+    if dimension == "money":
+        from .fx import add_currency
+
+        conv = add_currency(df.assign(unit=df["unit"].astype("string")), currency, "annual")
+        return conv[f"value_{currency.lower()}"], currency
+    if dimension == "duration":
+        from .units import convert
+
+        target = str(df["unit"].iloc[0])
+        return convert(df[["id", "value", "unit"]], to=target)["value"], target
+    return df["value"], str(df["unit"].iloc[0])
+
+
+# ------------------------------------------------------------------ derived indicators
+
+
+def _pick(df: pd.DataFrame, row_id: str) -> Any:
+    rows = df[df["id"] == row_id]
+    if rows.empty:
+        raise ChinaAIStatsError(f"derived indicator needs row {row_id}, which is not in the data")
+    return next(rows.itertuples())
+
+
+def _nearest_population(df: pd.DataFrame, entity: str, of: Any) -> tuple[Any, list[str]]:
+    """The population row for ``entity`` nearest in date to row ``of`` (same source first)."""
+    pops = df[(df["indicator"] == "population") & (df["entity"] == entity)]
+    if pops.empty:
+        raise ChinaAIStatsError(f"no population figure for {entity}")
+    notes = []
+    if pd.notna(of.period_start) and pops["period_start"].notna().any():
+        dated = pops.dropna(subset=["period_start"])
+        gap = (dated["period_start"] - of.period_start).abs()
+        best = next(dated.loc[[gap.idxmin()]].itertuples())
+    else:
+        same = pops[pops["source_id"] == of.source_id]
+        best = next((same if not same.empty else pops).itertuples())
+        notes.append(
+            "dates unknown: population taken from "
+            + ("the same source" if not same.empty else "another source")
+        )
+    return best, notes
+
+
+def derived() -> pd.DataFrame:
+    """Indicators computed from the rows: each with its inputs, formula, unit and warnings.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``id``, ``label``, ``value``, ``unit``, ``formula``, ``inputs`` (row ids),
+        ``as_of`` (of the inputs) and ``warnings``.
+
+    Examples
+    --------
+    >>> import chinaai_stats as cs
+    >>> d = cs.derived().set_index("id")
+    >>> round(float(d.loc["china_us_startup_share_ratio", "value"]), 2)
+    0.4
+    """
+    df = facts()
+    out: list[dict[str, Any]] = []
+
+    def add(
+        key: str,
+        label: str,
+        value: float,
+        unit: str,
+        formula: str,
+        rows: list[Any],
+        notes: list[str],
+    ) -> None:
+        for r in rows:
+            q = _QUALIFIER_WARNINGS.get(r.qualifier)
+            if q:
+                notes.append(f"{r.id} is {q}")
+            if pd.isna(r.primary_source) or not str(r.primary_source):
+                notes.append(f"{r.id} names no primary source")
+        dates = sorted({r.as_of for r in rows if isinstance(r.as_of, str)})
+        if any(not isinstance(r.as_of, str) for r in rows):
+            notes.append("some inputs are undated")
+        out.append(
+            {
+                "id": key,
+                "label": label,
+                "value": value,
+                "unit": unit,
+                "formula": formula,
+                "inputs": ", ".join(r.id for r in rows),
+                "as_of": ", ".join(dates),
+                "warnings": "; ".join(dict.fromkeys(notes)),
+            }
+        )
+
+    # surveillance cameras per 100 people
+    for cam in df[df["indicator"] == "surveillance_cameras"].itertuples():
+        pop, notes = _nearest_population(df, cam.entity, cam)
+        add(
+            f"cameras_per_100_people_{cam.id}",
+            f"Surveillance cameras per 100 people, {cam.entity}",
+            cam.value / pop.value * 100,
+            "count per 100 people",
+            f"{cam.id}.value / {pop.id}.value * 100",
+            [cam, pop],
+            notes,
+        )
+    # yuan investments in dollars at the rate of their date
+    from .fx import add_currency
+
+    inv = df[df["table"] == "investments"]
+    usd = add_currency(inv.assign(unit=inv["unit"].astype("string")), "USD", "annual")
+    for row, conv in zip(inv.itertuples(), usd.itertuples(), strict=True):
+        if row.unit != "CNY":
+            continue
+        notes = [conv.fx_basis]
+        if not math.isnan(row.stated_usd):
+            notes.append(f"the source's own conversion is {row.stated_usd:,.0f} USD")
+        add(
+            f"usd_{row.id}",
+            f"{row.entity} {row.indicator.replace('_', ' ')} in US dollars",
+            conv.value_usd,
+            "USD",
+            f"{row.id}.value / CNY-per-USD rate",
+            [row],
+            notes,
+        )
+    # China's share of world tech start-ups against the US's
+    china, us = _pick(df, "ctx-0005"), _pick(df, "ctx-0006")
+    add(
+        "china_us_startup_share_ratio",
+        "China's share of world tech start-ups over the US's",
+        china.value / us.value,
+        "ratio",
+        f"{china.id}.value / {us.id}.value",
+        [china, us],
+        ["shares estimated by a speaker, not measured"],
+    )
+    # WeChat against QQ monthly users
+    wechat, qq = _pick(df, "uc-0001"), _pick(df, "uc-0002")
+    add(
+        "wechat_qq_mau_ratio",
+        "WeChat monthly active users over QQ's",
+        wechat.value / qq.value,
+        "ratio",
+        f"{wechat.id}.value / {qq.id}.value",
+        [wechat, qq],
+        ["accounts, not people"],
+    )
+    # SenseTime's round as a share of its valuation
+    rnd, val = _pick(df, "inv-0004"), _pick(df, "inv-0005")
+    notes = (
+        ["the valuation is a lower bound, so this share is an upper bound"]
+        if val.qualifier in ("more_than", "at_least")
+        else []
+    )
+    add(
+        "sensetime_round_share_of_valuation",
+        "SenseTime funding round as a share of its valuation",
+        rnd.value / val.value,
+        "share",
+        f"{rnd.id}.value / {val.id}.value",
+        [rnd, val],
+        notes,
+    )
+    return pd.DataFrame(out).astype(
+        {
+            "id": "string",
+            "label": "string",
+            "value": "float64",
+            "unit": "string",
+            "formula": "string",
+            "inputs": "string",
+            "as_of": "string",
+            "warnings": "string",
+        }
+    )
+
+
+# ------------------------------------------------------------------ conflicts
+
+
+def conflicts() -> pd.DataFrame:
+    """Groups of rows giving one quantity (same entity and indicator) more than once.
+
+    ``kind`` tells an update over time (different dates) from a disagreement (the
+    same date, or dates that cannot be told apart because a figure is undated).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``entity``, ``indicator``, ``rows``, ``ids``, ``values``, ``unit``, ``min``,
+        ``max``, ``spread`` (max / min - 1), ``as_of``, ``sources``, ``kind``.
+
+    Examples
+    --------
+    >>> import chinaai_stats as cs
+    >>> c = cs.conflicts()
+    >>> c.loc[c.entity == "China", ["indicator", "ids", "kind"]].values.tolist()[0]
+    ['population', 'ctx-0001, ctx-0002', 'undated: cannot tell an update from a disagreement']
+    """
+    df = facts()
+    out = []
+    for (entity, indicator), group in df.groupby(["entity", "indicator"], sort=True):
+        if len(group) < 2:
+            continue
+        units = set(group["unit"])
+        dates = group["as_of"].tolist()
+        if any(not isinstance(d, str) for d in dates):
+            kind = "undated: cannot tell an update from a disagreement"
+        elif len(set(dates)) == len(dates):
+            kind = "update over time"
+        else:
+            kind = "disagreement at the same date"
+        lo, hi = group["value"].min(), group["value"].max()
+        out.append(
+            {
+                "entity": entity,
+                "indicator": indicator,
+                "rows": len(group),
+                "ids": ", ".join(group["id"]),
+                "values": ", ".join(f"{v:,.15g}" for v in group["value"]),
+                "unit": ", ".join(sorted(units)),
+                "min": lo,
+                "max": hi,
+                "spread": hi / lo - 1 if lo else math.nan,
+                "as_of": ", ".join(d if isinstance(d, str) else "undated" for d in dates),
+                "sources": ", ".join(group["source_id"]),
+                "kind": kind,
+            }
+        )
+    cols = [
+        "entity",
+        "indicator",
+        "rows",
+        "ids",
+        "values",
+        "unit",
+        "min",
+        "max",
+        "spread",
+        "as_of",
+        "sources",
+        "kind",
+    ]
+    return pd.DataFrame(out, columns=cols)

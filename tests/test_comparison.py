@@ -1,0 +1,105 @@
+"""compare, derived and conflicts: aligned units, named inputs, warnings."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+import chinaai_stats as cs
+
+
+def test_compare_wechat_and_qq() -> None:
+    df = cs.compare(["WeChat", "QQ"], indicator="monthly_active_users")
+    assert df["entity"].tolist() == ["WeChat", "QQ"]
+    assert df["ratio_to_first"].tolist() == [1.0, 877 / 846]
+    assert set(df["id"]) == {"uc-0001", "uc-0002"}
+    assert (df["unit_aligned"] == "count").all()
+    assert df["warnings"].tolist() == ["", ""]  # same date, same indicator, exact, cited
+
+
+def test_compare_warns_on_different_definitions_and_bounds() -> None:
+    df = cs.compare(["Alibaba", "China"], table="user_counts")
+    china = df.set_index("entity").loc["China"]
+    assert (
+        "different indicator: lunar_new_year_greeting_senders vs mobile_monthly"
+        in (china["warnings"])
+    )
+    assert "approximate figure" in china["warnings"]
+
+
+def test_compare_money_aligns_currency_and_keeps_stated_values() -> None:
+    df = cs.compare(["SenseTime", "Tianjin"], table="investments", currency="CNY")
+    rate_2018 = cs.load("exchange_rates").query("period == '2018'")["rate"].iloc[0]
+    sense = df[df["id"] == "inv-0004"].iloc[0]
+    assert sense["value"] == 600e6 and sense["unit"] == "USD"
+    assert sense["value_aligned"] == pytest.approx(600e6 * rate_2018)
+    assert sense["unit_aligned"] == "CNY"
+    valuation = df[df["id"] == "inv-0005"].iloc[0]
+    assert "a lower bound (more than)" in valuation["warnings"]
+    tianjin = df[df["id"] == "inv-0002"].iloc[0]
+    assert "no primary source named" in tianjin["warnings"]
+    assert "undated" in tianjin["warnings"]
+
+
+def test_compare_refuses_unlike_dimensions() -> None:
+    with pytest.raises(cs.UnitError, match="different dimensions"):
+        cs.compare(["WeChat", "Tencent"])
+
+
+def test_compare_unknown_entity() -> None:
+    with pytest.raises(cs.ChinaAIStatsError, match="no figures for Atlantis"):
+        cs.compare(["Atlantis"])
+
+
+def test_derived_values_are_computed_from_their_inputs() -> None:
+    d = cs.derived().set_index("id")
+    facts = cs.facts().set_index("id")
+    cams = d.loc["cameras_per_100_people_cam-0001"]
+    assert cams["inputs"] == "cam-0001, ctx-0002"
+    assert cams["value"] == pytest.approx(
+        facts.loc["cam-0001", "value"] / facts.loc["ctx-0002", "value"] * 100
+    )
+    assert "population taken from the same source" in cams["warnings"]
+    ratio = d.loc["china_us_startup_share_ratio"]
+    assert ratio["value"] == pytest.approx(0.2 / 0.5) and ratio["unit"] == "ratio"
+    assert d.loc["wechat_qq_mau_ratio", "value"] == pytest.approx(846 / 877)
+    share = d.loc["sensetime_round_share_of_valuation"]
+    assert share["value"] == pytest.approx(600 / 4500)
+    assert "upper bound" in share["warnings"]
+    usd = d.loc["usd_inv-0001"]
+    assert math.isnan(usd["value"])
+    assert "neither the figure nor its source is dated" in usd["warnings"]
+    assert "13,800,000,000 USD" in usd["warnings"]
+
+
+def test_derived_follows_the_data(data_copy) -> None:
+    path = data_copy / "datasets" / "context.csv"
+    path.write_text(
+        path.read_text("utf-8").replace(
+            ",0.2,share,exact,one in five,", ",0.25,share,exact,one in four,"
+        ),
+        "utf-8",
+    )
+    d = cs.derived().set_index("id")
+    assert d.loc["china_us_startup_share_ratio", "value"] == pytest.approx(0.5)
+
+
+def test_conflicts_group_one_quantity_from_several_rows() -> None:
+    c = cs.conflicts()
+    (china,) = c[(c["entity"] == "China") & (c["indicator"] == "population")].itertuples()
+    assert china.ids == "ctx-0001, ctx-0002"
+    assert china.min == 1.3e9 and china.max == 1.4e9
+    assert china.spread == pytest.approx(1.4 / 1.3 - 1)
+    assert "tais-china-ai-ecosystem" in china.sources
+    assert china.kind.startswith("undated")
+
+
+def test_conflicts_tell_updates_from_disagreements(data_copy) -> None:
+    path = data_copy / "datasets" / "context.csv"
+    text = path.read_text("utf-8")
+    text = text.replace("1.4 billion,,unknown,tais", "1.4 billion,2019,stated,tais")
+    text = text.replace("1.3 billion,,unknown,anant90", "1.3 billion,2017,stated,anant90")
+    path.write_text(text, "utf-8")
+    c = cs.conflicts()
+    assert c.loc[c["entity"] == "China", "kind"].iloc[0] == "update over time"
