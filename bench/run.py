@@ -171,21 +171,7 @@ def bench_load(quick: bool) -> None:
 # ------------------------------------------------------------------ validate
 
 COLUMNS = [
-    "id",
-    "entity",
-    "entity_type",
-    "indicator",
-    "value",
-    "unit",
-    "qualifier",
-    "value_text",
-    "as_of",
-    "as_of_basis",
-    "source_id",
-    "locator",
-    "primary_source",
-    "primary_source_url",
-    "notes",
+    f["name"] for f in json.loads((ROOT / "schemas" / "talent.json").read_text("utf-8"))["fields"]
 ]
 
 

@@ -163,6 +163,34 @@ def _align(df: pd.DataFrame, dimension: str, currency: str) -> tuple[pd.Series, 
 
 # ------------------------------------------------------------------ derived indicators
 
+#: Ratios of one row to another: (id, label, numerator row, denominator row, unit, notes).
+RATIOS = [
+    (
+        "china_us_startup_share_ratio",
+        "China's share of world tech start-ups over the US's",
+        "ctx-0005",
+        "ctx-0006",
+        "ratio",
+        ["shares estimated by a speaker, not measured"],
+    ),
+    (
+        "wechat_qq_mau_ratio",
+        "WeChat monthly active users over QQ's",
+        "uc-0001",
+        "uc-0002",
+        "ratio",
+        ["accounts, not people"],
+    ),
+    (
+        "sensetime_round_share_of_valuation",
+        "SenseTime funding round as a share of its valuation",
+        "inv-0004",
+        "inv-0005",
+        "share",
+        [],
+    ),
+]
+
 
 def _pick(df: pd.DataFrame, row_id: str) -> Any:
     rows = df[df["id"] == row_id]
@@ -273,44 +301,13 @@ def derived() -> pd.DataFrame:
             [row],
             notes,
         )
-    # China's share of world tech start-ups against the US's
-    china, us = _pick(df, "ctx-0005"), _pick(df, "ctx-0006")
-    add(
-        "china_us_startup_share_ratio",
-        "China's share of world tech start-ups over the US's",
-        china.value / us.value,
-        "ratio",
-        f"{china.id}.value / {us.id}.value",
-        [china, us],
-        ["shares estimated by a speaker, not measured"],
-    )
-    # WeChat against QQ monthly users
-    wechat, qq = _pick(df, "uc-0001"), _pick(df, "uc-0002")
-    add(
-        "wechat_qq_mau_ratio",
-        "WeChat monthly active users over QQ's",
-        wechat.value / qq.value,
-        "ratio",
-        f"{wechat.id}.value / {qq.id}.value",
-        [wechat, qq],
-        ["accounts, not people"],
-    )
-    # SenseTime's round as a share of its valuation
-    rnd, val = _pick(df, "inv-0004"), _pick(df, "inv-0005")
-    notes = (
-        ["the valuation is a lower bound, so this share is an upper bound"]
-        if val.qualifier in ("more_than", "at_least")
-        else []
-    )
-    add(
-        "sensetime_round_share_of_valuation",
-        "SenseTime funding round as a share of its valuation",
-        rnd.value / val.value,
-        "share",
-        f"{rnd.id}.value / {val.id}.value",
-        [rnd, val],
-        notes,
-    )
+    # ratios of one row to another
+    for key, label, top, bottom, unit, notes in RATIOS:
+        a, b = _pick(df, top), _pick(df, bottom)
+        notes = list(notes)
+        if unit == "share" and b.qualifier in ("more_than", "at_least"):
+            notes.append("the denominator is a lower bound, so this share is an upper bound")
+        add(key, label, a.value / b.value, unit, f"{a.id}.value / {b.id}.value", [a, b], notes)
     return pd.DataFrame(out).astype(
         {
             "id": "string",
