@@ -244,16 +244,17 @@ _DISTINCT_CACHE: dict[int, tuple[Any, list[Any], np.ndarray]] = {}
 
 
 def _distinct(col: pa.ChunkedArray) -> tuple[list[Any], np.ndarray]:
-    """Distinct values of a column and, per row, the position of its value among them."""
-    key = id(col)
-    hit = _DISTINCT_CACHE.get(key)
+    """Distinct values of a column and, per row, the position of its value among them.
+
+    Cached for the duration of one :func:`validate` call (cleared at its end).
+    """
+    hit = _DISTINCT_CACHE.get(id(col))
     if hit is not None and hit[0] is col:
         return hit[1], hit[2]
     flat = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
     enc = pc.dictionary_encode(flat)
     out = enc.dictionary.to_pylist(), enc.indices.to_numpy(zero_copy_only=False)
-    _DISTINCT_CACHE.clear()  # keep only the latest column: enough for repeated use
-    _DISTINCT_CACHE[key] = (col, *out)
+    _DISTINCT_CACHE[id(col)] = (col, *out)
     return out
 
 
@@ -261,6 +262,32 @@ def _per_value(col: pa.ChunkedArray, fn: Callable[[Any], Any], dtype: Any = obje
     """Apply ``fn`` once per distinct value of ``col``; return the per-row results."""
     uniques, codes = _distinct(col)
     out = np.array([fn(v) for v in uniques] or [None], dtype=dtype)
+    return out[codes] if len(codes) else np.empty(0, dtype=dtype)
+
+
+def _combined_codes(cols: list[Any]) -> np.ndarray:
+    """One integer per row that is equal exactly when the rows agree on every column."""
+    combined = np.zeros(len(cols[0]), dtype=np.int64)
+    for col in cols:
+        uniques, codes = _distinct(col)
+        combined = combined * max(len(uniques), 1) + codes
+        # keep the running key dense, so the next product cannot overflow
+        combined = pd.factorize(combined)[0].astype(np.int64)
+    return combined
+
+
+def _per_pair(
+    a: pa.ChunkedArray, b: pa.ChunkedArray, fn: Callable[[Any, Any], Any], dtype: Any = object
+) -> np.ndarray:
+    """Apply ``fn`` once per distinct pair of values of columns ``a`` and ``b``."""
+    ua, ca = _distinct(a)
+    ub, cb = _distinct(b)
+    key = ca.astype(np.int64) * max(len(ub), 1) + cb
+    codes, pairs = pd.factorize(key)
+    out = np.array(
+        [fn(ua[k // max(len(ub), 1)], ub[k % max(len(ub), 1)]) for k in pairs] or [None],
+        dtype=dtype,
+    )
     return out[codes] if len(codes) else np.empty(0, dtype=dtype)
 
 
@@ -276,24 +303,10 @@ def _duplicated(col: pa.ChunkedArray | pa.Array) -> np.ndarray:
 
 
 def _duplicated_rows(cols: list[Any]) -> np.ndarray:
-    """True for every row whose combination of values in ``cols`` occurs more than once.
-
-    Each column is dictionary-encoded to integer codes and the codes are combined
-    into one integer per row, which is far cheaper to count than joined strings.
-    """
-    n = len(cols[0])
-    if n == 0:
+    """True for every row whose combination of values in ``cols`` occurs more than once."""
+    if len(cols[0]) == 0:
         return np.zeros(0, dtype=bool)
-    combined = np.zeros(n, dtype=np.int64)
-    for col in cols:
-        flat = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
-        enc = pc.dictionary_encode(flat)
-        size = len(enc.dictionary) or 1
-        codes = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
-        # re-number the running key densely so the product never overflows int64
-        combined = np.unique(combined * size + codes, return_inverse=True)[1].astype(np.int64)
-    counts = np.bincount(combined)
-    return counts[combined] > 1
+    return pd.Series(_combined_codes(cols)).duplicated(keep=False).to_numpy()
 
 
 def _mask(x: Any) -> np.ndarray:
@@ -304,20 +317,37 @@ def _mask(x: Any) -> np.ndarray:
 # ------------------------------------------------------------------ reading
 
 
-def _read_bytes(path: Path) -> bytes:
+_HEAD = 1 << 16
+
+
+def _scan(path: Path) -> tuple[bytes, int]:
+    """Check the file can be used; return its first bytes and its number of lines.
+
+    One pass in blocks: counts line breaks and looks for NUL bytes without holding
+    the whole file in memory (the CSV reader reads it again, from the page cache).
+    """
     if not path.exists():
         raise InputFileError(f"{path}: no such file")
     if path.is_dir():
         raise InputFileError(f"{path}: is a directory, not a CSV file")
+    newlines, last = 0, b""
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as f:
+            head = f.read(_HEAD)
+            block = head
+            while block:
+                if b"\x00" in block:
+                    raise InputFileError(f"{path}: holds binary content (NUL bytes), not CSV text")
+                newlines += block.count(b"\n")
+                last = block[-1:]
+                block = f.read(1 << 22)
     except OSError as exc:
+        if isinstance(exc, InputFileError):
+            raise
         raise InputFileError(f"{path}: cannot be read ({exc.strerror or exc})") from None
-    if not data[:65536].strip() and not data.strip():
+    if not head.strip():
         raise InputFileError(f"{path}: is empty; a CSV file needs at least a header line")
-    if b"\x00" in data:
-        raise InputFileError(f"{path}: holds binary content (NUL bytes), not CSV text")
-    return data.removeprefix(b"\xef\xbb\xbf")
+    return head.removeprefix(b"\xef\xbb\xbf"), newlines + (last != b"\n")
 
 
 def _not_utf8(data: bytes, path: Path) -> InputFileError | None:
@@ -333,6 +363,7 @@ def _not_utf8(data: bytes, path: Path) -> InputFileError | None:
 
 
 def _header(data: bytes, path: Path) -> list[str]:
+    """The header cells, from the head of the file."""
     end = data.find(b"\n")
     try:
         first = (data if end < 0 else data[:end]).decode("utf-8").rstrip("\r")
@@ -344,7 +375,9 @@ def _header(data: bytes, path: Path) -> list[str]:
         raise InputFileError(f"{path}: the first line is not a CSV header") from None
 
 
-def _read_csv(data: bytes, header: list[str]) -> tuple[pa.Table, np.ndarray, list[tuple[int, int]]]:
+def _read_csv(
+    path: Path, header: list[str], lines_in_file: int
+) -> tuple[pa.Table, np.ndarray, list[tuple[int, int]]]:
     """Read every cell as text; return the cells, each row's line, and ragged rows."""
     import pyarrow.csv as pacsv
 
@@ -355,11 +388,12 @@ def _read_csv(data: bytes, header: list[str]) -> tuple[pa.Table, np.ndarray, lis
         return "skip"
 
     names = [f"{i}:{h}" for i, h in enumerate(header)]  # unique even if the header repeats
+    size = path.stat().st_size
     block = 1 << 22
     while True:
         try:
             table = pacsv.read_csv(
-                io.BytesIO(data),
+                str(path),
                 read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=block),
                 parse_options=pacsv.ParseOptions(
                     invalid_row_handler=on_invalid, newlines_in_values=True
@@ -372,27 +406,27 @@ def _read_csv(data: bytes, header: list[str]) -> tuple[pa.Table, np.ndarray, lis
             )
             break
         except pa.ArrowInvalid as exc:
-            if "straddle" in str(exc) and block < len(data) + 1:
-                block = len(data) + 1  # one cell larger than a block: read in one piece
+            if "straddle" in str(exc) and block < size + 1:
+                block = size + 1  # one cell larger than a block: read in one piece
                 ragged_seen[0] = 0
                 continue
             raise InputFileError(f"cannot parse as CSV: {str(exc).splitlines()[0]}") from None
     table = table.rename_columns(header)
-    if not ragged_seen[0]:
-        # with no blank line and no line break inside a cell, row i is on line i + 2
-        lines = data.count(b"\n") + (not data.endswith(b"\n"))
-        if lines == table.num_rows + 1:
-            return table, np.arange(table.num_rows, dtype=np.int64) + 2, []
-    # otherwise count lines exactly: ragged rows, blank lines, cells with line breaks
+    # with no ragged row, blank line or line break inside a cell, row i is on line i + 2
+    if not ragged_seen[0] and lines_in_file == table.num_rows + 1:
+        return table, np.arange(table.num_rows, dtype=np.int64) + 2, []
+    # otherwise count lines exactly
     bad, keep_lines = [], []
-    reader = csv.reader(io.StringIO(data.decode("utf-8"), newline=""))
+    text = path.read_bytes().removeprefix(b"\xef\xbb\xbf").decode("utf-8")
+    reader = csv.reader(io.StringIO(text, newline=""))
     next(reader, None)
     start = reader.line_num + 1
     for row in reader:
         if row:  # pyarrow skips blank lines too
-            (keep_lines if len(row) == len(header) else bad).append(
-                start if len(row) == len(header) else (start, len(row))
-            )
+            if len(row) == len(header):
+                keep_lines.append(start)
+            else:
+                bad.append((start, len(row)))
         start = reader.line_num + 1
     lines = np.array(keep_lines, dtype=np.int64)
     if len(lines) != table.num_rows:  # the two readers disagree: fall back to counting rows
@@ -626,11 +660,10 @@ def _parse_value_texts(texts: pa.ChunkedArray) -> tuple[np.ndarray, ...]:
     return u_value[codes], u_unit[codes], u_qual[codes], u_problem[codes]
 
 
-def _pair_differs(key: str, name: str) -> bool:
-    """For "value_text\x1fcell": does the cell differ from what value_text reads as?"""
+def _pair_differs(text: str, cell: str, name: str) -> bool:
+    """Does the unit or qualifier ``cell`` differ from what ``text`` reads as?"""
     from .parse import parse_quantity
 
-    text, cell = key.split("\x1f", 1)
     if not text or not cell:
         return False
     try:
@@ -706,8 +739,9 @@ def _cross_checks(
     for name in ("unit", "qualifier"):
         if name in cells:
             # compare once per distinct (value_text, cell) pair rather than per row
-            pair = pc.binary_join_element_wise(texts, cells[name], "\x1f")
-            differs = _per_value(pair, lambda k, n=name: _pair_differs(k, n), dtype=bool)
+            differs = _per_pair(
+                texts, cells[name], lambda t, v, n=name: _pair_differs(t, v, n), dtype=bool
+            )
             c.add(differs, name, "value-text", cells[name], messages[name], hints[name])
     if "stated_usd_text" in cells and "stated_usd" in numbers:
         _stated_usd_text_check(cells, numbers["stated_usd"], c)
@@ -726,15 +760,13 @@ def _cross_checks(
             "use an id of the indicators table, or add the indicator to it first",
         )
         if unit is not None:
-            pair = pc.binary_join_element_wise(ind, unit, "\x1f")
 
-            def fits(key: str) -> bool:
-                i, u = key.split("\x1f")
+            def fits(i: str, u: str) -> bool:
                 return i not in codebook or u == "" or u in DIMENSION_UNITS.get(codebook[i][1], ())
 
             dims = _per_value(ind, lambda i: codebook.get(i, ("", ""))[1])
             c.add(
-                ~_per_value(pair, fits, dtype=bool),
+                ~_per_pair(ind, unit, fits, dtype=bool),
                 "unit",
                 "unit-for-indicator",
                 unit,
@@ -981,6 +1013,19 @@ def validate(
     >>> cs.validate(cs.load("talent"), table="talent").ok
     True
     """
+    try:
+        return _validate(data, table, existing_ids=existing_ids, root=root)
+    finally:
+        _DISTINCT_CACHE.clear()
+
+
+def _validate(
+    data: pd.DataFrame | str | os.PathLike[str],
+    table: str,
+    *,
+    existing_ids: set[str] | None = None,
+    root: Path | None = None,
+) -> ValidationReport:
     root = root or catalog.data_root()
     res = catalog.resource(table, root)
     schema = res["schema"]
@@ -995,17 +1040,17 @@ def validate(
     else:
         path = Path(data)
         source = str(path)
-        raw = _read_bytes(path)
-        header = _header(raw, path)
+        head, lines_in_file = _scan(path)
+        header = _header(head, path)
         if not set(header) & set(expected):
             raise InputFileError(
                 f"{path}: does not look like a CSV file of table {table}: its header shares no "
                 f"column with {', '.join(expected[:4])}, … (see: chinaai-stats describe {table})"
             )
         try:
-            rows, lines, ragged = _read_csv(raw, header)
+            rows, lines, ragged = _read_csv(path, header, lines_in_file)
         except InputFileError as exc:  # pyarrow checks UTF-8 as it reads; name the byte
-            raise _not_utf8(raw, path) or InputFileError(f"{path}: {exc}") from None
+            raise _not_utf8(path.read_bytes(), path) or InputFileError(f"{path}: {exc}") from None
     cells: dict[str, pa.ChunkedArray] = {}
     for name, col in zip(rows.column_names, rows.columns, strict=True):
         cells.setdefault(name, col)  # the first of repeated columns
