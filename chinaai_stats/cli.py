@@ -278,12 +278,8 @@ def _cmd_template(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    try:
-        from .report import write_report
-    except ImportError as exc:  # matplotlib is an optional dependency
-        raise ChinaAIStatsError(
-            f"report needs {exc.name}: pip install 'chinaai-stats[report]'"
-        ) from None
+    from .report import write_report
+
     pages = write_report(args.out)
     print(f"wrote {len(pages)} pages to {args.out} (open {pages[0]})")
     return EXIT_OK

@@ -19,6 +19,7 @@ import pandas as pd
 
 from . import catalog
 from .comparison import compare, conflicts, derived
+from .errors import ChinaAIStatsError
 from .loader import load, sources
 
 CSS = """
@@ -195,6 +196,12 @@ def _charts(folder: Path) -> list[tuple[str, str]]:
 
 def write_report(out: str | Path) -> list[Path]:
     """Write the catalog into folder ``out`` (replacing it); return the pages written."""
+    try:
+        import matplotlib  # noqa: F401  (charts)
+    except ImportError:
+        raise ChinaAIStatsError(
+            "the report draws its charts with matplotlib: pip install 'chinaai-stats[report]'"
+        ) from None
     out = Path(out)
     desc = catalog.descriptor()
     meta = {"version": desc["version"], "licence": desc["licenses"][0]["name"]}

@@ -6,6 +6,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -129,3 +130,15 @@ def test_renders_in_headless_chromium(catalog_dir, tmp_path) -> None:
         timeout=120,
     )
     assert s.returncode == 0 and shot.stat().st_size > 10_000
+
+
+def test_without_matplotlib_the_report_says_what_to_install(tmp_path) -> None:
+    code = (
+        "import sys; sys.modules['matplotlib'] = None\n"
+        "from chinaai_stats.cli import main\n"
+        f"sys.exit(main(['report', '--out', {str(tmp_path / 'out')!r}]))"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 2
+    assert "chinaai-stats[report]" in r.stderr and "Traceback" not in r.stderr
+    assert not (tmp_path / "out").exists()
