@@ -24,16 +24,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import catalog
 from .errors import ChinaAIStatsError, QuantityParseError
 from .units import DIMENSION_UNITS
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
 #: Longest cell accepted in any column without its own maxLength.
 MAX_CELL = 10_000
@@ -60,23 +62,33 @@ class ValidationReport:
     ``errors`` and ``warnings`` are DataFrames with the columns ``line`` (line in
     the file, header = 1; for a frame, the line it would have in a CSV),
     ``column``, ``check``, ``value``, ``message`` and ``hint``. ``ok`` is True
-    when there is no error (warnings do not fail a file).
+    when there is no error (warnings do not fail a file). The report is built
+    without pandas; the DataFrames are made on first access.
     """
 
     table: str
     source: str
     rows: int
-    errors: pd.DataFrame
-    warnings: pd.DataFrame
+    problems: dict[str, list[tuple[Any, ...]]] = field(repr=False)
     cells: pa.Table | None = field(default=None, repr=False)
 
     @property
     def ok(self) -> bool:
-        return self.errors.empty
+        return not self.problems["error"]
+
+    @property
+    def errors(self) -> pd.DataFrame:
+        return _frame(self.problems["error"])
+
+    @property
+    def warnings(self) -> pd.DataFrame:
+        return _frame(self.problems["warning"])
 
     @property
     def frame(self) -> pd.DataFrame:
         """The rows as read, every cell as text (empty string where blank)."""
+        import pandas as pd
+
         if self.cells is None:
             return pd.DataFrame()
         return self.cells.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get)
@@ -85,31 +97,25 @@ class ValidationReport:
         verdict = "valid" if self.ok else "invalid"
         return (
             f"{self.source}: {verdict} for table {self.table}: {self.rows} rows, "
-            f"{len(self.errors)} errors, {len(self.warnings)} warnings"
+            f"{len(self.problems['error'])} errors, {len(self.problems['warning'])} warnings"
         )
 
     def to_text(self, limit: int | None = None) -> str:
         """One line per problem (``SOURCE:LINE: kind: column: message``), then a summary."""
         lines = []
-        for kind, df in (("error", self.errors), ("warning", self.warnings)):
-            shown = df if limit is None else df.head(limit)
-            for r in shown.itertuples(index=False):
-                hint = f" (fix: {r.hint})" if r.hint else ""
-                lines.append(f"{self.source}:{r.line}: {kind}: {r.column}: {r.message}{hint}")
-            if limit is not None and len(df) > limit:
-                lines.append(f"... and {len(df) - limit} more {kind}s")
+        for kind in ("error", "warning"):
+            rows = self.problems[kind]
+            for line, column, _check, _value, message, hint in rows[:limit]:
+                fix = f" (fix: {hint})" if hint else ""
+                lines.append(f"{self.source}:{line}: {kind}: {column}: {message}{fix}")
+            if limit is not None and len(rows) > limit:
+                lines.append(f"... and {len(rows) - limit} more {kind}s")
         lines.append(self.summary())
         return "\n".join(lines)
 
     def to_json(self) -> str:
-        def records(df: pd.DataFrame) -> list[dict[str, Any]]:
-            return [
-                {
-                    k: (int(v) if k == "line" else v)
-                    for k, v in zip(REPORT_COLUMNS, row, strict=True)
-                }
-                for row in df[REPORT_COLUMNS].itertuples(index=False)
-            ]
+        def records(rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
+            return [dict(zip(REPORT_COLUMNS, row, strict=True)) for row in rows]
 
         return json.dumps(
             {
@@ -117,12 +123,28 @@ class ValidationReport:
                 "table": self.table,
                 "rows": self.rows,
                 "ok": self.ok,
-                "errors": records(self.errors),
-                "warnings": records(self.warnings),
+                "errors": records(self.problems["error"]),
+                "warnings": records(self.problems["warning"]),
             },
             ensure_ascii=False,
             indent=2,
         )
+
+
+def _frame(rows: list[tuple[Any, ...]]) -> pd.DataFrame:
+    import pandas as pd
+
+    df = pd.DataFrame(rows, columns=REPORT_COLUMNS)
+    return df.astype(
+        {
+            "line": "int64",
+            "column": "string",
+            "check": "string",
+            "value": "string",
+            "message": "string",
+            "hint": "string",
+        }
+    )
 
 
 Message = str | Callable[[np.ndarray], Any]
@@ -133,7 +155,7 @@ class _Collector:
 
     def __init__(self, lines: np.ndarray) -> None:
         self.lines = lines  # file line of each row position
-        self.parts: dict[str, list[pd.DataFrame]] = {"error": [], "warning": []}
+        self.parts: dict[str, list[tuple[Any, ...]]] = {"error": [], "warning": []}
 
     def add(
         self,
@@ -154,17 +176,12 @@ class _Collector:
             if values is not None
             else [""] * len(idx)
         )
-        self.parts[kind].append(
-            pd.DataFrame(
-                {
-                    "line": self.lines[idx],
-                    "column": column,
-                    "check": check,
-                    "value": vals,
-                    "message": message(idx) if callable(message) else message,
-                    "hint": hint(idx) if callable(hint) else hint,
-                }
-            )
+        msgs = message(idx) if callable(message) else [message] * len(idx)
+        hints = hint(idx) if callable(hint) else [hint] * len(idx)
+        lines = self.lines[idx].tolist()
+        self.parts[kind].extend(
+            (line, column, check, v, str(m), str(h))
+            for line, v, m, h in zip(lines, vals, msgs, hints, strict=True)
         )
         return idx
 
@@ -178,30 +195,10 @@ class _Collector:
         hint: str,
         kind: str = "error",
     ) -> None:
-        self.parts[kind].append(
-            pd.DataFrame(
-                [[line, column, check, _short(value), message, hint]], columns=REPORT_COLUMNS
-            )
-        )
+        self.parts[kind].append((line, column, check, _short(value), message, hint))
 
-    def frame(self, kind: str) -> pd.DataFrame:
-        parts = self.parts[kind]
-        if not parts:
-            return pd.DataFrame(
-                {c: pd.Series(dtype="int64" if c == "line" else "string") for c in REPORT_COLUMNS}
-            )
-        df = pd.concat(parts, ignore_index=True)
-        df = df.sort_values(["line", "column"], kind="stable", ignore_index=True)
-        return df.astype(
-            {
-                "line": "int64",
-                "column": "string",
-                "check": "string",
-                "value": "string",
-                "message": "string",
-                "hint": "string",
-            }
-        )
+    def sorted(self) -> dict[str, list[tuple[Any, ...]]]:
+        return {k: sorted(v, key=lambda r: (r[0], r[1])) for k, v in self.parts.items()}
 
 
 def _is_empty(col: Any) -> Any:
@@ -226,8 +223,6 @@ def _positions(mask: Any) -> np.ndarray:
     """Row positions where a boolean Arrow array or numpy array is true (nulls are false)."""
     if isinstance(mask, np.ndarray):
         return np.flatnonzero(mask)
-    if isinstance(mask, pd.Series):
-        return np.flatnonzero(mask.fillna(False).to_numpy(dtype=bool))
     if not pc.any(mask).as_py():
         return np.empty(0, dtype=np.int64)
     return pc.indices_nonzero(pc.fill_null(mask, False)).to_numpy()
@@ -272,7 +267,7 @@ def _combined_codes(cols: list[Any]) -> np.ndarray:
         uniques, codes = _distinct(col)
         combined = combined * max(len(uniques), 1) + codes
         # keep the running key dense, so the next product cannot overflow
-        combined = pd.factorize(combined)[0].astype(np.int64)
+        combined = np.unique(combined, return_inverse=True)[1].astype(np.int64).ravel()
     return combined
 
 
@@ -283,7 +278,8 @@ def _per_pair(
     ua, ca = _distinct(a)
     ub, cb = _distinct(b)
     key = ca.astype(np.int64) * max(len(ub), 1) + cb
-    codes, pairs = pd.factorize(key)
+    pairs, codes = np.unique(key, return_inverse=True)
+    codes = codes.ravel()
     out = np.array(
         [fn(ua[k // max(len(ub), 1)], ub[k % max(len(ub), 1)]) for k in pairs] or [None],
         dtype=dtype,
@@ -306,7 +302,8 @@ def _duplicated_rows(cols: list[Any]) -> np.ndarray:
     """True for every row whose combination of values in ``cols`` occurs more than once."""
     if len(cols[0]) == 0:
         return np.zeros(0, dtype=bool)
-    return pd.Series(_combined_codes(cols)).duplicated(keep=False).to_numpy()
+    _, inverse, counts = np.unique(_combined_codes(cols), return_inverse=True, return_counts=True)
+    return counts[inverse.ravel()] > 1
 
 
 def _mask(x: Any) -> np.ndarray:
@@ -436,6 +433,8 @@ def _read_csv(
 
 def _frame_as_cells(frame: pd.DataFrame) -> pa.Table:
     """A frame (typed or not) as text cells, the way a CSV would hold them."""
+    import pandas as pd
+
     out = {}
     for col in frame.columns:
         s = frame[col]
@@ -675,7 +674,7 @@ def _pair_differs(text: str, cell: str, name: str) -> bool:
 
 def _as_of_starts(col: pa.ChunkedArray) -> np.ndarray:
     """First day of each reduced-precision ISO date (NaT where empty or not a real date)."""
-    from .loader import as_of_bounds
+    from .dates import as_of_bounds
 
     def start(text: str) -> Any:
         try:
@@ -1031,7 +1030,7 @@ def _validate(
     schema = res["schema"]
     expected = [f["name"] for f in schema["fields"]]
     ragged: list[tuple[int, int]] = []
-    if isinstance(data, pd.DataFrame):
+    if not isinstance(data, (str, os.PathLike)):  # a DataFrame
         source = "<frame>"
         frame = data.drop(columns=[c for c in DERIVED_COLUMNS if c in data.columns])
         header = [str(c) for c in frame.columns]
@@ -1119,7 +1118,7 @@ def _validate(
             kind="warning",
         )
     kept = pa.table({k: v for k, v in cells.items()}) if cells else None
-    return ValidationReport(table, source, n, c.frame("error"), c.frame("warning"), cells=kept)
+    return ValidationReport(table, source, n, c.sorted(), cells=kept)
 
 
 def print_progress(message: str) -> None:

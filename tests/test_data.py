@@ -14,7 +14,7 @@ from frictionless import validate
 
 import chinaai_stats as cs
 from chinaai_stats import catalog, package
-from chinaai_stats.loader import as_of_bounds
+from chinaai_stats.dates import as_of_bounds
 from chinaai_stats.units import DIMENSION_UNITS
 
 FACT_TABLES = ["user_counts", "investments", "talent", "camera_counts", "context"]

@@ -10,7 +10,7 @@ import pytest
 
 import chinaai_stats as cs
 from chinaai_stats import catalog
-from chinaai_stats.loader import as_of_bounds
+from chinaai_stats.dates import as_of_bounds
 
 FACT_TABLES = ["user_counts", "investments", "talent", "camera_counts", "context"]
 
