@@ -1039,6 +1039,8 @@ def _validate(
     else:
         path = Path(data)
         source = str(path)
+        if path.is_file() and path.stat().st_size > 10 << 20:
+            print_progress(f"{path}: reading {path.stat().st_size / 2**20:,.0f} MiB…")
         head, lines_in_file = _scan(path)
         header = _header(head, path)
         if not set(header) & set(expected):
@@ -1054,6 +1056,8 @@ def _validate(
     for name, col in zip(rows.column_names, rows.columns, strict=True):
         cells.setdefault(name, col)  # the first of repeated columns
     n = rows.num_rows
+    if n > 100_000:
+        print_progress(f"{source}: checking {n:,} rows…")
     c = _Collector(lines)
     for line, fields in ragged:
         c.at_line(
@@ -1122,6 +1126,6 @@ def _validate(
 
 
 def print_progress(message: str) -> None:
-    """A status line on stderr, only when it is a terminal."""
-    if sys.stderr.isatty():
+    """A status line on stderr for large files, only when stderr is a terminal."""
+    if sys.stderr is not None and sys.stderr.isatty():
         print(message, file=sys.stderr, flush=True)

@@ -352,3 +352,29 @@ def test_cli_random_bytes_never_traceback(tmp_path, data: bytes) -> None:
     r = run_cli("validate", str(path), "--table", "talent")
     assert r.returncode in (0, 1, 2)
     assert "Traceback" not in r.stderr
+
+
+def test_large_files_report_progress(tmp_path, monkeypatch) -> None:
+    from chinaai_stats import validation
+
+    calls: list[str] = []
+    monkeypatch.setattr(validation, "print_progress", calls.append)
+    rows = [row(id=f"tal-{i:07d}", entity=f"Lab {i}") for i in range(100_001)]
+    assert cs.validate(write_rows(tmp_path / "big.csv", rows), table="talent").ok
+    assert calls == [f"{tmp_path / 'big.csv'}: checking 100,001 rows…"]
+    calls.clear()
+    cs.validate(write_rows(tmp_path / "small.csv", rows[:10]), table="talent")
+    assert calls == []
+
+
+@pytest.mark.parametrize("tty", [True, False])
+def test_progress_is_written_to_a_terminal_only(monkeypatch, tty: bool) -> None:
+    import io as _io
+
+    from chinaai_stats import validation
+
+    fake = _io.StringIO()
+    fake.isatty = lambda: tty  # type: ignore[method-assign]
+    monkeypatch.setattr(validation.sys, "stderr", fake)
+    validation.print_progress("checking 1 rows…")
+    assert fake.getvalue() == ("checking 1 rows…\n" if tty else "")
