@@ -361,7 +361,11 @@ def test_large_files_report_progress(tmp_path, monkeypatch) -> None:
     monkeypatch.setattr(validation, "print_progress", calls.append)
     rows = [row(id=f"tal-{i:07d}", entity=f"Lab {i}") for i in range(100_001)]
     assert cs.validate(write_rows(tmp_path / "big.csv", rows), table="talent").ok
-    assert calls == [f"{tmp_path / 'big.csv'}: checking 100,001 rows…"]
+    big = tmp_path / "big.csv"
+    assert calls == [
+        f"{big}: reading {big.stat().st_size / 2**20:,.0f} MiB…",
+        f"{big}: checking 100,001 rows…",
+    ]
     calls.clear()
     cs.validate(write_rows(tmp_path / "small.csv", rows[:10]), table="talent")
     assert calls == []
