@@ -101,6 +101,13 @@ def table_path(name: str, root: Path | None = None) -> Path:
     return root / "datasets" / resource(name, root)["path"]
 
 
+def registry_rows(root: Path | None = None) -> list[dict[str, str]]:
+    """The source registry as the descriptor carries it: one dict of text cells per source."""
+    res = next(r for r in descriptor(root)["resources"] if r["name"] == REGISTRY)
+    header, *rows = res["data"]
+    return [dict(zip(header, row, strict=True)) for row in rows]
+
+
 def registry_path(root: Path | None = None) -> Path:
     """Return the source registry CSV (``seeds/sources.csv``)."""
     return (root or data_root()) / "seeds" / "sources.csv"

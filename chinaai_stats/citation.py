@@ -18,9 +18,7 @@ def _released(desc: dict) -> str:
 
 
 def _registry() -> dict[str, dict[str, str]]:
-    res = next(r for r in catalog.descriptor()["resources"] if r["name"] == catalog.REGISTRY)
-    header, *rows = res["data"]
-    return {row[0]: dict(zip(header, row, strict=True)) for row in rows}
+    return {row["id"]: row for row in catalog.registry_rows()}
 
 
 def _source_ids(name: str | None) -> list[str]:

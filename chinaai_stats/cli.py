@@ -135,7 +135,7 @@ def _row_count(name: str) -> int:
         return sum(1 for _ in csv.reader(f)) - 1
 
 
-def _cmd_list() -> int:
+def _cmd_list(args: argparse.Namespace) -> int:
     names = catalog.list_datasets()
     width = max(len(n) for n in names)
     for name in names:
@@ -314,34 +314,27 @@ def _cmd_sources(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+COMMANDS = {
+    "list": _cmd_list,
+    "show": _cmd_show,
+    "describe": _cmd_describe,
+    "sources": _cmd_sources,
+    "parse": _cmd_parse,
+    "conversions": _cmd_conversions,
+    "validate": _cmd_validate,
+    "add": _cmd_add,
+    "cite": _cmd_cite,
+    "template": _cmd_template,
+    "report": _cmd_report,
+    "export": _cmd_export,
+}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     args = _parser().parse_args(argv)
     try:
-        if args.command == "list":
-            return _cmd_list()
-        if args.command == "show":
-            return _cmd_show(args)
-        if args.command == "describe":
-            return _cmd_describe(args)
-        if args.command == "sources":
-            return _cmd_sources(args)
-        if args.command == "parse":
-            return _cmd_parse(args)
-        if args.command == "conversions":
-            return _cmd_conversions(args)
-        if args.command == "validate":
-            return _cmd_validate(args)
-        if args.command == "cite":
-            return _cmd_cite(args)
-        if args.command == "template":
-            return _cmd_template(args)
-        if args.command == "report":
-            return _cmd_report(args)
-        if args.command == "export":
-            return _cmd_export(args)
-        if args.command == "add":
-            return _cmd_add(args)
+        return COMMANDS[args.command](args)
     except ChinaAIStatsError as exc:
         print(f"chinaai-stats: error: {exc}", file=sys.stderr)
         return EXIT_UNUSABLE
@@ -355,7 +348,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = f"{type(exc).__name__}: {exc}".splitlines()[0][:300]
         print(f"chinaai-stats: internal error ({where}); please report it", file=sys.stderr)
         return EXIT_BUG
-    return EXIT_UNUSABLE  # pragma: no cover - argparse rejects unknown commands
 
 
 if __name__ == "__main__":  # pragma: no cover

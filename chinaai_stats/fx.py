@@ -68,9 +68,9 @@ def _period_for(as_of: str, fx: str) -> tuple[str, str]:
 
 
 def _publication_dates() -> dict[str, str]:
-    from .loader import _registry_rows
+    from .catalog import registry_rows
 
-    return {row["id"]: row.get("published", "") for row in _registry_rows()}
+    return {row["id"]: row.get("published", "") for row in registry_rows()}
 
 
 def add_currency(df: pd.DataFrame, currency: str = "USD", fx: str = "annual") -> pd.DataFrame:

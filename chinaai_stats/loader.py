@@ -77,7 +77,7 @@ def _read(path: Path, schema: dict[str, Any]) -> pd.DataFrame:
 
 
 def _sources_used(ids: Iterable[str]) -> list[dict[str, str]]:
-    reg = {row["id"]: row for row in _registry_rows()}
+    reg = {row["id"]: row for row in catalog.registry_rows()}
     out = []
     for sid in sorted(set(ids)):
         row = reg.get(sid, {"id": sid})
@@ -85,12 +85,6 @@ def _sources_used(ids: Iterable[str]) -> list[dict[str, str]]:
             {k: row.get(k, "") for k in ("id", "title", "publisher", "author", "published", "url")}
         )
     return out
-
-
-def _registry_rows() -> list[dict[str, str]]:
-    res = next(r for r in catalog.descriptor()["resources"] if r["name"] == REGISTRY)
-    header, *rows = res["data"]
-    return [dict(zip(header, row, strict=True)) for row in rows]
 
 
 def load(

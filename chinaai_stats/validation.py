@@ -745,7 +745,6 @@ def _cross_checks(
     if "stated_usd_text" in cells and "stated_usd" in numbers:
         _stated_usd_text_check(cells, numbers["stated_usd"], c)
 
-    desc = catalog.descriptor(root)
     codebook = _codebook(root)
     if "indicator" in cells:
         ind = cells["indicator"]
@@ -794,7 +793,7 @@ def _cross_checks(
                 "write shares as fractions of 1 (24 percent → 0.24)",
             )
 
-    published = _registry(desc)
+    published = {r["id"]: r["published"] for r in catalog.registry_rows(root)}
     pub = None
     if "source_id" in cells:
         src = cells["source_id"]
@@ -961,14 +960,6 @@ def _codebook(root: Path) -> dict[str, tuple[str, str]]:
     path = catalog.table_path("indicators", root)
     with open(path, encoding="utf-8", newline="") as f:
         return {r["id"]: (r["table"], r["dimension"]) for r in csv.DictReader(f)}
-
-
-def _registry(desc: dict[str, Any]) -> dict[str, str]:
-    """Source id -> publication date (empty when undated)."""
-    res = next(r for r in desc["resources"] if r["name"] == catalog.REGISTRY)
-    header, *rows = res["data"]
-    i, p = header.index("id"), header.index("published")
-    return {row[i]: row[p] for row in rows}
 
 
 # ------------------------------------------------------------------ entry point

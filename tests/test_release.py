@@ -140,22 +140,20 @@ def test_changelog_release_keeps_older_sections() -> None:
     )
 
 
+def _release_command(checkout: Path, version: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "chinaai_stats.release", version],
+        cwd=checkout,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(checkout)},
+    )
+
+
 def test_release_command(checkout) -> None:
     _with_unreleased(checkout, "something")
-    r = subprocess.run(
-        [sys.executable, "-m", "chinaai_stats.release", "0.2.0"],
-        cwd=checkout,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(checkout)},
-    )
+    r = _release_command(checkout, "0.2.0")
     assert r.returncode == 0, r.stderr
     assert set(_versions(checkout).values()) == {"0.2.0"}
-    again = subprocess.run(
-        [sys.executable, "-m", "chinaai_stats.release", "0.2.0"],
-        cwd=checkout,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(checkout)},
-    )
+    again = _release_command(checkout, "0.2.0")
     assert again.returncode == 1 and "not greater" in again.stderr
