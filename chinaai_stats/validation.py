@@ -263,11 +263,15 @@ def _per_value(col: pa.ChunkedArray, fn: Callable[[Any], Any], dtype: Any = obje
 def _combined_codes(cols: list[Any]) -> np.ndarray:
     """One integer per row that is equal exactly when the rows agree on every column."""
     combined = np.zeros(len(cols[0]), dtype=np.int64)
+    span = 1  # the number of values the running key can take
     for col in cols:
         uniques, codes = _distinct(col)
-        combined = combined * max(len(uniques), 1) + codes
-        # keep the running key dense, so the next product cannot overflow
-        combined = np.unique(combined, return_inverse=True)[1].astype(np.int64).ravel()
+        size = max(len(uniques), 1)
+        if span * size >= 2**62:  # re-number densely so the next product cannot overflow
+            combined = np.unique(combined, return_inverse=True)[1].astype(np.int64).ravel()
+            span = int(combined.max()) + 1 if len(combined) else 1
+        combined = combined * size + codes
+        span *= size
     return combined
 
 
