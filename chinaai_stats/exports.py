@@ -69,6 +69,12 @@ def _sql_type(name: str, column: str, dtype: Any) -> str:
     return "TEXT"
 
 
+def _primary_key(name: str) -> list[str]:
+    """The Table Schema's primary key (the registry's schema for ``sources``)."""
+    res = next(r for r in catalog.descriptor()["resources"] if r["name"] == name)
+    return list(res["schema"].get("primaryKey", []))
+
+
 def _sqlite_value(v: Any) -> Any:
     if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and v != v):
         return None
@@ -99,8 +105,11 @@ def export(fmt: str, out: str | os.PathLike[str]) -> list[Path]:
         try:
             with sqlite3.connect(tmp) as con:
                 for name, df in frames.items():
-                    cols = ", ".join(f'"{c}" {_sql_type(name, c, df[c].dtype)}' for c in df.columns)
-                    con.execute(f'CREATE TABLE "{name}" ({cols})')
+                    cols = [f'"{c}" {_sql_type(name, c, df[c].dtype)}' for c in df.columns]
+                    key = _primary_key(name)
+                    if key:
+                        cols.append("PRIMARY KEY (" + ", ".join(f'"{k}"' for k in key) + ")")
+                    con.execute(f'CREATE TABLE "{name}" ({", ".join(cols)})')
                     marks = ", ".join("?" for _ in df.columns)
                     con.executemany(
                         f'INSERT INTO "{name}" VALUES ({marks})',

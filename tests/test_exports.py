@@ -43,7 +43,10 @@ def test_sqlite_round_trip_and_metadata(tmp_path) -> None:
         back = pd.read_sql(f'SELECT * FROM "{name}"', con)
         assert list(back.columns) == list(df.columns) and len(back) == len(df)
         assert meta[f"sha256:{name}"] == df.attrs["sha256"]
-        declared = {c[1]: c[2] for c in con.execute(f'PRAGMA table_info("{name}")')}
+        info = list(con.execute(f'PRAGMA table_info("{name}")'))
+        declared = {c[1]: c[2] for c in info}
+        key = [c[1] for c in sorted(info, key=lambda c: c[5]) if c[5]]
+        assert key == (["period", "base", "quote"] if name == "exchange_rates" else ["id"])
         for field in cs.describe(name).itertuples():
             assert declared[field.field] == SQL[field.type], (name, field.field)
         for col in df.columns:
