@@ -282,8 +282,17 @@ def _per_pair(
     ua, ca = _distinct(a)
     ub, cb = _distinct(b)
     key = ca.astype(np.int64) * max(len(ub), 1) + cb
-    pairs, codes = np.unique(key, return_inverse=True)
-    codes = codes.ravel()
+    space = max(len(ua), 1) * max(len(ub), 1)
+    if space <= 4 * len(key) + 1024:  # few possible pairs: number them without sorting
+        seen = np.zeros(space, dtype=bool)
+        seen[key] = True
+        pairs = np.flatnonzero(seen)
+        renumber = np.zeros(space, dtype=np.int64)
+        renumber[pairs] = np.arange(len(pairs))
+        codes = renumber[key]
+    else:
+        pairs, codes = np.unique(key, return_inverse=True)
+        codes = codes.ravel()
     out = np.array(
         [fn(ua[k // max(len(ub), 1)], ub[k % max(len(ub), 1)]) for k in pairs] or [None],
         dtype=dtype,
@@ -296,6 +305,8 @@ def _duplicated(col: pa.ChunkedArray | pa.Array) -> np.ndarray:
     if len(col) == 0:
         return np.zeros(0, dtype=bool)
     flat = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
+    if len(flat) > 1 and pc.all(pc.less(flat.slice(0, len(flat) - 1), flat.slice(1))).as_py():
+        return np.zeros(len(flat), dtype=bool)  # strictly increasing (ids in order): unique
     if len(pc.unique(flat)) == len(flat):  # the common case, and cheaper to establish
         return np.zeros(len(flat), dtype=bool)
     codes = pc.dictionary_encode(flat).indices.to_numpy(zero_copy_only=False)
