@@ -115,13 +115,23 @@ def refreshed(root: Path | None = None) -> dict[str, Any]:
 
 
 def refresh(root: Path | None = None) -> bool:
-    """Rewrite the descriptor if anything derived changed; return whether it did."""
+    """Rewrite the descriptor (and CITATION.cff, in a checkout) if anything derived changed.
+
+    Returns whether a file changed. Both are replaced together, or neither.
+    """
+    from .release import render_citation
+
     root = root or data_root()
     path = root / "datasets" / DESCRIPTOR
-    new = dump_json(refreshed(root))
-    if path.read_text(encoding="utf-8") == new:
+    desc = refreshed(root)
+    changes = {path: dump_json(desc)}
+    cff = root / "CITATION.cff"
+    if cff.exists():  # a checkout: the citation lists the registered sources too
+        changes[cff] = render_citation(desc, desc["version"], desc["created"][:10])
+    changes = {p: t for p, t in changes.items() if p.read_text(encoding="utf-8") != t}
+    if not changes:
         return False
-    atomic_write(path, new)
+    commit(changes)
     return True
 
 

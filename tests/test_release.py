@@ -157,3 +157,19 @@ def test_release_command(checkout) -> None:
     assert set(_versions(checkout).values()) == {"0.2.0"}
     again = _release_command(checkout, "0.2.0")
     assert again.returncode == 1 and "not greater" in again.stderr
+
+
+def test_registering_a_source_refreshes_descriptor_and_citation(checkout) -> None:
+    registry = checkout / "seeds" / "sources.csv"
+    registry.write_text(
+        registry.read_text("utf-8")
+        + "example-2026-report,An Example Report,Example Press,,2026-01-15,Dated in the text."
+        ",,en,report,example.txt," + "0" * 64 + ",A made-up source for a test.\n",
+        "utf-8",
+    )
+    assert package.refresh(checkout) is True
+    desc = json.loads((checkout / "datasets" / "datapackage.json").read_text("utf-8"))
+    cff = (checkout / "CITATION.cff").read_text("utf-8")
+    assert 'title: "An Example Report"' in cff
+    assert cff == render_citation(desc, desc["version"], desc["created"][:10])
+    assert package.refresh(checkout) is False
