@@ -15,7 +15,7 @@ import chinaai_stats as cs
 from chinaai_stats import package as add_module
 from chinaai_stats.add import AddError, add, changelog_with
 from tests.conftest import REPO, run_cli
-from tests.test_validate import GOOD, row, write_rows
+from tests.test_validation import GOOD, row, write_rows
 
 
 @pytest.fixture
