@@ -20,6 +20,7 @@ import json
 import os
 import re
 import sys
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -41,6 +42,8 @@ if TYPE_CHECKING:  # pragma: no cover
 MAX_CELL = 10_000
 #: A source's own dollar conversion further than this from the dated rate is a warning.
 FX_TOLERANCE = 0.05
+#: From this many rows on, the columns are checked in parallel threads.
+PARALLEL_ROWS = 50_000
 #: Columns a loaded frame carries that are computed, not stored.
 DERIVED_COLUMNS = ("period_start", "period_end", "value_usd", "value_cny", "fx_rate", "fx_basis")
 REPORT_COLUMNS = ["line", "column", "check", "value", "message", "hint"]
@@ -156,6 +159,7 @@ class _Collector:
     def __init__(self, lines: np.ndarray) -> None:
         self.lines = lines  # file line of each row position
         self.parts: dict[str, list[tuple[Any, ...]]] = {"error": [], "warning": []}
+        self.lock = threading.Lock()
 
     def add(
         self,
@@ -179,10 +183,12 @@ class _Collector:
         msgs = message(idx) if callable(message) else [message] * len(idx)
         hints = hint(idx) if callable(hint) else [hint] * len(idx)
         lines = self.lines[idx].tolist()
-        self.parts[kind].extend(
+        found = [
             (line, column, check, v, str(m), str(h))
             for line, v, m, h in zip(lines, vals, msgs, hints, strict=True)
-        )
+        ]
+        with self.lock:
+            self.parts[kind].extend(found)
         return idx
 
     def at_line(
@@ -195,10 +201,15 @@ class _Collector:
         hint: str,
         kind: str = "error",
     ) -> None:
-        self.parts[kind].append((line, column, check, _short(value), message, hint))
+        with self.lock:
+            self.parts[kind].append((line, column, check, _short(value), message, hint))
 
     def sorted(self) -> dict[str, list[tuple[Any, ...]]]:
-        return {k: sorted(v, key=lambda r: (r[0], r[1])) for k, v in self.parts.items()}
+        # a total order: checks may run side by side, the report must not depend on it
+        return {
+            k: sorted(v, key=lambda r: (r[0], r[1], r[2], r[3], r[4]))
+            for k, v in self.parts.items()
+        }
 
 
 def _is_empty(col: Any) -> Any:
@@ -466,171 +477,183 @@ def _frame_as_cells(frame: pd.DataFrame) -> pa.Table:
 # ------------------------------------------------------------------ checks
 
 
+def _check_field(
+    f: dict[str, Any], s: pa.ChunkedArray, c: _Collector, numbers: dict[str, np.ndarray]
+) -> None:
+    """The checks one Table Schema field states, over one column."""
+    name = f["name"]
+    cons = f.get("constraints", {})
+    ftype = f.get("type", "string")
+    empty = _is_empty(s)
+    present = pc.invert(empty)
+    if cons.get("required"):
+        c.add(
+            empty,
+            name,
+            "required",
+            s,
+            f"{name} is required",
+            f"fill in {name}: {f.get('description', '')}".strip(),
+        )
+    if ftype in ("number", "integer"):
+        numeric = _matches(s, _NUMBER)
+        not_finite = pc.is_in(s, value_set=pa.array(_NOT_FINITE))
+        c.add(
+            pc.and_(present, pc.invert(pc.or_(numeric, not_finite))),
+            name,
+            "type",
+            s,
+            f"{name} is not a number",
+            "write a plain number: digits, optional decimal point, no magnitude words "
+            "or separators (846000000, not 846 million)",
+        )
+        values = pc.cast(pc.if_else(numeric, s, "nan"), pa.float64()).to_numpy()
+        c.add(
+            pc.and_(present, not_finite),
+            name,
+            "finite",
+            s,
+            f"{name} is not finite",
+            "write a finite number",
+        )
+        if ftype == "integer":
+            c.add(
+                np.isfinite(values) & (values % 1 != 0),
+                name,
+                "type",
+                s,
+                f"{name} is not a whole number",
+                "drop the decimals",
+            )
+        with np.errstate(invalid="ignore"):
+            if "minimum" in cons:
+                c.add(
+                    values < cons["minimum"],
+                    name,
+                    "minimum",
+                    s,
+                    f"{name} is below {cons['minimum']}",
+                    f"{name} must be >= {cons['minimum']}",
+                )
+            if "maximum" in cons:
+                c.add(
+                    values > cons["maximum"],
+                    name,
+                    "maximum",
+                    s,
+                    f"{name} is above {cons['maximum']}",
+                    f"{name} must be <= {cons['maximum']}",
+                )
+        numbers[name] = values
+    elif ftype == "date":
+        parsed = pc.strptime(s, format="%Y-%m-%d", unit="s", error_is_null=True)
+        shape = _matches(s, r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+        c.add(
+            pc.and_(present, pc.or_(pc.is_null(parsed), pc.invert(shape))),
+            name,
+            "type",
+            s,
+            f"{name} is not a real date",
+            "write YYYY-MM-DD",
+        )
+    elif ftype == "boolean":
+        c.add(
+            pc.and_(present, pc.invert(pc.is_in(s, value_set=pa.array(_TRUE_FALSE)))),
+            name,
+            "type",
+            s,
+            f"{name} is not true or false",
+            "write true or false",
+        )
+    if "enum" in cons:
+        allowed = cons["enum"]
+        shown = ", ".join(allowed) if len(allowed) <= 12 else ", ".join(allowed[:12]) + ", …"
+        c.add(
+            pc.and_(present, pc.invert(pc.is_in(s, value_set=pa.array(allowed)))),
+            name,
+            "enum",
+            s,
+            f"{name} is not one of the allowed values",
+            f"use one of: {shown}",
+        )
+    if "pattern" in cons:
+        pattern = cons["pattern"]
+        anchored = pattern if pattern.startswith("^") else f"^(?:{pattern})$"
+        c.add(
+            pc.and_(present, pc.invert(_matches(s, anchored))),
+            name,
+            "pattern",
+            s,
+            f"{name} does not match the pattern {pattern}",
+            _pattern_hint(name),
+        )
+    max_len = cons.get("maxLength", MAX_CELL)
+    # bytes bound characters from above: count characters only when bytes exceed
+    if (pc.max(pc.binary_length(s)).as_py() or 0) > max_len:
+        c.add(
+            pc.greater(pc.utf8_length(s), max_len),
+            name,
+            "max-length",
+            s,
+            f"{name} is longer than {max_len:,} characters",
+            f"shorten {name}",
+        )
+    if cons.get("minLength", 0) > 1:  # a minimum of 1 is the same as required
+        c.add(
+            pc.and_(present, pc.less(pc.utf8_length(s), cons["minLength"])),
+            name,
+            "min-length",
+            s,
+            f"{name} is shorter than {cons['minLength']}",
+            f"lengthen {name}",
+        )
+    if f.get("format") == "uri":
+        c.add(
+            pc.and_(present, pc.invert(_matches(s, r"^https?://\S+$"))),
+            name,
+            "format",
+            s,
+            f"{name} is not a web address",
+            "write a full http(s):// address",
+        )
+    if cons.get("unique"):
+        dup = _duplicated(s) & _mask(present)
+        c.add(
+            dup,
+            name,
+            "unique",
+            s,
+            f"{name} appears more than once",
+            f"give each row its own {name}",
+        )
+    if ftype == "string" and "enum" not in cons and "pattern" not in cons:
+        # enum and pattern columns only admit values that start safely
+        c.add(
+            _matches(s, _FORMULA),
+            name,
+            "formula",
+            s,
+            f"{name} starts with =, +, -, @ or a control character, which spreadsheets "
+            "run as a formula",
+            "reword the cell so it starts with a letter, digit or quote",
+        )
+
+
 def _field_checks(
     cells: dict[str, pa.ChunkedArray], schema: dict[str, Any], c: _Collector, n: int
 ) -> dict[str, np.ndarray]:
     """Checks a Table Schema states; return the numeric columns, parsed (NaN where not)."""
     numbers: dict[str, np.ndarray] = {}
-    for f in schema["fields"]:
-        name = f["name"]
-        if name not in cells:
-            continue
-        s = cells[name]
-        cons = f.get("constraints", {})
-        ftype = f.get("type", "string")
-        empty = _is_empty(s)
-        present = pc.invert(empty)
-        if cons.get("required"):
-            c.add(
-                empty,
-                name,
-                "required",
-                s,
-                f"{name} is required",
-                f"fill in {name}: {f.get('description', '')}".strip(),
-            )
-        if ftype in ("number", "integer"):
-            numeric = _matches(s, _NUMBER)
-            not_finite = pc.is_in(s, value_set=pa.array(_NOT_FINITE))
-            c.add(
-                pc.and_(present, pc.invert(pc.or_(numeric, not_finite))),
-                name,
-                "type",
-                s,
-                f"{name} is not a number",
-                "write a plain number: digits, optional decimal point, no magnitude words "
-                "or separators (846000000, not 846 million)",
-            )
-            values = pc.cast(pc.if_else(numeric, s, "nan"), pa.float64()).to_numpy()
-            c.add(
-                pc.and_(present, not_finite),
-                name,
-                "finite",
-                s,
-                f"{name} is not finite",
-                "write a finite number",
-            )
-            if ftype == "integer":
-                c.add(
-                    np.isfinite(values) & (values % 1 != 0),
-                    name,
-                    "type",
-                    s,
-                    f"{name} is not a whole number",
-                    "drop the decimals",
-                )
-            with np.errstate(invalid="ignore"):
-                if "minimum" in cons:
-                    c.add(
-                        values < cons["minimum"],
-                        name,
-                        "minimum",
-                        s,
-                        f"{name} is below {cons['minimum']}",
-                        f"{name} must be >= {cons['minimum']}",
-                    )
-                if "maximum" in cons:
-                    c.add(
-                        values > cons["maximum"],
-                        name,
-                        "maximum",
-                        s,
-                        f"{name} is above {cons['maximum']}",
-                        f"{name} must be <= {cons['maximum']}",
-                    )
-            numbers[name] = values
-        elif ftype == "date":
-            parsed = pc.strptime(s, format="%Y-%m-%d", unit="s", error_is_null=True)
-            shape = _matches(s, r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
-            c.add(
-                pc.and_(present, pc.or_(pc.is_null(parsed), pc.invert(shape))),
-                name,
-                "type",
-                s,
-                f"{name} is not a real date",
-                "write YYYY-MM-DD",
-            )
-        elif ftype == "boolean":
-            c.add(
-                pc.and_(present, pc.invert(pc.is_in(s, value_set=pa.array(_TRUE_FALSE)))),
-                name,
-                "type",
-                s,
-                f"{name} is not true or false",
-                "write true or false",
-            )
-        if "enum" in cons:
-            allowed = cons["enum"]
-            shown = ", ".join(allowed) if len(allowed) <= 12 else ", ".join(allowed[:12]) + ", …"
-            c.add(
-                pc.and_(present, pc.invert(pc.is_in(s, value_set=pa.array(allowed)))),
-                name,
-                "enum",
-                s,
-                f"{name} is not one of the allowed values",
-                f"use one of: {shown}",
-            )
-        if "pattern" in cons:
-            pattern = cons["pattern"]
-            anchored = pattern if pattern.startswith("^") else f"^(?:{pattern})$"
-            c.add(
-                pc.and_(present, pc.invert(_matches(s, anchored))),
-                name,
-                "pattern",
-                s,
-                f"{name} does not match the pattern {pattern}",
-                _pattern_hint(name),
-            )
-        max_len = cons.get("maxLength", MAX_CELL)
-        # bytes bound characters from above: count characters only when bytes exceed
-        if (pc.max(pc.binary_length(s)).as_py() or 0) > max_len:
-            c.add(
-                pc.greater(pc.utf8_length(s), max_len),
-                name,
-                "max-length",
-                s,
-                f"{name} is longer than {max_len:,} characters",
-                f"shorten {name}",
-            )
-        if cons.get("minLength", 0) > 1:  # a minimum of 1 is the same as required
-            c.add(
-                pc.and_(present, pc.less(pc.utf8_length(s), cons["minLength"])),
-                name,
-                "min-length",
-                s,
-                f"{name} is shorter than {cons['minLength']}",
-                f"lengthen {name}",
-            )
-        if f.get("format") == "uri":
-            c.add(
-                pc.and_(present, pc.invert(_matches(s, r"^https?://\S+$"))),
-                name,
-                "format",
-                s,
-                f"{name} is not a web address",
-                "write a full http(s):// address",
-            )
-        if cons.get("unique"):
-            dup = _duplicated(s) & _mask(present)
-            c.add(
-                dup,
-                name,
-                "unique",
-                s,
-                f"{name} appears more than once",
-                f"give each row its own {name}",
-            )
-        if ftype == "string" and "enum" not in cons and "pattern" not in cons:
-            # enum and pattern columns only admit values that start safely
-            c.add(
-                _matches(s, _FORMULA),
-                name,
-                "formula",
-                s,
-                f"{name} starts with =, +, -, @ or a control character, which spreadsheets "
-                "run as a formula",
-                "reword the cell so it starts with a letter, digit or quote",
-            )
+    fields = [f for f in schema["fields"] if f["name"] in cells]
+    if n >= PARALLEL_ROWS:  # Arrow kernels release the GIL: check columns side by side
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+            list(pool.map(lambda f: _check_field(f, cells[f["name"]], c, numbers), fields))
+    else:
+        for f in fields:
+            _check_field(f, cells[f["name"]], c, numbers)
+
     key = schema.get("primaryKey", [])
     if len(key) > 1 and all(k in cells for k in key) and n:
         c.add(

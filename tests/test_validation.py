@@ -382,3 +382,27 @@ def test_progress_is_written_to_a_terminal_only(monkeypatch, tty: bool) -> None:
     monkeypatch.setattr(validation.sys, "stderr", fake)
     validation.print_progress("checking 1 rows…")
     assert fake.getvalue() == ("checking 1 rows…\n" if tty else "")
+
+
+def test_parallel_column_checks_report_exactly_what_sequential_checks_do(
+    tmp_path, monkeypatch
+) -> None:
+    from chinaai_stats import validation
+
+    rows = []
+    for i in range(3_000):
+        changes = {}
+        if i % 7 == 0:
+            changes["value"] = "lots"
+        if i % 11 == 0:
+            changes["entity_type"] = "planet"
+        if i % 13 == 0:
+            changes["as_of"] = "2099"
+        rows.append(row(**{"id": f"tal-{i:07d}", "entity": f"Lab {i % 50}", **changes}))
+    path = write_rows(tmp_path / "mixed.csv", rows)
+    monkeypatch.setattr(validation, "PARALLEL_ROWS", 1)
+    parallel = [cs.validate(path, table="talent").to_json() for _ in range(3)]
+    monkeypatch.setattr(validation, "PARALLEL_ROWS", 10**9)
+    sequential = cs.validate(path, table="talent").to_json()
+    assert parallel == [sequential] * 3
+    assert json.loads(sequential)["errors"]
