@@ -738,179 +738,209 @@ def _cross_checks(
     value = numbers.get("value")
     unit = cells.get("unit")
     texts = cells["value_text"]
-    p_value, p_unit, p_qual, problem = _parse_value_texts(texts)
-    c.add(
-        problem != "",
-        "value_text",
-        "parse",
-        texts,
-        lambda i: "value_text cannot be read as a figure: " + problem[i],
-        "copy the figure expression exactly as printed, e.g. 846 million or over $4.5 billion",
-    )
-    ok_text = p_unit != ""
 
-    def reads(i: np.ndarray) -> list[str]:
-        return [
-            f"value_text reads as {v:.15g} {u}" for v, u in zip(p_value[i], p_unit[i], strict=True)
-        ]
-
-    if value is not None:
-        with np.errstate(invalid="ignore"):
-            close = np.abs(value - p_value) <= 1e-9 * np.maximum(np.abs(value), 1)
+    def text_checks() -> None:
+        p_value, p_unit, p_qual, problem = _parse_value_texts(texts)
         c.add(
-            ok_text & ~np.isnan(value) & ~close,
-            "value",
-            "value-text",
-            cells["value"],
-            lambda i: [f"{r}; value differs" for r in reads(i)],
-            "write value as the plain number value_text states, in unit",
+            problem != "",
+            "value_text",
+            "parse",
+            texts,
+            lambda i: "value_text cannot be read as a figure: " + problem[i],
+            "copy the figure expression exactly as printed, e.g. 846 million or over $4.5 billion",
         )
-    messages = {
-        "unit": lambda i: [f"{r}; unit differs" for r in reads(i)],
-        "qualifier": lambda i: [f"value_text reads as {q}; qualifier differs" for q in p_qual[i]],
-    }
-    hints = {
-        "unit": "use the unit value_text states",
-        "qualifier": "use the qualifier value_text states (about: approximately, over: more_than)",
-    }
-    for name in ("unit", "qualifier"):
-        if name in cells:
-            # compare once per distinct (value_text, cell) pair rather than per row
-            differs = _per_pair(
-                texts, cells[name], lambda t, v, n=name: _pair_differs(t, v, n), dtype=bool
-            )
-            c.add(differs, name, "value-text", cells[name], messages[name], hints[name])
-    if "stated_usd_text" in cells and "stated_usd" in numbers:
-        _stated_usd_text_check(cells, numbers["stated_usd"], c)
+        ok_text = p_unit != ""
 
-    codebook = _codebook(root)
-    if "indicator" in cells:
-        ind = cells["indicator"]
-        known = _mask(pc.is_in(ind, value_set=pa.array(list(codebook))))
-        c.add(
-            _mask(_is_filled(ind)) & ~known,
-            "indicator",
-            "foreign-key",
-            ind,
-            "indicator is not in the indicators codebook",
-            "use an id of the indicators table, or add the indicator to it first",
-        )
-        if unit is not None:
+        def reads(i: np.ndarray) -> list[str]:
+            return [
+                f"value_text reads as {v:.15g} {u}"
+                for v, u in zip(p_value[i], p_unit[i], strict=True)
+            ]
 
-            def fits(i: str, u: str) -> bool:
-                return i not in codebook or u == "" or u in DIMENSION_UNITS.get(codebook[i][1], ())
-
-            dims = _per_value(ind, lambda i: codebook.get(i, ("", ""))[1])
+        if value is not None:
+            with np.errstate(invalid="ignore"):
+                close = np.abs(value - p_value) <= 1e-9 * np.maximum(np.abs(value), 1)
             c.add(
-                ~_per_pair(ind, unit, fits, dtype=bool),
-                "unit",
-                "unit-for-indicator",
-                unit,
-                lambda i: [f"unit does not fit the indicator's dimension ({d})" for d in dims[i]],
-                lambda i: [f"use {', '.join(DIMENSION_UNITS.get(d, ()))}" for d in dims[i]],
-            )
-        other = known & _per_value(
-            ind, lambda i: codebook.get(i, (table, ""))[0] != table, dtype=bool
-        )
-        c.add(
-            other,
-            "indicator",
-            "indicator-table",
-            ind,
-            f"indicator belongs to another table, not {table}",
-            "add the row to the table the codebook names for this indicator",
-        )
-    if value is not None and unit is not None:
-        with np.errstate(invalid="ignore"):
-            c.add(
-                _mask(pc.equal(unit, "share")) & (value > 1),
+                ok_text & ~np.isnan(value) & ~close,
                 "value",
-                "share",
+                "value-text",
                 cells["value"],
-                "a share above 1",
-                "write shares as fractions of 1 (24 percent → 0.24)",
+                lambda i: [f"{r}; value differs" for r in reads(i)],
+                "write value as the plain number value_text states, in unit",
             )
+        messages = {
+            "unit": lambda i: [f"{r}; unit differs" for r in reads(i)],
+            "qualifier": lambda i: [
+                f"value_text reads as {q}; qualifier differs" for q in p_qual[i]
+            ],
+        }
+        hints = {
+            "unit": "use the unit value_text states",
+            "qualifier": "use the qualifier value_text states (about: approximately; over: "
+            "more_than)",
+        }
+        for name in ("unit", "qualifier"):
+            if name in cells:
+                # compare once per distinct (value_text, cell) pair rather than per row
+                differs = _per_pair(
+                    texts, cells[name], lambda t, v, n=name: _pair_differs(t, v, n), dtype=bool
+                )
+                c.add(differs, name, "value-text", cells[name], messages[name], hints[name])
+        if "stated_usd_text" in cells and "stated_usd" in numbers:
+            _stated_usd_text_check(cells, numbers["stated_usd"], c)
 
-    published = {r["id"]: r["published"] for r in catalog.registry_rows(root)}
-    pub = None
-    if "source_id" in cells:
-        src = cells["source_id"]
-        c.add(
-            pc.and_(_is_filled(src), pc.invert(pc.is_in(src, value_set=pa.array(list(published))))),
-            "source_id",
-            "foreign-key",
-            src,
-            "source_id is not in the source registry",
-            "register the source in seeds/sources.csv first (see CONTRIBUTING.md)",
-        )
-        pub = _per_value(
-            src, lambda s: np.datetime64(published.get(s) or "NaT", "D"), dtype="datetime64[D]"
-        )
-    if "as_of" in cells:
-        s = cells["as_of"]
-        present = _mask(_is_filled(s))
-        start = _as_of_starts(s)
-        shape_ok = _per_value(s, lambda v: bool(_AS_OF_SHAPE.match(v)), dtype=bool)
-        c.add(
-            present & shape_ok & np.isnat(start),
-            "as_of",
-            "date",
-            s,
-            "as_of is not a real date",
-            "check the day exists in that month",
-        )
-        today = np.datetime64(date.today(), "D")
-        c.add(
-            present & (start > today),
-            "as_of",
-            "future",
-            s,
-            "as_of is in the future",
-            "as_of is the date the figure describes, which has passed",
-        )
-        if pub is not None:
+    def indicator_checks() -> None:
+        codebook = _codebook(root)
+        if "indicator" in cells:
+            ind = cells["indicator"]
+            known = _mask(pc.is_in(ind, value_set=pa.array(list(codebook))))
             c.add(
-                present & ~np.isnat(pub) & (start > pub),
+                _mask(_is_filled(ind)) & ~known,
+                "indicator",
+                "foreign-key",
+                ind,
+                "indicator is not in the indicators codebook",
+                "use an id of the indicators table, or add the indicator to it first",
+            )
+            if unit is not None:
+
+                def fits(i: str, u: str) -> bool:
+                    return (
+                        i not in codebook or u == "" or u in DIMENSION_UNITS.get(codebook[i][1], ())
+                    )
+
+                dims = _per_value(ind, lambda i: codebook.get(i, ("", ""))[1])
+                c.add(
+                    ~_per_pair(ind, unit, fits, dtype=bool),
+                    "unit",
+                    "unit-for-indicator",
+                    unit,
+                    lambda i: [
+                        f"unit does not fit the indicator's dimension ({d})" for d in dims[i]
+                    ],
+                    lambda i: [f"use {', '.join(DIMENSION_UNITS.get(d, ()))}" for d in dims[i]],
+                )
+            other = known & _per_value(
+                ind, lambda i: codebook.get(i, (table, ""))[0] != table, dtype=bool
+            )
+            c.add(
+                other,
+                "indicator",
+                "indicator-table",
+                ind,
+                f"indicator belongs to another table, not {table}",
+                "add the row to the table the codebook names for this indicator",
+            )
+        if value is not None and unit is not None:
+            with np.errstate(invalid="ignore"):
+                c.add(
+                    _mask(pc.equal(unit, "share")) & (value > 1),
+                    "value",
+                    "share",
+                    cells["value"],
+                    "a share above 1",
+                    "write shares as fractions of 1 (24 percent → 0.24)",
+                )
+
+    def date_checks() -> None:
+        published = {r["id"]: r["published"] for r in catalog.registry_rows(root)}
+        pub = None
+        if "source_id" in cells:
+            src = cells["source_id"]
+            c.add(
+                pc.and_(
+                    _is_filled(src), pc.invert(pc.is_in(src, value_set=pa.array(list(published))))
+                ),
+                "source_id",
+                "foreign-key",
+                src,
+                "source_id is not in the source registry",
+                "register the source in seeds/sources.csv first (see CONTRIBUTING.md)",
+            )
+            pub = _per_value(
+                src, lambda s: np.datetime64(published.get(s) or "NaT", "D"), dtype="datetime64[D]"
+            )
+        if "as_of" in cells:
+            s = cells["as_of"]
+            present = _mask(_is_filled(s))
+            start = _as_of_starts(s)
+            shape_ok = _per_value(s, lambda v: bool(_AS_OF_SHAPE.match(v)), dtype=bool)
+            c.add(
+                present & shape_ok & np.isnat(start),
                 "as_of",
-                "after-publication",
+                "date",
                 s,
-                "as_of is after the source's publication date",
-                "as_of is the date the figure describes, on or before publication",
+                "as_of is not a real date",
+                "check the day exists in that month",
             )
-        if "as_of_basis" in cells:
-            basis = cells["as_of_basis"]
+            today = np.datetime64(date.today(), "D")
             c.add(
-                present & _mask(pc.equal(basis, "unknown")),
-                "as_of_basis",
-                "as-of-basis",
-                cells["as_of_basis"],
-                "as_of is given but as_of_basis says unknown",
-                "use stated or inferred",
+                present & (start > today),
+                "as_of",
+                "future",
+                s,
+                "as_of is in the future",
+                "as_of is the date the figure describes, which has passed",
             )
-            c.add(
-                ~present & _mask(pc.is_in(basis, value_set=pa.array(["stated", "inferred"]))),
-                "as_of_basis",
-                "as-of-basis",
-                cells["as_of_basis"],
-                "as_of is empty but as_of_basis says it is known",
-                "fill in as_of, or use unknown",
-            )
-        if pub is not None and unit is not None:
-            _stated_usd_check(numbers, _mask(pc.equal(unit, "CNY")), start, pub, cells, c, root)
+            if pub is not None:
+                c.add(
+                    present & ~np.isnat(pub) & (start > pub),
+                    "as_of",
+                    "after-publication",
+                    s,
+                    "as_of is after the source's publication date",
+                    "as_of is the date the figure describes, on or before publication",
+                )
+            if "as_of_basis" in cells:
+                basis = cells["as_of_basis"]
+                c.add(
+                    present & _mask(pc.equal(basis, "unknown")),
+                    "as_of_basis",
+                    "as-of-basis",
+                    cells["as_of_basis"],
+                    "as_of is given but as_of_basis says unknown",
+                    "use stated or inferred",
+                )
+                c.add(
+                    ~present & _mask(pc.is_in(basis, value_set=pa.array(["stated", "inferred"]))),
+                    "as_of_basis",
+                    "as-of-basis",
+                    cells["as_of_basis"],
+                    "as_of is empty but as_of_basis says it is known",
+                    "fill in as_of, or use unknown",
+                )
+            if pub is not None and unit is not None:
+                _stated_usd_check(numbers, _mask(pc.equal(unit, "CNY")), start, pub, cells, c, root)
 
-    # the same fact twice: same entity, indicator, as_of and source
-    key = ["entity", "indicator", "as_of", "source_id"]
-    if all(k in cells for k in key):
-        dup = _duplicated_rows([cells[k] for k in key]) & _mask(_is_filled(cells["entity"]))
-        c.add(
-            dup,
-            "entity",
-            "duplicate-fact",
-            cells["entity"],
-            "the same entity, indicator, as_of and source_id appear in another row",
-            "keep one row per fact, or say in notes how the two differ",
-            kind="warning",
-        )
+    def fact_checks() -> None:
+        # the same fact twice: same entity, indicator, as_of and source
+        key = ["entity", "indicator", "as_of", "source_id"]
+        if all(k in cells for k in key):
+            dup = _duplicated_rows([cells[k] for k in key]) & _mask(_is_filled(cells["entity"]))
+            c.add(
+                dup,
+                "entity",
+                "duplicate-fact",
+                cells["entity"],
+                "the same entity, indicator, as_of and source_id appear in another row",
+                "keep one row per fact, or say in notes how the two differ",
+                kind="warning",
+            )
+
+    _run([text_checks, indicator_checks, date_checks, fact_checks], parallel=n >= PARALLEL_ROWS)
+
+
+def _run(tasks: list[Callable[[], None]], parallel: bool) -> None:
+    """Run independent groups of checks, in threads when the file is large."""
+    if not parallel:
+        for task in tasks:
+            task()
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+        for future in [pool.submit(task) for task in tasks]:
+            future.result()  # re-raise what a task raised
 
 
 def _stated_usd_text_check(
