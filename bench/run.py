@@ -257,12 +257,15 @@ def bench_validate(quick: bool) -> None:
             path = folder / f"talent_{n}.csv"
             write_talent(path, n)
             desc = frictionless_resource(folder, path)
-            repeat = 1 if n >= 1_000_000 else 3
-            ours = min(run_cold([*cli, str(path), "--table", "talent"])[:2] for _ in range(repeat))
-            floor = min(run_cold([PY, str(floor_py), str(path)])[0] for _ in range(repeat))
-            theirs = min(
-                run_cold([fl, "validate", str(desc)], cwd=folder)[0] for _ in range(repeat)
-            )
+            # medians of cold runs, interleaved so that machine noise hits all three alike
+            runs: dict[str, list[tuple[float, int]]] = {"ours": [], "floor": [], "theirs": []}
+            for _ in range(3):
+                runs["ours"].append(run_cold([*cli, str(path), "--table", "talent"])[:2])
+                runs["floor"].append(run_cold([PY, str(floor_py), str(path)])[:2])
+                runs["theirs"].append(run_cold([fl, "validate", str(desc)], cwd=folder)[:2])
+            ours = sorted(runs["ours"])[1]
+            floor = sorted(runs["floor"])[1][0]
+            theirs = sorted(runs["theirs"])[1][0]
             record(
                 f"validate {n:>9,} rows",
                 f"{ours[0]:.2f} s, {n / ours[0]:,.0f} rows/s, peak {ours[1] / 2**20:,.0f} MiB",
