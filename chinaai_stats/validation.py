@@ -24,6 +24,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -246,11 +247,11 @@ def _short(value: Any, limit: int = 80) -> str:
     return text if len(text) <= limit else f"{text[: limit - 1]}… ({len(text):,} characters)"
 
 
-_DISTINCT_CACHE: dict[int, tuple[Any, list[Any], np.ndarray]] = {}
+_DISTINCT_CACHE: dict[int, tuple[Any, pa.Array, np.ndarray]] = {}
 
 
-def _distinct(col: pa.ChunkedArray) -> tuple[list[Any], np.ndarray]:
-    """Distinct values of a column and, per row, the position of its value among them.
+def _codes(col: pa.ChunkedArray) -> tuple[pa.Array, np.ndarray]:
+    """Distinct values of a column (as Arrow) and, per row, the position of its value.
 
     Cached for the duration of one :func:`validate` call (cleared at its end).
     """
@@ -259,9 +260,15 @@ def _distinct(col: pa.ChunkedArray) -> tuple[list[Any], np.ndarray]:
         return hit[1], hit[2]
     flat = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
     enc = pc.dictionary_encode(flat)
-    out = enc.dictionary.to_pylist(), enc.indices.to_numpy(zero_copy_only=False)
+    out = enc.dictionary, enc.indices.to_numpy(zero_copy_only=False)
     _DISTINCT_CACHE[id(col)] = (col, *out)
     return out
+
+
+def _distinct(col: pa.ChunkedArray) -> tuple[list[Any], np.ndarray]:
+    """Like :func:`_codes`, with the distinct values as Python objects."""
+    dictionary, codes = _codes(col)
+    return dictionary.to_pylist(), codes
 
 
 def _per_value(col: pa.ChunkedArray, fn: Callable[[Any], Any], dtype: Any = object) -> np.ndarray:
@@ -276,8 +283,8 @@ def _combined_codes(cols: list[Any]) -> np.ndarray:
     combined = np.zeros(len(cols[0]), dtype=np.int64)
     span = 1  # the number of values the running key can take
     for col in cols:
-        uniques, codes = _distinct(col)
-        size = max(len(uniques), 1)
+        dictionary, codes = _codes(col)
+        size = max(len(dictionary), 1)
         if span * size >= 2**62:  # re-number densely so the next product cannot overflow
             combined = np.unique(combined, return_inverse=True)[1].astype(np.int64).ravel()
             span = int(combined.max()) + 1 if len(combined) else 1
@@ -645,14 +652,11 @@ def _field_checks(
     """Checks a Table Schema states; return the numeric columns, parsed (NaN where not)."""
     numbers: dict[str, np.ndarray] = {}
     fields = [f for f in schema["fields"] if f["name"] in cells]
-    if n >= PARALLEL_ROWS:  # Arrow kernels release the GIL: check columns side by side
-        from concurrent.futures import ThreadPoolExecutor
-
-        with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
-            list(pool.map(lambda f: _check_field(f, cells[f["name"]], c, numbers), fields))
-    else:
-        for f in fields:
-            _check_field(f, cells[f["name"]], c, numbers)
+    # Arrow kernels release the GIL: on large files the columns are checked side by side
+    _run(
+        [partial(_check_field, f, cells[f["name"]], c, numbers) for f in fields],
+        parallel=n >= PARALLEL_ROWS,
+    )
 
     key = schema.get("primaryKey", [])
     if len(key) > 1 and all(k in cells for k in key) and n:
@@ -675,10 +679,20 @@ def _pattern_hint(name: str) -> str:
     }.get(name, "see the schema: chinaai-stats describe TABLE")
 
 
-def _parse_value_texts(texts: pa.ChunkedArray) -> tuple[np.ndarray, ...]:
-    """Parse each distinct value_text once: per-row value, unit, qualifier and problem."""
+@lru_cache(maxsize=1 << 16)  # bounded: a long-lived process may validate many files
+def _read_figure(text: str) -> tuple[float, str, str] | str:
+    """(value, unit, qualifier) that ``text`` reads as, or why it cannot be read."""
     from .parse import parse_quantity
 
+    try:
+        q = parse_quantity(text)
+    except QuantityParseError as exc:
+        return str(exc).split(": ", 1)[-1]
+    return q.value, q.unit, q.qualifier
+
+
+def _parse_value_texts(texts: pa.ChunkedArray) -> tuple[np.ndarray, ...]:
+    """Parse each distinct value_text once: per-row value, unit, qualifier and problem."""
     uniques, codes = _distinct(texts)
     k = len(uniques)
     u_value = np.full(k, np.nan)
@@ -688,26 +702,22 @@ def _parse_value_texts(texts: pa.ChunkedArray) -> tuple[np.ndarray, ...]:
     for i, text in enumerate(uniques):
         if not text:
             continue
-        try:
-            q = parse_quantity(text)
-        except QuantityParseError as exc:
-            u_problem[i] = str(exc).split(": ", 1)[-1]
-            continue
-        u_value[i], u_unit[i], u_qual[i] = q.value, q.unit, q.qualifier
+        read = _read_figure(text)
+        if isinstance(read, str):
+            u_problem[i] = read
+        else:
+            u_value[i], u_unit[i], u_qual[i] = read
     return u_value[codes], u_unit[codes], u_qual[codes], u_problem[codes]
 
 
 def _pair_differs(text: str, cell: str, name: str) -> bool:
     """Does the unit or qualifier ``cell`` differ from what ``text`` reads as?"""
-    from .parse import parse_quantity
-
     if not text or not cell:
         return False
-    try:
-        q = parse_quantity(text)
-    except QuantityParseError:
+    read = _read_figure(text)
+    if isinstance(read, str):  # reported as a parse problem already
         return False
-    return cell != (q.unit if name == "unit" else q.qualifier)
+    return cell != (read[1] if name == "unit" else read[2])
 
 
 def _as_of_starts(col: pa.ChunkedArray) -> np.ndarray:
