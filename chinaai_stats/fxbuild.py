@@ -26,7 +26,8 @@ from importlib import metadata, resources
 from pathlib import Path
 
 from .catalog import DESCRIPTOR, data_root
-from .package import atomic_write, dump_json, read_json, refresh
+from .fsio import atomic_write
+from .package import dump_json, read_json, refresh
 
 COLUMNS = [
     "period",

@@ -1,0 +1,82 @@
+"""The ``chinaai-stats`` command: a thin layer over the library.
+
+Exit codes: 0 success; 2 unusable input (unknown table, missing or unreadable
+file, bad arguments). Errors are one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from .. import __version__
+from ..errors import ChinaAIStatsError
+from . import contribute, figures, outputs, tables
+from ._common import EXIT_BUG, EXIT_OK, EXIT_UNUSABLE
+
+EPILOG = """exit codes:
+  0  success
+  1  invalid content: rows that fail `validate` or `add` (each listed with its line,
+     column and a fix), or `parse` text that is not a figure
+  2  unusable input: unknown table name; a missing, empty, binary, non-UTF-8 or
+     non-CSV file; a directory; bad arguments. Nothing is written.
+  3  an unexpected failure inside chinaai-stats (please report it)
+
+examples:
+  chinaai-stats list
+  chinaai-stats show user_counts
+  chinaai-stats show investments --format csv > investments.csv
+  chinaai-stats describe talent
+  chinaai-stats show investments --currency USD --fx annual
+  chinaai-stats parse "约1.2万亿元人民币"
+  chinaai-stats conversions
+  chinaai-stats validate new_rows.csv --table investments
+  chinaai-stats add new_rows.csv --table investments
+  chinaai-stats cite talent --style bibtex
+  chinaai-stats template talent > new_rows.csv
+  chinaai-stats report --out catalog/
+  chinaai-stats export --format sqlite --out chinaai.sqlite
+"""
+
+
+#: The modules that each add a group of subcommands (each has ``register(sub)``).
+_GROUPS = (tables, figures, contribute, outputs)
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="chinaai-stats",
+        description="Curated, source-cited statistics on China's AI ecosystem.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--version", action="version", version=f"chinaai-stats {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for group in _GROUPS:
+        group.register(sub)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    args = _parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except ChinaAIStatsError as exc:
+        print(f"chinaai-stats: error: {exc}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    except BrokenPipeError:  # e.g. piped into `head`
+        sys.stderr.close()
+        return EXIT_OK
+    except KeyboardInterrupt:
+        print("chinaai-stats: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug: one line, a distinct exit code, no traceback
+        where = f"{type(exc).__name__}: {exc}".splitlines()[0][:300]
+        print(f"chinaai-stats: internal error ({where}); please report it", file=sys.stderr)
+        return EXIT_BUG
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
