@@ -15,6 +15,10 @@ class DataFileError(ChinaAIStatsError, OSError):
     """A data file or descriptor is missing, unreadable or not what it should be."""
 
 
+class DataBusyError(ChinaAIStatsError):
+    """Another process is changing the same clone's data; try again when it finishes."""
+
+
 class DataVersionError(ChinaAIStatsError):
     """The installed data is not the version a caller pinned."""
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -35,6 +36,36 @@ def new_file_mode() -> int:
 def new_dir_mode() -> int:
     """Mode for a new folder: 0777 less the umask."""
     return 0o777 & ~umask()
+
+
+def file_mode(path: Path) -> int:
+    """The mode a new content of ``path`` gets: its current mode, else 0666 less the umask."""
+    try:
+        return os.stat(path).st_mode & 0o7777
+    except FileNotFoundError:
+        return new_file_mode()
+
+
+def write_synced(
+    path: Path, data: bytes, mode: int, before_sync: Callable[[], None] | None = None
+) -> None:
+    """Create (or truncate) ``path``, write ``data``, set ``mode`` and flush it to disk.
+
+    On any error the partial file is removed. ``before_sync`` runs between the
+    write and the flush (a testing hook).
+    """
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fchmod(f.fileno(), mode)
+            if before_sync is not None:
+                before_sync()
+            os.fsync(f.fileno())
+    except BaseException:
+        Path(path).unlink(missing_ok=True)
+        raise
 
 
 def fsync_dir(path: Path) -> None:
@@ -70,10 +101,7 @@ def atomic_write(path: Path, data: str | bytes, *, mode: int | None = None) -> N
     """
     path = Path(path)
     if mode is None:
-        try:
-            mode = path.stat().st_mode & 0o7777
-        except FileNotFoundError:
-            mode = new_file_mode()
+        mode = file_mode(path)
     payload = data.encode("utf-8") if isinstance(data, str) else data
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
