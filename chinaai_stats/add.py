@@ -146,8 +146,8 @@ def add(
     ...     _ = shutil.copytree(data_root() / part, clone / part)
     >>> new = clone / "new.csv"
     >>> rows = (data_root() / "datasets" / "talent.csv").read_text("utf-8").splitlines()
-    >>> _ = new.write_text(rows[0] + "\n" + rows[1].replace("tal-0001", "tal-9001", 1) + "\n")
-    >>> add(new, "talent", datasets=clone / "datasets").ids  # doctest: +SKIP
+    >>> _ = new.write_text("\\n".join([rows[0], rows[1].replace("tal-0001", "tal-9001")]))
+    >>> add(new, "talent", datasets=clone / "datasets").ids
     ('tal-9001',)
     """
     root = catalog.clone_root(datasets)
