@@ -10,13 +10,13 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-import sysconfig
 import tarfile
-import venv
 import zipfile
 from pathlib import Path
 
 import pytest
+
+from .conftest import fresh_venv
 
 REPO = Path(__file__).resolve().parent.parent
 LICENCES = ("LICENSE", "LICENSE-DATA")
@@ -82,16 +82,7 @@ def test_twine_check_passes_on_both_distributions(dists: dict[str, Path]) -> Non
 @pytest.mark.slow
 def test_sdist_installs_into_a_fresh_venv(dists: dict[str, Path], tmp_path: Path) -> None:
     env_dir = tmp_path / "venv"
-    venv.EnvBuilder(with_pip=True).create(env_dir)
-    python = env_dir / "bin" / "python"
-    # dependencies and the build backend come from the test environment (no download)
-    child_site = subprocess.run(
-        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-    Path(child_site, "test-deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    python = fresh_venv(env_dir)
     install = [str(python), "-m", "pip", "install", "--quiet", "--no-deps"]
     r = subprocess.run(
         [*install, "--no-build-isolation", str(dists["sdist"])],
