@@ -23,6 +23,7 @@ from typing import Any
 from . import journal
 from .catalog import DESCRIPTOR, REGISTRY, data_root
 from .cff import render_citation
+from .errors import ChinaAIStatsError
 
 
 def file_sha256(path: Path) -> str:
@@ -85,6 +86,18 @@ def _refresh_locked(root: Path) -> bool:
     return True
 
 
+def main(argv: list[str] | None = None) -> int:
+    """``python -m chinaai_stats.package [ROOT]``: exit 0 done, 2 when the clone is unusable."""
+    args = sys.argv[1:] if argv is None else argv
+    try:
+        target = Path(args[0]) if args else data_root()
+        changed = refresh(target)
+    except (ChinaAIStatsError, OSError) as exc:
+        print(f"package: {exc}", file=sys.stderr)
+        return 2
+    print(f"{target / 'datasets' / DESCRIPTOR}: {'updated' if changed else 'up to date'}")
+    return 0
+
+
 if __name__ == "__main__":  # pragma: no cover - thin command wrapper
-    target = Path(sys.argv[1]) if len(sys.argv) > 1 else data_root()
-    print(f"{target / 'datasets' / DESCRIPTOR}: {'updated' if refresh(target) else 'up to date'}")
+    sys.exit(main())

@@ -101,15 +101,19 @@ def _release_locked(version: str, root: Path, today: date | None) -> list[Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """``python -m chinaai_stats.release X.Y.Z``: exit 0 done, 1 refused, 2 unusable clone."""
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 1:
         print("usage: python -m chinaai_stats.release X.Y.Z", file=sys.stderr)
         return 2
     try:
         files = release(args[0], root=catalog.find_root())
-    except ChinaAIStatsError as exc:
+    except ReleaseError as exc:
         print(f"release: {exc}", file=sys.stderr)
         return 1
+    except ChinaAIStatsError as exc:  # no clone here, or another process holds it
+        print(f"release: {exc}", file=sys.stderr)
+        return 2
     for path in files:
         print(f"updated {path}")
     return 0
