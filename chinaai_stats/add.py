@@ -38,8 +38,9 @@ class AddError(ChinaAIStatsError):
 class AddResult:
     """What ``add`` merged: the table, the new ids and the files it rewrote.
 
-    ``already`` lists the ids of a file whose rows were all in the table already
-    (then ``ids`` and ``files`` are empty: nothing was written).
+    ``already`` lists the ids of a file whose rows were all in the table already.
+    When ``ids`` is empty (such a file, or one with a header and no rows) nothing
+    was written and ``files`` is empty.
     """
 
     table: str
@@ -130,7 +131,7 @@ def add(
     Raises
     ------
     AddError
-        Some row is invalid or the file holds no rows; nothing was written.
+        Some row is invalid; nothing was written.
     InputFileError, DatasetNotFoundError, DataFileError
         The file, the table or the clone cannot be used at all; nothing was written.
     DataBusyError
@@ -167,8 +168,8 @@ def _add_locked(path: Path, table: str, root: Path) -> AddResult:
         if already:
             return AddResult(table, (), (), report, already)
         raise AddError(f"{path}: {len(report.errors)} problems; nothing was added", report)
-    if report.rows == 0:
-        raise AddError(f"{path}: no rows to add; nothing was added", report)
+    if report.rows == 0:  # valid, as validate says; nothing to write
+        return AddResult(table, (), (), report)
     newline = "\r\n" if existing.split("\n", 1)[0].endswith("\r") else "\n"
     merged = existing if not existing or existing.endswith("\n") else existing + newline
     merged += _as_csv(rows, newline)

@@ -80,9 +80,8 @@ def test_add_outside_a_clone_is_unusable(tmp_path) -> None:
     [
         [GOOD, row(id="tal-0101", unit="kg")],  # one bad row stops the whole file
         [row(id="tal-0001")],  # an id the table already has
-        [],  # nothing to add
     ],
-    ids=["one-bad-row", "existing-id", "no-rows"],
+    ids=["one-bad-row", "existing-id"],
 )
 def test_add_refuses_and_writes_nothing(clone, tmp_path, rows) -> None:
     new = write_rows(tmp_path / "new.csv", rows)
@@ -90,6 +89,17 @@ def test_add_refuses_and_writes_nothing(clone, tmp_path, rows) -> None:
     r = run_cli("add", str(new), "--table", "talent", "--datasets", str(clone / "datasets"))
     assert r.returncode == 1
     assert "nothing was added" in r.stderr and "Traceback" not in r.stderr
+    assert snapshot(clone) == before
+
+
+def test_add_of_a_file_without_rows_passes_as_validate_does_and_writes_nothing(
+    clone, tmp_path
+) -> None:
+    new = write_rows(tmp_path / "new.csv", [])
+    before = snapshot(clone)
+    r = run_cli("add", str(new), "--table", "talent", "--datasets", str(clone / "datasets"))
+    assert r.returncode == 0, r.stderr
+    assert "the file has no rows; nothing to add" in r.stdout
     assert snapshot(clone) == before
 
 

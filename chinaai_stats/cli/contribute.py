@@ -56,15 +56,17 @@ def _cmd_add(args: argparse.Namespace) -> int:
             print(exc.report.to_json() if args.format == "json" else exc.report.to_text())
         print(f"chinaai-stats: {exc}", file=sys.stderr)
         return EXIT_INVALID
-    if result.already:
-        msg = (
-            f"{args.file}: all {len(result.already)} rows are already in {result.table} "
-            f"({', '.join(result.already[:10])}{', …' if len(result.already) > 10 else ''}); "
-            "nothing to add"
+    if not result.ids:  # nothing to write: no rows, or every row already there
+        if result.already:
+            shown = ", ".join(result.already[:10]) + (", …" if len(result.already) > 10 else "")
+            msg = f"all {len(result.already)} rows are already in {result.table} ({shown})"
+        else:
+            msg = "the file has no rows"
+        print(result.report.to_json() if args.format == "json" else result.report.summary())
+        print(
+            f"{args.file}: {msg}; nothing to add",
+            file=sys.stderr if args.format == "json" else sys.stdout,
         )
-        print(result.report.to_json() if args.format == "json" else msg)
-        if args.format == "json":
-            print(msg, file=sys.stderr)
         return EXIT_OK
     print(result.report.to_text() if args.format == "text" else result.report.to_json())
     print(f"added {len(result.ids)} rows to {result.table}: {', '.join(result.ids)}")
