@@ -54,12 +54,16 @@ def write_synced(
     On any error the partial file is removed. ``before_sync`` runs between the
     write and the flush (a testing hook).
     """
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(path, flags | getattr(os, "O_BINARY", 0), 0o600)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
-            os.fchmod(f.fileno(), mode)
+            if hasattr(os, "fchmod"):
+                os.fchmod(f.fileno(), mode)
+            else:  # pragma: no cover - Windows before Python 3.13
+                os.chmod(path, mode)
             if before_sync is not None:
                 before_sync()
             os.fsync(f.fileno())
@@ -71,8 +75,8 @@ def write_synced(
 def fsync_dir(path: Path) -> None:
     """Flush a folder's entries to disk (so a rename in it survives a power cut)."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
-    except OSError:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:  # Windows cannot open a folder: its renames need no flush
         return
     try:
         os.fsync(fd)

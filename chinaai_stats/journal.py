@@ -30,7 +30,6 @@ the tests can stop a real ``add`` at every write, rename and flush.
 from __future__ import annotations
 
 import errno
-import fcntl
 import hashlib
 import json
 import logging
@@ -119,22 +118,44 @@ def _holder(path: Path) -> tuple[str, str]:
     return pid or "?", command or "add"
 
 
+def _flock(fd: int) -> bool:
+    """Lock an open file exclusively without waiting; False when another process holds it."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: a byte-range lock instead
+        import msvcrt
+
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as exc:
+        if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+            return False
+        raise
+    return True
+
+
 def _try_lock(path: Path) -> int | None:
     """Open and lock the lock file without waiting; None when another process holds it."""
     try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)  # umask applies
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o666)
     except OSError as exc:
         raise DataFileError(
             f"{path}: cannot create the lock file ({exc.strerror}); "
             "chinaai-stats needs write access to the clone's datasets/ folder"
         ) from None
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError as exc:
+        got = _flock(fd)
+    except BaseException:
         os.close(fd)
-        if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
-            return None
         raise
+    if not got:
+        os.close(fd)
+        return None
     try:  # the holder we waited for may have removed the file: lock the one in place
         on_disk = os.stat(path)
         mine = os.fstat(fd)
@@ -280,11 +301,14 @@ def commit(
         _step("staged:synced")
         _write_journal(root, "committed", record)
     except BaseException as exc:
-        _settle(root, quiet=True)  # still "prepared" (or no journal): roll back
+        outcome = _settle(root, quiet=True)  # "prepared" is rolled back, "committed" finished
         if isinstance(exc, OSError):
-            raise DataFileError(
-                f"{root}: could not write {command} ({exc}); nothing was changed"
-            ) from exc
+            done = (
+                "it was finished"
+                if outcome and outcome.startswith("finished")
+                else ("nothing was changed")
+            )
+            raise DataFileError(f"{root}: could not write {command} ({exc}); {done}") from exc
         raise
     try:
         _roll_forward(root, record, prefix="")
@@ -348,12 +372,20 @@ def _settle(root: Path, quiet: bool) -> str | None:
         ) from None
     names = ", ".join(e["target"] for e in record["files"])
     what = f"{record.get('command', 'change')} ({record.get('note') or names})"
-    if state == "committed":
-        _roll_forward(root, record, prefix="recover:")
-        outcome = f"finished an interrupted {what}: {names} updated"
-    else:
-        _roll_back(root, record)
-        outcome = f"undid an interrupted {what}: nothing had changed"
+    try:
+        if state == "committed":
+            _roll_forward(root, record, prefix="recover:")
+            outcome = f"finished an interrupted {what}: {names} updated"
+        else:
+            _roll_back(root, record)
+            outcome = f"undid an interrupted {what}: nothing had changed"
+    except DataFileError:
+        raise
+    except OSError as exc:
+        raise DataFileError(
+            f"{root}: cannot settle an interrupted {what} ({exc}); chinaai-stats needs write "
+            "access to the clone to finish it"
+        ) from None
     if not quiet:
         log.warning("chinaai-stats: %s: %s", root, outcome)
     return outcome
