@@ -20,7 +20,11 @@ a { color: #1f5b99; }
 nav { font-size: 0.95rem; }
 .meta { color: #555; font-size: 0.9rem; }
 .warn { color: #8a4b00; }
-.scroll { overflow-x: auto; max-width: 100%; margin: 1rem 0; border: 1px solid #ddd; }
+.scroll { overflow-x: auto; max-width: 100%; width: fit-content; margin: 1rem 0;
+          border: 1px solid #ddd; }
+.scroll td:first-child, .scroll th:first-child { position: sticky; left: 0; z-index: 1;
+          background: #fff; box-shadow: 1px 0 0 #ddd; }
+.scroll th:first-child { background: #f3f3f3; z-index: 2; }
 table { border-collapse: collapse; font-size: 0.88rem; }
 th, td { border: 1px solid #ddd; padding: 0.3rem 0.5rem; text-align: left; vertical-align: top; }
 th { background: #f3f3f3; position: sticky; top: 0; }

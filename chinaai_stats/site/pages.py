@@ -28,6 +28,10 @@ _BASIS = {
 }
 
 
+#: Columns a table page shows first (the figure, as printed, and its date), then the rest.
+FIRST = ("id", "entity", "value_text", "value", "unit", "qualifier", "as_of", "indicator")
+
+
 @dataclass
 class Data:
     """Everything the pages show, loaded once."""
@@ -122,6 +126,8 @@ def _source_item(r: Any) -> str:
 
 def table_page(data: Data, name: str, df: pd.DataFrame, res: dict[str, Any]) -> str:
     show = df.drop(columns=[c for c in ("period_start", "period_end") if c in df])
+    first = [c for c in FIRST if c in show.columns]  # what a reader looks for, then the rest
+    show = show[first + [c for c in show.columns if c not in first]]
     numeric = tuple(c for c in show.columns if pd.api.types.is_float_dtype(show[c].dtype))
     links = {"source_id": "../index.html#source-{}"}
     if "source_id" in show.columns and "indicator" in show.columns:
