@@ -5,11 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shlex
 
 import pytest
 
 import chinaai_stats as cs
-from tests.conftest import run_cli
+from tests.conftest import REPO, run_cli
 
 
 def test_list_prints_names_row_counts_and_titles() -> None:
@@ -372,3 +373,33 @@ def test_derived_and_conflicts_commands() -> None:
     table = run_cli("conflicts", env={"COLUMNS": "80"})
     assert table.returncode == 0 and "population" in table.stdout
     assert max(len(line) for line in table.stdout.splitlines()) <= 80
+
+
+# ------------------------------------------------------------------ the README's examples
+
+
+def _readme_section(title: str) -> str:
+    text = (REPO / "README.md").read_text("utf-8")
+    return text.split(f"## {title}\n", 1)[1].split("\n## ", 1)[0]
+
+
+def _readme_commands() -> list[list[str]]:
+    block = _readme_section("On the command line").split("```bash\n", 1)[1].split("```")[0]
+    return [shlex.split(line.split("  #")[0])[1:] for line in block.splitlines() if line]
+
+
+@pytest.mark.parametrize("args", _readme_commands(), ids=" ".join)
+def test_readme_command_line_examples_run(args: list[str]) -> None:
+    r = run_cli(*args)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout and "Traceback" not in r.stderr
+
+
+def test_readme_shows_the_real_output_of_compare() -> None:
+    block = _readme_section("On the command line").split("```text\n", 1)[1].split("```")[0]
+    command, expected = block.split("\n", 1)
+    env, _, cmd = command.removeprefix("$ ").partition(" ")
+    key, value = env.split("=")
+    r = run_cli(*shlex.split(cmd)[1:], env={key: value})
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == expected
