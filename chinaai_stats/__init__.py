@@ -15,6 +15,7 @@ from .errors import (
     DatasetNotFoundError,
     DataVersionError,
     ExchangeRateError,
+    OutputPathError,
     QuantityParseError,
     UnitError,
 )
@@ -50,6 +51,7 @@ __all__ = [
     "DataVersionError",
     "DatasetNotFoundError",
     "ExchangeRateError",
+    "OutputPathError",
     "QuantityParseError",
     "UnitError",
     "__version__",

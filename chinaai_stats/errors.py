@@ -29,3 +29,7 @@ class UnitError(ChinaAIStatsError, ValueError):
 
 class ExchangeRateError(ChinaAIStatsError, LookupError):
     """No exchange rate covers the period a money figure needs."""
+
+
+class OutputPathError(ChinaAIStatsError, OSError):
+    """An output path that cannot be written without touching files the user did not name."""

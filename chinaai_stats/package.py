@@ -121,6 +121,24 @@ def refresh(root: Path | None = None) -> bool:
     return True
 
 
-if __name__ == "__main__":  # pragma: no cover - thin command wrapper
-    target = Path(sys.argv[1]) if len(sys.argv) > 1 else data_root()
+def main(argv: list[str] | None = None) -> int:
+    """``python -m chinaai_stats.package [ROOT]``: refresh the descriptor."""
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        prog="python -m chinaai_stats.package",
+        description="Recompute the schemas, source registry rows, sizes and hashes in "
+        "datasets/datapackage.json (and CITATION.cff in a checkout) after editing by hand.",
+    )
+    parser.add_argument(
+        "root", nargs="?", type=Path, help="folder holding datasets/ (default: the data in use)"
+    )
+    target = parser.parse_args(argv).root or data_root()
+    if not (target / "datasets" / DESCRIPTOR).is_file():
+        parser.exit(2, f"{parser.prog}: error: {target} has no datasets/{DESCRIPTOR}\n")
     print(f"{target / 'datasets' / DESCRIPTOR}: {'updated' if refresh(target) else 'up to date'}")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover - thin command wrapper
+    sys.exit(main())

@@ -137,6 +137,9 @@ def release(version: str, root: Path | None = None, today: date | None = None) -
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
+    if args in (["-h"], ["--help"]):
+        print("usage: python -m chinaai_stats.release X.Y.Z\n\n" + (__doc__ or "").strip())
+        return 0
     if len(args) != 1:
         print("usage: python -m chinaai_stats.release X.Y.Z", file=sys.stderr)
         return 2

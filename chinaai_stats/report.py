@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import html
 import math
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +19,7 @@ from . import catalog
 from .comparison import compare, conflicts, derived
 from .errors import ChinaAIStatsError
 from .loader import load, sources
+from .outdir import output_folder
 
 CSS = """
 body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 70rem; color: #222;
@@ -194,8 +193,12 @@ def _charts(folder: Path) -> list[tuple[str, str]]:
 # ------------------------------------------------------------------ pages
 
 
-def write_report(out: str | Path) -> list[Path]:
-    """Write the catalog into folder ``out`` (replacing it); return the pages written."""
+def write_report(out: str | Path, *, force: bool = False) -> list[Path]:
+    """Write the catalog into folder ``out``; return the pages written.
+
+    ``out`` must be new, empty or a catalog written before (see :mod:`chinaai_stats.outdir`);
+    ``force`` writes alongside the files of another folder, replacing none of them.
+    """
     try:
         import matplotlib  # noqa: F401  (charts)
     except ImportError:
@@ -205,10 +208,7 @@ def write_report(out: str | Path) -> list[Path]:
     out = Path(out)
     desc = catalog.descriptor()
     meta = {"version": desc["version"], "licence": desc["licenses"][0]["name"]}
-    staging = Path(
-        tempfile.mkdtemp(prefix=".report.", dir=out.parent if out.parent.exists() else None)
-    )
-    try:
+    with output_folder(out, output="report", force=force) as staging:
         (staging / "charts").mkdir()
         (staging / "tables").mkdir()
         charts = _charts(staging / "charts")
@@ -277,10 +277,4 @@ def write_report(out: str | Path) -> list[Path]:
         index_path = staging / "index.html"
         index_path.write_text(_page(desc["title"], body, meta), encoding="utf-8")
         pages.insert(0, index_path)
-        if out.exists():
-            shutil.rmtree(out)
-        staging.rename(out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     return [out / p.relative_to(staging) for p in pages]
