@@ -18,7 +18,10 @@ from datetime import date
 from pathlib import Path
 
 from . import catalog, package
+from .cff import render_citation
 from .errors import ChinaAIStatsError
+
+__all__ = ["ReleaseError", "changelog_released", "release", "render_citation"]
 
 SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
 
@@ -32,13 +35,6 @@ def parse_version(text: str) -> tuple[int, int, int]:
     if not m:
         raise ReleaseError(f"{text!r} is not a version of the form MAJOR.MINOR.PATCH")
     return int(m[1]), int(m[2]), int(m[3])
-
-
-def render_citation(desc: dict, version: str, released: str) -> str:
-    """CITATION.cff, written from a descriptor (see :func:`chinaai_stats.citation.render_cff`)."""
-    from .citation import render_cff
-
-    return render_cff(desc, version, released)
 
 
 def changelog_released(text: str, version: str, released: str) -> str:

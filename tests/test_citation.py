@@ -14,7 +14,7 @@ from bibtexparser.middlewares import SeparateCoAuthors, SplitNameParts
 
 import chinaai_stats as cs
 from chinaai_stats import catalog
-from chinaai_stats.citation import render_cff
+from chinaai_stats.cff import render_citation as render_cff
 from tests.conftest import REPO, run_cli
 
 
