@@ -293,11 +293,12 @@ def _merge(staging: Path, out: Path, new: dict[str, Any], old: dict[str, Any] | 
 def _publish_folder(staging: Path, out: Path, new: dict[str, Any], force: bool) -> bool:
     """Move the built folder into place; return whether ``staging`` may be removed whole."""
     old = _check_folder(out, force)
-    if not out.exists() or not any(out.iterdir()):
+    # the current folder (or one above it) is filled in place, never swapped away
+    inside = out.exists() and (Path.cwd() == out or out in Path.cwd().parents)
+    if not inside and (not out.exists() or not any(out.iterdir())):
         os.replace(staging, out)  # replaces an empty folder in the same step
         return False
     entirely_ours = old is not None and not _foreign(out, old)
-    inside = Path.cwd() == out or out in Path.cwd().parents
     if entirely_ours and not inside:
         if _exchange(staging, out):
             retired = staging

@@ -82,6 +82,18 @@ def test_report_out_dot_in_a_clone_refuses_and_deletes_nothing(tmp_path) -> None
     assert _tree(tmp_path) == before
 
 
+def test_report_out_dot_in_an_empty_or_own_folder_fills_it_in_place(tmp_path) -> None:
+    here = tmp_path / "here"
+    here.mkdir()
+    inode = here.stat().st_ino
+    for _ in range(2):  # empty, then written by us
+        r = _cli("export", "--format", "json", "--out", ".", cwd=here)
+        assert r.returncode == 0, r.stderr
+        assert here.stat().st_ino == inode  # the shell's folder was not swapped away
+        assert (here / "talent.json").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["here"]
+
+
 def test_force_writes_alongside_and_keeps_the_users_files(tmp_path) -> None:
     target = tmp_path / "clone"
     target.mkdir()
@@ -188,6 +200,7 @@ def _path_cases(tmp: Path) -> list[tuple[list[str], str]]:
         (["export", "--format", "xlsx", "--out", str(tmp / "a_file.txt")], "not written by"),
         (["export", "--format", "xlsx", "--out", str(tmp / "data.json")], "not written by"),
         (["export", "--format", "json", "--out", ""], "empty"),
+        (["export", "--format", "sqlite", "--out", str(tmp / "new") + "/"], "names a folder"),
     ]
 
 

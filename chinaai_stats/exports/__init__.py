@@ -28,7 +28,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..errors import ChinaAIStatsError
+from ..errors import ChinaAIStatsError, OutputPathError
 from ..outdir import output_files, output_folder
 
 FORMATS = ("sqlite", "parquet", "json", "csv", "xlsx")
@@ -66,6 +66,11 @@ def export(
     """
     if fmt not in FORMATS:
         raise ChinaAIStatsError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
+    if fmt in FILE_FORMATS and os.fspath(out).endswith(("/", os.sep)):
+        raise OutputPathError(
+            f"{os.fspath(out)} names a folder; {fmt} writes one file: give a file name "
+            f"such as {FILE_FORMATS[fmt]}"
+        )
     if fmt == "xlsx":
         from .xlsx import _openpyxl
 
