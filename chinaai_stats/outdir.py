@@ -82,23 +82,22 @@ def _inside(rel: object) -> bool:
     return all(part not in ("", ".", "..") for part in parts) and rel != MARKER
 
 
-def _walk(folder: Path) -> tuple[list[str], list[str], list[str]]:
-    """Files, folders and other entries (links, sockets...) under ``folder``, relative."""
-    files, dirs, other = [], [], []
+def _entries(folder: Path) -> Iterator[tuple[str, str]]:
+    """(kind, relative path) of everything under ``folder``, top level first; kind is
+    ``file``, ``dir`` or ``other`` (links, sockets...; links are not followed)."""
     for here, subdirs, names in os.walk(folder):
         base = Path(here)
         for d in list(subdirs):
             rel = (base / d).relative_to(folder).as_posix()
             if (base / d).is_symlink():
-                other.append(rel)
                 subdirs.remove(d)
+                yield "other", rel
             else:
-                dirs.append(rel)
+                yield "dir", rel
         for n in names:
-            p = base / n
-            rel = p.relative_to(folder).as_posix()
-            (files if p.is_file() and not p.is_symlink() else other).append(rel)
-    return files, dirs, other
+            path = base / n
+            kind = "file" if path.is_file() and not path.is_symlink() else "other"
+            yield kind, path.relative_to(folder).as_posix()
 
 
 def _unchanged(folder: Path, rel: str, digest: str) -> bool:
@@ -106,21 +105,30 @@ def _unchanged(folder: Path, rel: str, digest: str) -> bool:
     return path.is_file() and not path.is_symlink() and _sha256(path) == digest
 
 
-def _foreign(folder: Path, marker: dict[str, Any] | None) -> list[str]:
-    """Entries of ``folder`` that are not files we wrote, unchanged (the marker aside)."""
+def _foreign(folder: Path, marker: dict[str, Any] | None, limit: int = 4) -> list[str]:
+    """Up to ``limit`` entries of ``folder`` that are not files we wrote, unchanged.
+
+    The walk stops at the ``limit``-th such entry, so a large folder of the user's is
+    not read through.
+    """
     ours = (marker or {}).get("files", {})
-    files, dirs, other = _walk(folder)
     parents = {p.as_posix() for rel in ours for p in Path(rel).parents if p != Path(".")}
-    foreign = [
-        f for f in files if f != MARKER and not (f in ours and _unchanged(folder, f, ours[f]))
-    ]
-    foreign += [d for d in dirs if d not in parents]
-    return sorted(foreign + other)
+    foreign = []
+    for kind, rel in _entries(folder):
+        if kind == "file":
+            mine = rel == MARKER or (rel in ours and _unchanged(folder, rel, ours[rel]))
+        else:
+            mine = kind == "dir" and rel in parents
+        if not mine:
+            foreign.append(rel)
+            if len(foreign) >= limit:
+                break
+    return sorted(foreign)
 
 
 def _listing(names: list[str], limit: int = 3) -> str:
     shown = ", ".join(names[:limit])
-    return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
+    return shown + (" and more" if len(names) > limit else "")
 
 
 # ------------------------------------------------------------------ paths and locks
@@ -232,7 +240,9 @@ def _finish(staging: Path, output: str) -> dict[str, Any]:
     """Give the built files their modes and write the marker; return it."""
     from . import __version__
 
-    files, dirs, _ = _walk(staging)
+    entries = list(_entries(staging))
+    files = [rel for kind, rel in entries if kind == "file"]
+    dirs = [rel for kind, rel in entries if kind == "dir"]
     os.chmod(staging, new_dir_mode())
     for d in dirs:
         os.chmod(staging / d, new_dir_mode())
