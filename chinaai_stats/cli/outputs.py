@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from ..errors import ChinaAIStatsError
-from ._common import EXIT_OK
+from ._common import EXIT_OK, command
 
 _FOLDER_RULE = (
     "OUT must be new, empty, or written by chinaai-stats before (it then holds a "
@@ -21,36 +21,42 @@ _FORCE = (
 
 def register(sub: Any) -> None:
     """Add this module's subcommands to the parser."""
-    cite = sub.add_parser("cite", help="cite the package or one table (version, hash, sources)")
+    cite = command(
+        sub,
+        "cite",
+        "cite the package or one table (version, hash, sources)",
+        "chinaai-stats cite talent --style bibtex",
+        "chinaai-stats cite --style apa",
+    )
     cite.set_defaults(func=_cmd_cite)
     cite.add_argument("name", nargs="?", help="table name; omit to cite the whole package")
     cite.add_argument("--style", choices=["text", "apa", "bibtex"], default="text")
     cite.add_argument("--accessed", help="access date to state (YYYY-MM-DD; default: today)")
-    rep = sub.add_parser(
+    rep = command(
+        sub,
         "report",
-        help="write a static HTML catalog with charts (works offline)",
-        description="Write a static HTML catalog with charts into a folder. " + _FOLDER_RULE,
-        epilog="example: chinaai-stats report --out catalog/",
+        "write a static HTML catalog with charts and a page per figure (works offline)",
+        "chinaai-stats report --out catalog/",
+        "chinaai-stats report --out catalog/   # again: replaces the catalog it wrote",
     )
+    rep.description += " " + _FOLDER_RULE
     rep.set_defaults(func=_cmd_report)
     rep.add_argument("--out", required=True, help="folder to write")
     rep.add_argument("--force", action="store_true", help=_FORCE)
-    exp = sub.add_parser(
+    exp = command(
+        sub,
         "export",
-        help="export every table to SQLite, Parquet, JSON, CSV or Excel",
-        description=(
-            "Export every table. sqlite and xlsx write one file (sqlite also writes "
-            "NAME.metadata.json for datasette beside it) and replace only a file "
-            "chinaai-stats wrote; parquet, json and csv write a folder. " + _FOLDER_RULE
-        ),
-        epilog=(
-            "examples:\n"
-            "  chinaai-stats export --format sqlite --out chinaai.sqlite\n"
-            "  datasette serve chinaai.sqlite -m chinaai.metadata.json\n"
-            "  chinaai-stats export --format csv --out csv/\n"
-            "  chinaai-stats export --format xlsx --out chinaai.xlsx"
-        ),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        "export every table to SQLite, Parquet, JSON, CSV or Excel",
+        "chinaai-stats export --format sqlite --out chinaai.sqlite",
+        "datasette serve chinaai.sqlite -m chinaai.metadata.json",
+        "chinaai-stats export --format parquet --out parquet/",
+        "chinaai-stats export --format csv --out csv/",
+        "chinaai-stats export --format xlsx --out chinaai.xlsx",
+    )
+    exp.description += (
+        " sqlite and xlsx write one file (sqlite also writes NAME.metadata.json for "
+        "datasette beside it) and replace only a file chinaai-stats wrote; parquet, json "
+        "and csv write a folder. " + _FOLDER_RULE
     )
     exp.set_defaults(func=_cmd_export)
     exp.add_argument(
