@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import textwrap
 from typing import Any
 
 from ..errors import ChinaAIStatsError
@@ -39,7 +40,7 @@ def register(sub: Any) -> None:
         "chinaai-stats report --out catalog/",
         "chinaai-stats report --out catalog/   # again: replaces the catalog it wrote",
     )
-    rep.description += " " + _FOLDER_RULE
+    rep.description = textwrap.fill(f"{rep.description} {_FOLDER_RULE}", 79)
     rep.set_defaults(func=_cmd_report)
     rep.add_argument("--out", required=True, help="folder to write")
     rep.add_argument("--force", action="store_true", help=_FORCE)
@@ -48,15 +49,16 @@ def register(sub: Any) -> None:
         "export",
         "export every table to SQLite, Parquet, JSON, CSV or Excel",
         "chinaai-stats export --format sqlite --out chinaai.sqlite",
-        "datasette serve chinaai.sqlite -m chinaai.metadata.json",
         "chinaai-stats export --format parquet --out parquet/",
         "chinaai-stats export --format csv --out csv/",
         "chinaai-stats export --format xlsx --out chinaai.xlsx",
     )
-    exp.description += (
-        " sqlite and xlsx write one file (sqlite also writes NAME.metadata.json for "
-        "datasette beside it) and replace only a file chinaai-stats wrote; parquet, json "
-        "and csv write a folder. " + _FOLDER_RULE
+    exp.description = textwrap.fill(
+        f"{exp.description} sqlite and xlsx write one file (sqlite also writes "
+        "NAME.metadata.json beside it: datasette serve NAME.sqlite -m NAME.metadata.json) "
+        "and replace only a file chinaai-stats wrote; parquet, json and csv write a folder. "
+        + _FOLDER_RULE,
+        79,
     )
     exp.set_defaults(func=_cmd_export)
     exp.add_argument(
