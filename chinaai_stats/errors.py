@@ -35,6 +35,10 @@ class ExchangeRateError(ChinaAIStatsError, LookupError):
     """No exchange rate covers the period a money figure needs."""
 
 
+class OutputPathError(ChinaAIStatsError, OSError):
+    """An output path that cannot be written without touching files the user did not name."""
+
+
 def did_you_mean(name: str, choices: list[str] | tuple[str, ...] | set[str]) -> str:
     """Return " (did you mean 'x'?)" for the closest of ``choices`` to ``name``, or ""."""
     from difflib import get_close_matches

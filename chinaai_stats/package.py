@@ -88,12 +88,23 @@ def _refresh_locked(root: Path) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m chinaai_stats.package [ROOT]``: exit 0 done, 2 when the clone is unusable."""
-    args = sys.argv[1:] if argv is None else argv
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        prog="python -m chinaai_stats.package",
+        description="Recompute the schemas, source registry rows, sizes and hashes in "
+        "datasets/datapackage.json (and CITATION.cff in a checkout) after editing by hand.",
+    )
+    parser.add_argument(
+        "root", nargs="?", type=Path, help="folder holding datasets/ (default: the data in use)"
+    )
+    target = parser.parse_args(argv).root or data_root()
+    if not (target / "datasets" / DESCRIPTOR).is_file():
+        parser.exit(2, f"{parser.prog}: error: {target} has no datasets/{DESCRIPTOR}\n")
     try:
-        target = Path(args[0]) if args else data_root()
         changed = refresh(target)
     except (ChinaAIStatsError, OSError) as exc:
-        print(f"package: {exc}", file=sys.stderr)
+        print(f"{parser.prog}: error: {exc}", file=sys.stderr)
         return 2
     print(f"{target / 'datasets' / DESCRIPTOR}: {'updated' if changed else 'up to date'}")
     return 0

@@ -103,6 +103,9 @@ def _release_locked(version: str, root: Path, today: date | None) -> list[Path]:
 def main(argv: list[str] | None = None) -> int:
     """``python -m chinaai_stats.release X.Y.Z``: exit 0 done, 1 refused, 2 unusable clone."""
     args = sys.argv[1:] if argv is None else argv
+    if args in (["-h"], ["--help"]):
+        print("usage: python -m chinaai_stats.release X.Y.Z\n\n" + (__doc__ or "").strip())
+        return 0
     if len(args) != 1:
         print("usage: python -m chinaai_stats.release X.Y.Z", file=sys.stderr)
         return 2
