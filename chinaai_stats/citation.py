@@ -71,6 +71,7 @@ def cite(name: str | None = None, style: str = "text", accessed: date | str | No
     sources = [reg[s] for s in _source_ids(name)]
     if name is not None:
         res = catalog.resource(name)
+        licence = ", ".join(x["name"] for x in res.get("licenses", desc["licenses"][:1]))
         part = f"{res.get('title', name)} (table {name})"
         digest = res.get("hash", "").removeprefix("sha256:")[:12]
         what = (

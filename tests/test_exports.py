@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 import chinaai_stats as cs
+from chinaai_stats import catalog
 from tests.conftest import run_cli
 
 SQL = {
@@ -46,7 +47,7 @@ def test_sqlite_round_trip_and_metadata(tmp_path) -> None:
         info = list(con.execute(f'PRAGMA table_info("{name}")'))
         declared = {c[1]: c[2] for c in info}
         key = [c[1] for c in sorted(info, key=lambda c: c[5]) if c[5]]
-        assert key == (["period", "base", "quote"] if name == "exchange_rates" else ["id"])
+        assert key == catalog.resource(name)["schema"]["primaryKey"]
         for field in cs.describe(name).itertuples():
             assert declared[field.field] == SQL[field.type], (name, field.field)
         for col in df.columns:
