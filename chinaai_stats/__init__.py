@@ -31,6 +31,8 @@ _LAZY = {
     "Quantity": "parse",
     "convert": "units",
     "check_conversions": "fx",
+    "population": "reference",
+    "reference_series": "reference",
     "cite": "citation",
     "compare": "comparison",
     "derived": "comparison",
