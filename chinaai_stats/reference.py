@@ -51,10 +51,9 @@ def _table(key: tuple) -> dict[str, dict[int, int]]:
 
     df = load("populations")
     out: dict[str, dict] = {"_names": {}}
-    for code, name, year, pop in zip(
-        df["country_code"], df["country"], df["year"], df["population"], strict=True
-    ):
-        out.setdefault(code, {})[int(year)] = int(pop)
+    columns = (df[c].tolist() for c in ("country_code", "country", "year", "population"))
+    for code, name, year, pop in zip(*columns, strict=True):
+        out.setdefault(code, {})[year] = pop
         out["_names"][name.casefold()] = (code, name)
         out["_names"][code.casefold()] = (code, name)
     return out
