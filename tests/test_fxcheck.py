@@ -119,3 +119,20 @@ def test_conversions_command_shows_both_references() -> None:
         assert key in row
     assert round(row["implied_low"], 2) == 7.22 and round(row["implied_high"], 2) == 7.27
     assert "2024-05" in row["fred_months_in_range"]
+
+
+def test_rates_check_command_lists_the_periods_and_how_many_disagree() -> None:
+    r = run_cli("rates-check", "--frequency", "year", "--from", "2006", "--to", "2025")
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[0].endswith("20 periods, 2 more than 0.5% apart")
+    assert sum(1 for line in lines if line.lstrip().startswith("20")) == 20
+    js = run_cli("rates-check", "--frequency", "month", "--format", "json", "--from", "2024")
+    rows = json.loads(js.stdout)
+    assert rows[0]["period"] == "2024-01" and all(r["frequency"] == "month" for r in rows)
+    assert all(abs(r["fred_deviation"]) < AGREEMENT for r in rows if r["fred_rate"] is not None)
+
+
+def test_rates_check_rejects_a_bad_frequency() -> None:
+    r = run_cli("rates-check", "--frequency", "week")
+    assert r.returncode == 2 and "invalid choice" in r.stderr

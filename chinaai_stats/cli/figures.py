@@ -1,4 +1,4 @@
-"""Commands about figures and money: ``parse``, ``conversions``."""
+"""Commands about figures and money: ``parse``, ``conversions``, ``rates-check``."""
 
 from __future__ import annotations
 
@@ -20,6 +20,15 @@ def register(sub: Any) -> None:
     )
     conv.set_defaults(func=_cmd_conversions)
     conv.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    check = sub.add_parser(
+        "rates-check",
+        help="the exchange_rates means beside the Federal Reserve's and the World Bank's rates",
+    )
+    check.set_defaults(func=_cmd_rates_check)
+    check.add_argument("--frequency", choices=["year", "month"], help="annual or monthly only")
+    check.add_argument("--from", dest="start", type=int, help="first year shown")
+    check.add_argument("--to", dest="end", type=int, help="last year shown")
+    check.add_argument("--format", choices=["table", "csv", "json"], default="table")
 
 
 def _cmd_parse(args: argparse.Namespace) -> int:
@@ -46,4 +55,24 @@ def _cmd_conversions(args: argparse.Namespace) -> int:
 
     df = check_conversions()
     emit(df, args.format, None, f"# Source conversions to USD: {len(df)} rows")
+    return EXIT_OK
+
+
+def _cmd_rates_check(args: argparse.Namespace) -> int:
+    from ..fxcheck import AGREEMENT, cross_check
+
+    df = cross_check(args.frequency)
+    years = df["period"].str[:4].astype(int)
+    df = df[years.between(args.start or 0, args.end or 9999)].reset_index(drop=True)
+    off = int((df["agrees"] == False).sum())  # noqa: E712  (nullable: missing is not False)
+    if args.format == "table":  # deviations as percentages for reading; csv/json keep numbers
+        for col in ("fred_deviation", "wb_deviation"):
+            df[col] = [f"{v:+.3%}" if v == v else "" for v in df[col]]
+    emit(
+        df,
+        args.format,
+        None,
+        f"# CNY per USD: exchange_rates (ECB) vs FRED H.10 and World Bank PA.NUS.FCRF: "
+        f"{len(df)} periods, {off} more than {AGREEMENT:.1%} apart",
+    )
     return EXIT_OK
