@@ -35,6 +35,9 @@ figure { display: inline-block; margin: 0.5rem 1rem 1rem 0; }
 figure img { width: 30rem; max-width: 100%; border: 1px solid #ddd; }
 """
 
+#: A table page lists at most this many rows (the reference series have tens of thousands).
+MAX_ROWS = 2000
+
 # Marks the page when a chart fails to load, so a reader (or a test) can see it.
 CHECK_IMAGES = """
 <script>
@@ -228,12 +231,21 @@ def write_report(out: str | Path) -> list[Path]:
                 }
             )
             show = df.drop(columns=[c for c in ("period_start", "period_end") if c in df])
+            shown = (
+                f'<p class="meta">The first {MAX_ROWS:,} of {len(df):,} rows; all of them: '
+                f"<code>chinaai_stats.load({_e(repr(name))})</code> or "
+                f"<code>chinaai-stats show {_e(name)}</code>.</p>"
+                if len(df) > MAX_ROWS
+                else ""
+            )
+            show = show.head(MAX_ROWS)
             numeric = tuple(c for c in show.columns if pd.api.types.is_float_dtype(show[c].dtype))
             body = (
                 f'<p><a href="../index.html">← all tables</a></p><h1>{_e(res["title"])}'
                 f" <small>({_e(name)})</small></h1><p>{_e(res.get('description', ''))}</p>"
                 f'<p class="meta">{len(df)} rows · version {_e(desc["version"])} · sha256 '
                 f"{_e(df.attrs['sha256'])}</p>"
+                + shown
                 + _table(show, numeric, {"source_id": "../index.html#source-{}"})
             )
             path = staging / "tables" / f"{name}.html"

@@ -54,6 +54,17 @@ def test_pages_and_charts_exist_and_links_resolve(catalog_dir) -> None:
             assert target.exists(), f"{page.name}: broken link {ref}"
 
 
+def test_long_tables_show_their_first_rows_and_say_how_to_get_all(catalog_dir) -> None:
+    page = catalog_dir / "tables" / "wdi_indicators.html"
+    text = page.read_text("utf-8")
+    total = len(cs.load("wdi_indicators"))
+    assert f"The first 2,000 of {total:,} rows" in text
+    assert text.count("<tr>") == 2001  # header and 2,000 rows
+    assert page.stat().st_size < 500_000
+    short = (catalog_dir / "tables" / "talent.html").read_text("utf-8")
+    assert "The first" not in short
+
+
 def test_charts_carry_axis_labels_units_and_dates(catalog_dir) -> None:
     svg = (catalog_dir / "charts" / "wechat_qq_mau.svg").read_text("utf-8")
     assert "accounts (millions)" in svg and "as of: 2016-Q3" in svg
