@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from .catalog import DESCRIPTOR, REGISTRY, data_root
+from .fsio import new_file_mode
 
 
 def file_sha256(path: Path) -> str:
@@ -46,10 +47,15 @@ def dump_json(data: Any) -> str:
 
 
 def _stage(path: Path, text: str) -> Path:
+    try:
+        mode = path.stat().st_mode & 0o7777  # a replaced file keeps its mode
+    except FileNotFoundError:
+        mode = new_file_mode()
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".new", dir=path.parent)
     with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
         f.write(text)
         f.flush()
+        os.fchmod(f.fileno(), mode)
         os.fsync(f.fileno())
     return Path(tmp)
 

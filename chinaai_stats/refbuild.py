@@ -45,8 +45,7 @@ from pathlib import Path
 
 from .catalog import DESCRIPTOR, data_root
 from .errors import DataFileError
-from .fsio import atomic_write
-from .package import dump_json, read_json, refresh
+from .package import commit, dump_json, read_json, refresh
 
 #: Environment variable naming the snapshot folder.
 SNAPSHOT_ENV = "CHINAAI_STATS_REFERENCE"
@@ -232,6 +231,20 @@ def _wdi_rows(snapshot_dir: Path, code: str) -> list[dict[str, str]]:
     rows = _read_csv(path)
     if not rows or set(rows[0]) != {"Country Name", "Country Code", "Year", "Value"}:
         raise DataFileError(f"{path}: expected the columns Country Name, Country Code, Year, Value")
+    seen: set[tuple[str, str]] = set()
+    for line, row in enumerate(rows, start=2):
+        key = (row["Country Code"], row["Year"])
+        if key in seen:
+            raise DataFileError(f"{path}:{line}: {key[0]} {key[1]} appears twice")
+        seen.add(key)
+        if not re.fullmatch(r"[A-Z0-9]{3}", key[0]) or not re.fullmatch(r"(19|20)\d\d", key[1]):
+            raise DataFileError(
+                f"{path}:{line}: not a country code and year: {key[0]!r}, {key[1]!r}"
+            )
+        if not re.fullmatch(r"\d+(\.\d+)?([eE][-+]?\d+)?", row["Value"]):
+            raise DataFileError(f"{path}:{line}: value {row['Value']!r} is not a number >= 0")
+        if code == POPULATION and not row["Value"].isdigit():
+            raise DataFileError(f"{path}:{line}: population {row['Value']!r} is not a whole number")
     return rows
 
 
@@ -318,6 +331,14 @@ def build_tables(snapshot_dir: Path) -> dict[str, str]:
         fred = [r for r in _read_csv(path) if r.get("Country") == FRED_COUNTRY]
         if not fred:
             raise DataFileError(f"{path}: no rows for {FRED_COUNTRY}")
+        for r in fred:
+            if not re.fullmatch(r"\d{4}-\d\d-01", r.get("Date") or "") or not re.fullmatch(
+                r"(\d+(\.\d+)?)?", r.get("Exchange rate") or ""
+            ):
+                raise DataFileError(
+                    f"{path}: {FRED_COUNTRY} {r.get('Date')!r}: expected a first-of-period date "
+                    f"and a rate, got {r.get('Exchange rate')!r}"
+                )
         rates += [
             {
                 "series_code": code,
@@ -460,19 +481,20 @@ def build(root: Path | None = None, snapshot_dir: Path | None = None) -> bool:
             f"(python -m chinaai_stats.refbuild SNAPSHOT_DIR) or set ${SNAPSHOT_ENV}"
         )
     tables = build_tables(snapshot_dir)
-    changed = False
+    changes: dict[Path, str] = {}
     for name, text in tables.items():
         path = root / "datasets" / f"{name}.csv"
         if not path.exists() or path.read_text(encoding="utf-8") != text:
-            atomic_write(path, text)
-            changed = True
+            changes[path] = text
     desc_path = root / "datasets" / DESCRIPTOR
     desc = read_json(desc_path)
     before = dump_json(desc)
     _update_descriptor(desc, resources(tables["reference_series"]))
     if dump_json(desc) != before:
-        atomic_write(desc_path, dump_json(desc))
-        changed = True
+        changes[desc_path] = dump_json(desc)
+    if changes:  # the tables and their entries replaced together, or not at all
+        commit(changes)
+    changed = bool(changes)
     return refresh(root) or changed
 
 

@@ -12,6 +12,7 @@ import pytest
 
 import chinaai_stats as cs
 from chinaai_stats import catalog, refbuild
+from chinaai_stats.fsio import umask
 from tests.conftest import REPO
 
 TABLES = ["populations", "wdi_indicators", "reference_rates", "reference_series"]
@@ -58,8 +59,11 @@ def test_build_from_nothing_recreates_files_and_descriptor_entries(
     for name in TABLES:
         (data_copy / "datasets" / f"{name}.csv").unlink()
     assert refbuild.build(data_copy, snapshot) is True
+    mode = 0o666 & ~umask()
     for name in TABLES:
-        assert (data_copy / "datasets" / f"{name}.csv").read_bytes() == files[name], name
+        path = data_copy / "datasets" / f"{name}.csv"
+        assert path.read_bytes() == files[name], name
+        assert path.stat().st_mode & 0o777 == mode, name
     assert desc_path.read_bytes() == committed
 
 
@@ -189,11 +193,64 @@ def test_readme_provenance_rows_repeat_the_row_above_for_same(tmp_path: Path) ->
     assert prov["b"].licence == "ODC-PDDL-1.0" and prov["b"].path == "data"
 
 
-def test_a_snapshot_with_other_columns_is_refused(tmp_path: Path, snapshot: Path) -> None:
+@pytest.mark.parametrize(
+    ("folder", "file", "damage", "match"),
+    [
+        ("sp.pop.totl", "data.csv", "Country,Year,Value\nChina,2016,1\n", "expected the columns"),
+        (
+            "sp.pop.totl",
+            "data.csv",
+            "Country Name,Country Code,Year,Value\nChina,CHN,2016,1\nChina,CHN,2016,2\n",
+            r"data.csv:3: CHN 2016 appears twice",
+        ),
+        (
+            "sp.pop.totl",
+            "data.csv",
+            "Country Name,Country Code,Year,Value\nChina,CHN,2016,-1.5\n",
+            "is not a number",
+        ),
+        (
+            "sp.pop.totl",
+            "data.csv",
+            "Country Name,Country Code,Year,Value\nChina,CHN,2016,1387790000.5\n",
+            "is not a whole number",
+        ),
+        (
+            "it.cel.sets.p2",
+            "data.csv",
+            "Country Name,Country Code,Year,Value\nChina,CHN,sixteen,1\n",
+            "not a country code and year",
+        ),
+        (
+            "../exchange-rates-fred",
+            "annual.csv",
+            "Date,Country,Exchange rate\n",
+            "no rows for China",
+        ),
+        (
+            "../exchange-rates-fred",
+            "monthly.csv",
+            "Date,Country,Exchange rate\n2016-01-01,China,N/A\n",
+            "expected a first-of-period date and a rate, got 'N/A'",
+        ),
+        ("..", "README.md", "no table here\n", "no provenance row"),
+    ],
+)
+def test_a_damaged_snapshot_is_refused_and_nothing_is_written(
+    tmp_path: Path, data_copy: Path, snapshot: Path, folder, file, damage, match
+) -> None:
     copy = tmp_path / "ref"
     shutil.copytree(snapshot, copy)
-    path = copy / refbuild.WDI / "sp.pop.totl" / "data.csv"
+    path = copy / refbuild.WDI / folder / file
     path.chmod(0o644)
-    path.write_text("Country,Year,Value\nChina,2016,1\n", "utf-8")
-    with pytest.raises(cs.DataFileError, match="expected the columns"):
-        refbuild.build_tables(copy)
+    path.write_text(damage, "utf-8")
+    before = {p.name: p.read_bytes() for p in (data_copy / "datasets").iterdir()}
+    with pytest.raises(cs.DataFileError, match=match):
+        refbuild.build(data_copy, copy)
+    assert {p.name: p.read_bytes() for p in (data_copy / "datasets").iterdir()} == before
+
+
+def test_missing_readme_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / refbuild.WDI).mkdir()
+    with pytest.raises(cs.DataFileError, match="cannot read the snapshot README"):
+        refbuild.build_tables(tmp_path)
