@@ -143,20 +143,7 @@ def compare(
             f"cannot compare figures of different dimensions ({', '.join(dims)}): "
             "pick one indicator, or indicators of one dimension"
         )
-    df = df.reset_index(drop=True)
-    if per is not None:
-        if dims != ["count"]:
-            raise UnitError(
-                f"per={per!r} divides counts by a population; these figures are "
-                f"{', '.join(dims) or 'of no known dimension'}"
-            )
-        df, unit_aligned, extra = percapita.normalise(
-            df, per, population, load("indicators").set_index("id"), facts()
-        )
-    else:
-        aligned, unit_aligned = _align(df, dims[0] if dims else "", currency)
-        df["value_aligned"] = aligned
-        extra = _accounts_with_people(df)
+    df, unit_aligned, extra = _aligned(df.reset_index(drop=True), dims, currency, per, population)
     df["unit_aligned"] = unit_aligned
     first = next(df.itertuples())
     base = df["value_aligned"].iloc[0]
@@ -184,6 +171,22 @@ def compare(
             percapita.COLUMNS
         )
     return df[cols].astype({"warnings": "string", "unit_aligned": "string"})
+
+
+def _aligned(
+    df: pd.DataFrame, dims: list[str], currency: str, per: Any, population: str | None
+) -> tuple[pd.DataFrame, str, list[list[str]]]:
+    """``df`` with ``value_aligned`` (per person when ``per``), the unit, each row's notes."""
+    if per is None:
+        aligned, unit = _align(df, dims[0] if dims else "", currency)
+        return df.assign(value_aligned=aligned), unit, _accounts_with_people(df)
+    if dims != ["count"]:
+        raise UnitError(
+            f"per={per!r} divides counts by a population; these figures are "
+            f"{', '.join(dims) or 'of no known dimension'}"
+        )
+    codebook = load("indicators").set_index("id")
+    return percapita.normalise(df, per, population, codebook, facts())
 
 
 def _accounts_with_people(df: pd.DataFrame) -> list[list[str]]:

@@ -256,18 +256,21 @@ def _render(name: str, rows: list[dict[str, str]]) -> str:
     return buf.getvalue()
 
 
-def build_tables(snapshot_dir: Path) -> dict[str, str]:
-    """Return the CSV text of each reference table, built from ``snapshot_dir``."""
-    prov = read_provenance(snapshot_dir)
-    series: list[dict[str, str]] = []
+class _Builder:
+    """Reads one snapshot folder; records a ``reference_series`` row for each series read."""
 
-    def register(code: str, folder: str, file: Path, title: str, url: str) -> None:
-        snap = prov.get(folder)
+    def __init__(self, snapshot_dir: Path) -> None:
+        self.dir = snapshot_dir
+        self.prov = read_provenance(snapshot_dir)
+        self.series: list[dict[str, str]] = []
+
+    def register(self, code: str, folder: str, file: Path, title: str, url: str) -> None:
+        snap = self.prov.get(folder)
         if snap is None:
-            raise DataFileError(f"{snapshot_dir / 'README.md'}: no provenance row for {folder}/")
+            raise DataFileError(f"{self.dir / 'README.md'}: no provenance row for {folder}/")
         unit, description = SERIES_NOTES[code]
         upstream = f"{snap.repo}/tree/{snap.commit}/{snap.path}" if snap.path else snap.repo
-        series.append(
+        self.series.append(
             {
                 "series_code": code,
                 "title": title,
@@ -283,51 +286,30 @@ def build_tables(snapshot_dir: Path) -> dict[str, str]:
             }
         )
 
-    def wdi(code: str) -> list[dict[str, str]]:
+    def wdi(self, code: str, value_column: str = "value") -> list[dict[str, str]]:
+        """The rows of one World Bank indicator, sorted by country code and year."""
         folder = f"{WDI}/{code.lower()}"
-        meta = read_json(snapshot_dir / folder / "datapackage.json")
+        meta = read_json(self.dir / folder / "datapackage.json")
         url = f"https://data.worldbank.org/indicator/{code}"
-        register(code, folder, snapshot_dir / folder / "data.csv", meta["title"], url)
-        rows = _wdi_rows(snapshot_dir, code)
+        self.register(code, folder, self.dir / folder / "data.csv", meta["title"], url)
+        rows = _wdi_rows(self.dir, code)
         rows.sort(key=lambda r: (r["Country Code"], int(r["Year"])))
-        return rows
+        return [
+            {
+                "country_code": r["Country Code"],
+                "country": r["Country Name"],
+                "series_code": code,
+                "year": r["Year"],
+                value_column: r["Value"],
+            }
+            for r in rows
+        ]
 
-    pops = [
-        {
-            "country_code": r["Country Code"],
-            "country": r["Country Name"],
-            "series_code": POPULATION,
-            "year": r["Year"],
-            "population": r["Value"],
-        }
-        for r in wdi(POPULATION)
-    ]
-    indicators = [
-        {
-            "country_code": r["Country Code"],
-            "country": r["Country Name"],
-            "series_code": code,
-            "year": r["Year"],
-            "value": r["Value"],
-        }
-        for code in WDI_SERIES
-        for r in wdi(code)
-    ]
-    rates = [
-        {
-            "series_code": WB_RATE,
-            "period": r["Year"],
-            "frequency": "year",
-            "base": "USD",
-            "quote": "CNY",
-            "rate": r["Value"],
-        }
-        for r in wdi(WB_RATE)
-        if r["Country Code"] == RATE_COUNTRY
-    ]
-    for code, (filename, freq, title) in FRED_SERIES.items():
-        path = snapshot_dir / FRED / filename
-        register(code, FRED, path, title, f"https://fred.stlouisfed.org/series/{code}")
+    def fred(self, code: str) -> list[dict[str, str]]:
+        """The China rows of one FRED series as ``reference_rates`` rows."""
+        filename, freq, title = FRED_SERIES[code]
+        path = self.dir / FRED / filename
+        self.register(code, FRED, path, title, f"https://fred.stlouisfed.org/series/{code}")
         fred = [r for r in _read_csv(path) if r.get("Country") == FRED_COUNTRY]
         if not fred:
             raise DataFileError(f"{path}: no rows for {FRED_COUNTRY}")
@@ -339,20 +321,40 @@ def build_tables(snapshot_dir: Path) -> dict[str, str]:
                     f"{path}: {FRED_COUNTRY} {r.get('Date')!r}: expected a first-of-period date "
                     f"and a rate, got {r.get('Exchange rate')!r}"
                 )
-        rates += [
-            {
-                "series_code": code,
-                "period": r["Date"][:4] if freq == "year" else r["Date"][:7],
-                "frequency": freq,
-                "base": "USD",
-                "quote": "CNY",
-                "rate": r["Exchange rate"],
-            }
+        return [
+            _rate(
+                code, r["Date"][:4] if freq == "year" else r["Date"][:7], freq, r["Exchange rate"]
+            )
             for r in sorted(fred, key=lambda r: r["Date"])
             if r["Exchange rate"]
         ]
+
+
+def _rate(code: str, period: str, frequency: str, rate: str) -> dict[str, str]:
     return {
-        "reference_series": _render("reference_series", series),
+        "series_code": code,
+        "period": period,
+        "frequency": frequency,
+        "base": "USD",
+        "quote": "CNY",
+        "rate": rate,
+    }
+
+
+def build_tables(snapshot_dir: Path) -> dict[str, str]:
+    """Return the CSV text of each reference table, built from ``snapshot_dir``."""
+    b = _Builder(snapshot_dir)
+    pops = b.wdi(POPULATION, "population")
+    indicators = [row for code in WDI_SERIES for row in b.wdi(code)]
+    rates = [
+        _rate(WB_RATE, r["year"], "year", r["value"])
+        for r in b.wdi(WB_RATE)
+        if r["country_code"] == RATE_COUNTRY
+    ]
+    for code in FRED_SERIES:
+        rates += b.fred(code)
+    return {
+        "reference_series": _render("reference_series", b.series),
         "populations": _render("populations", pops),
         "wdi_indicators": _render("wdi_indicators", indicators),
         "reference_rates": _render("reference_rates", rates),
