@@ -34,7 +34,7 @@ _LAZY = {
     "convert": "units",
     "check_conversions": "fx",
     "population": "reference",
-    "reference_series": "reference",
+    "series": "reference",
     "cite": "citation",
     "compare": "comparison",
     "derived": "comparison",
@@ -63,7 +63,7 @@ if TYPE_CHECKING:  # what type checkers see; at run time each name loads on firs
     from .parse import Quantity as Quantity
     from .parse import parse_quantity as parse_quantity
     from .reference import population as population
-    from .reference import reference_series as reference_series
+    from .reference import series as series
     from .report import write_report as write_report
     from .schema import pandera_schema as pandera_schema
     from .units import convert as convert

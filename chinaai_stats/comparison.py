@@ -266,6 +266,24 @@ PER_PERSON = [
         "accounts per 100 people",
         [percapita.ACCOUNTS_WARNING + " (and users abroad count too)"],
     ),
+    (
+        "mobile_mau_per_100_people_of_china",
+        "Mobile monthly active accounts per 100 people in China",
+        "mobile_monthly_active_users",
+        "China",
+        100,
+        "accounts per 100 people",
+        [percapita.ACCOUNTS_WARNING + " (and users abroad count too)"],
+    ),
+    (
+        "share_of_population",
+        "People sending digital Lunar New Year greetings, share of the population",
+        "lunar_new_year_greeting_senders",
+        None,
+        1,
+        "share",
+        ["people over one holiday, not monthly users"],
+    ),
 ]
 
 

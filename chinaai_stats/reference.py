@@ -142,7 +142,7 @@ def population(country: str, as_of: object) -> Population:
     )
 
 
-def reference_series(code: str, countries: Iterable[str] | None = None) -> pd.DataFrame:
+def series(code: str, countries: Iterable[str] | None = None) -> pd.DataFrame:
     """One reference series in long format, with its unit and title beside each row.
 
     Parameters
@@ -162,7 +162,7 @@ def reference_series(code: str, countries: Iterable[str] | None = None) -> pd.Da
     Examples
     --------
     >>> import chinaai_stats as cs
-    >>> rd = cs.reference_series("GB.XPD.RSDV.GD.ZS", ["China", "USA"])
+    >>> rd = cs.series("GB.XPD.RSDV.GD.ZS", ["China", "USA"])
     >>> rd[rd.year == 2020][["country", "value", "unit"]].round(2).values.tolist()
     [['China', 2.36, 'percent of GDP'], ['United States', 3.42, 'percent of GDP']]
     """

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -118,6 +119,22 @@ def test_year_outside_the_series_uses_the_nearest_with_a_warning(data_copy: Path
     assert "population of 2025 used" in row["warnings"]
 
 
+def test_share_of_population_of_people_sending_greetings() -> None:
+    row = cs.derived().set_index("id").loc["share_of_population_uc-0003"]
+    pops = _populations()
+    assert row["value"] == pytest.approx(800e6 / pops[("CHN", 2018)])
+    assert row["unit"] == "share" and row["denominator_basis"].endswith("China 2018")
+    assert "approximate" in row["warnings"]
+
+
+def test_rows_without_a_denominator_leave_the_columns_empty() -> None:
+    d = cs.derived().set_index("id")
+    ratio = d.loc["wechat_qq_mau_ratio"]
+    assert pd.isna(ratio["denominator_basis"]) and math.isnan(ratio["denominator"])
+    wechat = d.loc["mau_per_100_people_of_china_uc-0001"]
+    assert pd.isna(wechat["source_denominator_id"])  # its source gives no population
+
+
 def test_accounts_per_100_people_warn_that_accounts_are_not_people() -> None:
     d = cs.derived().set_index("id")
     row = d.loc["mau_per_100_people_of_china_uc-0001"]
@@ -167,11 +184,11 @@ def test_compare_per_person_refuses_what_it_cannot_divide(kwargs, match) -> None
         cs.compare(**kwargs, population=None)
 
 
-def test_reference_series_joins_unit_and_title() -> None:
-    mobile = cs.reference_series("IT.CEL.SETS.P2", ["CHN"])
+def test_series_joins_unit_and_title() -> None:
+    mobile = cs.series("IT.CEL.SETS.P2", ["CHN"])
     assert set(mobile["unit"]) == {"subscriptions per 100 people"}
     assert set(mobile["country"]) == {"China"} and mobile["year"].is_monotonic_increasing
-    pop = cs.reference_series("SP.POP.TOTL", ["China"]).set_index("year")
+    pop = cs.series("SP.POP.TOTL", ["China"]).set_index("year")
     assert pop.loc[2016, "value"] == CHINA_2016
 
 
@@ -179,6 +196,6 @@ def test_reference_series_joins_unit_and_title() -> None:
     ("code", "countries", "match"),
     [("NY.GDP.MKTP.CD", None, "no reference series"), ("SP.POP.TOTL", ["Atlantis"], "Atlantis")],
 )
-def test_reference_series_errors_name_the_fix(code, countries, match) -> None:
+def test_series_errors_name_the_fix(code, countries, match) -> None:
     with pytest.raises(cs.ChinaAIStatsError, match=match):
-        cs.reference_series(code, countries)
+        cs.series(code, countries)
