@@ -109,13 +109,13 @@ SERIES_NOTES = {
     ),
     "AEXCHUS": (
         "CNY per USD",
-        "Noon buying rates in New York, annual average of daily figures (Federal Reserve "
-        "H.10 release, via FRED).",
+        "Noon buying rates in New York (daily, H.10), annual average (Federal Reserve G.5A "
+        "release, via FRED).",
     ),
     "EXCHUS": (
         "CNY per USD",
-        "Noon buying rates in New York, monthly average of daily figures (Federal Reserve "
-        "H.10 release, via FRED).",
+        "Noon buying rates in New York (daily, H.10), monthly average (Federal Reserve G.5 "
+        "release, via FRED).",
     ),
 }
 _PUBLISHERS = {
