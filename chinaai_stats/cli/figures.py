@@ -6,23 +6,36 @@ import argparse
 import sys
 from typing import Any
 
-from ._common import EXIT_INVALID, EXIT_OK, emit
+from ._common import EXIT_INVALID, EXIT_OK, command, emit
 
 
 def register(sub: Any) -> None:
     """Add this module's subcommands to the parser."""
-    parse = sub.add_parser("parse", help="read a figure expression into value, unit, qualifier")
+    parse = command(
+        sub,
+        "parse",
+        "read a figure expression into value, unit, qualifier",
+        'chinaai-stats parse "over $4.5 billion"',
+        'chinaai-stats parse "约1.2万亿元人民币" --format json',
+    )
     parse.set_defaults(func=_cmd_parse)
     parse.add_argument("text", help='e.g. "over $4.5 billion" or "约1.2万亿元人民币"')
     parse.add_argument("--format", choices=["text", "json"], default="text")
-    conv = sub.add_parser(
-        "conversions", help="check each source's own dollar conversion against the dated rate"
+    conv = command(
+        sub,
+        "conversions",
+        "check each source's own dollar conversion against the ECB, FRED and World Bank rates",
+        "chinaai-stats conversions",
+        "chinaai-stats conversions --format csv",
     )
     conv.set_defaults(func=_cmd_conversions)
     conv.add_argument("--format", choices=["table", "csv", "json"], default="table")
-    check = sub.add_parser(
+    check = command(
+        sub,
         "rates-check",
-        help="the exchange_rates means beside the Federal Reserve's and the World Bank's rates",
+        "the exchange_rates means beside the Federal Reserve's and the World Bank's rates",
+        "chinaai-stats rates-check --frequency year --from 2006 --to 2025",
+        "chinaai-stats rates-check --frequency month --from 2024 --format csv",
     )
     check.set_defaults(func=_cmd_rates_check)
     check.add_argument("--frequency", choices=["year", "month"], help="annual or monthly only")
