@@ -172,13 +172,13 @@ def check_conversions() -> pd.DataFrame:
         One row per figure with a ``stated_usd``: ``id``, ``entity``, ``value``,
         ``unit``, ``stated_usd``, ``stated_usd_text``, ``implied_rate`` (CNY per USD
         the source used) with ``implied_low``/``implied_high`` (the rates its rounding
-        allows), ``reference_rate`` and ``reference_basis`` (ECB annual mean of the
-        ``as_of`` year, or of the publication year when undated; empty when both are
-        unknown), ``deviation`` (implied / reference - 1), ``flagged`` (True beyond
-        5%, missing when there is nothing to compare with), ``fred_rate`` and
+        allows), ``reference_rate`` (ECB annual mean of the ``as_of`` year, or of the
+        publication year when undated; empty when both are unknown), ``fred_rate`` and
         ``wb_rate`` (the FRED H.10 and World Bank PA.NUS.FCRF annual rates of that
-        year), ``months_in_range`` (ECB months whose mean lies in the implied
-        interval), ``fred_months_in_range`` and ``wb_years_in_range``.
+        year), ``reference_basis``, ``deviation`` (implied / ECB reference - 1),
+        ``flagged`` (True beyond 5%, missing when there is nothing to compare with),
+        ``months_in_range`` (ECB months whose mean lies in the implied interval),
+        ``fred_months_in_range`` and ``wb_years_in_range``.
 
     Examples
     --------
@@ -228,11 +228,11 @@ def check_conversions() -> pd.DataFrame:
                 "implied_low": low,
                 "implied_high": high,
                 "reference_rate": ref,
+                "fred_rate": refs.get((FRED["year"], year), math.nan),
+                "wb_rate": refs.get((WORLD_BANK, year), math.nan),
                 "reference_basis": basis,
                 "deviation": dev,
                 "flagged": pd.NA if math.isnan(dev) else abs(dev) > TOLERANCE,
-                "fred_rate": refs.get((FRED["year"], year), math.nan),
-                "wb_rate": refs.get((WORLD_BANK, year), math.nan),
                 "months_in_range": periods_in_range(months, low, high),
                 "fred_months_in_range": periods_in_range(
                     by_series.get(FRED["month"], {}), low, high

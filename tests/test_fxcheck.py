@@ -111,6 +111,18 @@ def test_check_conversions_gives_both_references_for_a_dated_figure(data_copy: P
     assert not row["flagged"]  # 7.25 against 7.20: under 1% off
 
 
+def test_conversions_on_a_terminal_show_the_range_and_the_references() -> None:
+    r = run_cli("conversions", env={"COLUMNS": "100"})
+    assert r.returncode == 0, r.stderr
+    header = r.stdout.split("\nid ")[0]
+    assert "stands for 7.2202 to 7.2727" in header and "FRED 2008-01, 2023-08" in header
+    columns = r.stdout.split("\nid ")[1].splitlines()[0].split()
+    assert columns[:2] == ["implied_rate", "implied_low"]
+    assert {"reference_rate", "fred_rate", "wb_rate", "flagged"} <= set(columns)
+    wide = run_cli("conversions", "--wide", env={"COLUMNS": "100"})
+    assert "fred_months_in_range" in wide.stdout
+
+
 def test_conversions_command_shows_both_references() -> None:
     r = run_cli("conversions", "--format", "json")
     assert r.returncode == 0, r.stderr
@@ -122,7 +134,10 @@ def test_conversions_command_shows_both_references() -> None:
 
 
 def test_rates_check_command_lists_the_periods_and_how_many_disagree() -> None:
-    r = run_cli("rates-check", "--frequency", "year", "--from", "2006", "--to", "2025")
+    r = run_cli(
+        "rates-check", "--frequency", "year", "--from", "2006", "--to", "2025",
+        env={"COLUMNS": "120"},
+    )  # fmt: skip
     assert r.returncode == 0, r.stderr
     lines = r.stdout.splitlines()
     assert lines[0].endswith("20 periods, 2 more than 0.5% apart")

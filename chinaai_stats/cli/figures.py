@@ -30,6 +30,7 @@ def register(sub: Any) -> None:
     )
     conv.set_defaults(func=_cmd_conversions)
     conv.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    conv.add_argument("--wide", action="store_true", help="every column, in full")
     check = command(
         sub,
         "rates-check",
@@ -67,8 +68,31 @@ def _cmd_conversions(args: argparse.Namespace) -> int:
     from ..fx import check_conversions
 
     df = check_conversions()
-    emit(df, args.format, None, f"# Source conversions to USD: {len(df)} rows")
+    header = f"# Source conversions to USD: {len(df)} rows (CNY per USD; ECB, FRED, World Bank)"
+    if args.format != "table" or args.wide or df.empty:
+        emit(df, args.format, None, header, wide=args.wide)
+        return EXIT_OK
+    notes = [
+        f"{r.id}: {r.stated_usd_text} stands for {r.implied_low:.4f} to {r.implied_high:.4f}; "
+        f"{r.reference_basis}; months inside that range: ECB {r.months_in_range or 'none'}; "
+        f"FRED {r.fred_months_in_range or 'none'}; World Bank years {r.wb_years_in_range or 'none'}"
+        for r in df.itertuples()
+    ]
+    emit(df[list(CONVERSION_COLUMNS)], "table", None, header, notes=notes)
     return EXIT_OK
+
+
+#: What ``conversions`` shows on a terminal: the implied rate and range, the three references.
+CONVERSION_COLUMNS = (
+    "id",
+    "implied_rate",
+    "implied_low",
+    "implied_high",
+    "reference_rate",
+    "fred_rate",
+    "wb_rate",
+    "flagged",
+)
 
 
 def _cmd_rates_check(args: argparse.Namespace) -> int:
@@ -85,7 +109,7 @@ def _cmd_rates_check(args: argparse.Namespace) -> int:
         df,
         args.format,
         None,
-        f"# CNY per USD: exchange_rates (ECB) vs FRED H.10 and World Bank PA.NUS.FCRF: "
-        f"{len(df)} periods, {off} more than {AGREEMENT:.1%} apart",
+        f"# exchange_rates (ECB) vs FRED and World Bank, CNY per USD: {len(df)} periods, "
+        f"{off} more than {AGREEMENT:.1%} apart",
     )
     return EXIT_OK
