@@ -63,6 +63,8 @@ def _what(name: str | None, desc: dict) -> dict[str, str]:
             table=name,
             table_title=res.get("title", name),
             digest=res.get("hash", "").removeprefix("sha256:"),
+            # a reference table carries its upstream's licence (World Bank: CC-BY-4.0)
+            licence=", ".join(x["name"] for x in res.get("licenses", desc["licenses"][:1])),
         )
         if not sources:  # e.g. exchange_rates: sources named in the descriptor
             sources = [s.get("title", "") for s in res.get("sources", [])]
