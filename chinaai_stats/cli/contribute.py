@@ -11,13 +11,17 @@ from typing import Any
 
 from .. import catalog
 from ..errors import ChinaAIStatsError
-from ._common import EXIT_INVALID, EXIT_OK
+from ._common import EXIT_INVALID, EXIT_OK, command
 
 
 def register(sub: Any) -> None:
     """Add this module's subcommands to the parser."""
-    val = sub.add_parser(
-        "validate", help="check a CSV of rows for a table; report every problem (never writes)"
+    val = command(
+        sub,
+        "validate",
+        "check a CSV of rows for a table; report every problem (never writes)",
+        "chinaai-stats validate new_rows.csv --table investments",
+        "chinaai-stats validate new_rows.csv --table talent --format json",
     )
     val.set_defaults(func=_cmd_validate, json_errors=True)
     val.add_argument(
@@ -38,7 +42,12 @@ def register(sub: Any) -> None:
         action="store_true",
         help="do not check the rows against the table's existing ids and facts",
     )
-    add = sub.add_parser("add", help="validate a CSV and merge its rows into a clone's table")
+    add = command(
+        sub,
+        "add",
+        "validate a CSV and merge its rows into a clone's table (all or nothing)",
+        "chinaai-stats add new_rows.csv --table investments",
+    )
     add.set_defaults(func=_cmd_add, json_errors=True)
     add.add_argument("file", help="CSV file with the table's header (UTF-8)")
     add.add_argument("--table", required=True, help="the table to add to")
@@ -47,8 +56,11 @@ def register(sub: Any) -> None:
         help="the clone's datasets/ folder (default: found by walking up from here)",
     )
     add.add_argument("--format", choices=["text", "json"], default="text")
-    tmpl = sub.add_parser(
-        "template", help="print an empty CSV for a table (header on stdout, example on stderr)"
+    tmpl = command(
+        sub,
+        "template",
+        "print an empty CSV for a table (header on stdout, an example row on stderr)",
+        "chinaai-stats template investments > new_rows.csv",
     )
     tmpl.set_defaults(func=_cmd_template)
     tmpl.add_argument("name", help="table name (see: chinaai-stats list)")
