@@ -83,6 +83,22 @@ def _source(row: dict[str, str]) -> dict[str, str]:
     return {k: row.get(k, "") for k in keys if row.get(k)}
 
 
+def _referenced_first(names: list[str], by_name: dict[str, Any]) -> list[str]:
+    """``names`` ordered so that every table comes after the tables its foreign keys name."""
+    refs = {
+        n: {fk["reference"]["resource"] for fk in by_name[n]["schema"].get("foreignKeys", [])}
+        - {"", n}
+        for n in names
+    }
+    order: list[str] = []
+    while len(order) < len(names):
+        ready = [n for n in names if n not in order and refs[n] <= set(order)]
+        if not ready:  # a cycle of references: keep the remaining tables in their order
+            ready = [n for n in names if n not in order]
+        order.extend(ready)
+    return order
+
+
 def tables() -> list[Table]:
     """Every table of the package, the source registry first, then the codebook, then the rest.
 
@@ -91,7 +107,7 @@ def tables() -> list[Table]:
     desc = catalog.descriptor()
     registry = {row["id"]: row for row in catalog.registry_rows()}
     by_name = {r["name"]: r for r in desc["resources"]}
-    order = [catalog.REGISTRY, *sorted(catalog.list_datasets(), key=lambda n: n != "indicators")]
+    order = _referenced_first([catalog.REGISTRY, *catalog.list_datasets()], by_name)
     out = []
     for name in order:
         res = by_name[name]
@@ -103,13 +119,23 @@ def tables() -> list[Table]:
                 description=res.get("description", ""),
                 frame=frame,
                 fields=res["schema"]["fields"],
-                primary_key=list(res["schema"].get("primaryKey", [])),
-                foreign_keys=list(res["schema"].get("foreignKeys", [])),
+                primary_key=_names(res["schema"].get("primaryKey", [])),
+                foreign_keys=[_foreign_key(fk) for fk in res["schema"].get("foreignKeys", [])],
                 sha256=res.get("hash", "").removeprefix("sha256:"),
                 sources=_table_sources(frame, res, registry),
             )
         )
     return out
+
+
+def _names(fields: str | list[str]) -> list[str]:
+    """Table Schema allows one field name as a string or several as a list."""
+    return [fields] if isinstance(fields, str) else list(fields)
+
+
+def _foreign_key(fk: dict[str, Any]) -> dict[str, Any]:
+    ref = fk["reference"]
+    return {"fields": _names(fk["fields"]), "reference": {**ref, "fields": _names(ref["fields"])}}
 
 
 def package_metadata() -> dict[str, Any]:
