@@ -168,6 +168,37 @@ def bench_load(quick: bool) -> None:
     )
 
 
+def bench_reference(quick: bool) -> None:
+    print("warm load() of the reference tables against pandas.read_csv of the file", flush=True)
+    import pandas
+
+    import chinaai_stats as cs
+    from chinaai_stats import reference
+
+    repeat = 3 if quick else 7
+    cs.load("user_counts")  # pandas and the descriptor already loaded
+    for name in ("populations", "wdi_indicators", "reference_rates"):
+        path = ROOT / "datasets" / f"{name}.csv"
+        ours = best_of(lambda name=name: cs.load(name), repeat)
+        floor = best_of(lambda path=path: pandas.read_csv(path), repeat)
+        record(
+            f"load({name!r}) warm",
+            f"{ours * 1000:.1f} ms vs read_csv {floor * 1000:.1f} ms "
+            f"({path.stat().st_size / 1e6:.2f} MB)",
+            f"{ours / floor:.2f}x (typed columns and checks)",
+        )
+    reference._table.cache_clear()
+    t0 = time.perf_counter()
+    cs.population("China", "2016")
+    first = time.perf_counter() - t0
+    again = best_of(lambda: cs.population("China", "2017"), repeat)
+    record(
+        "population() first call / cached",
+        f"{first * 1000:.1f} ms / {again * 1e6:.0f} us",
+        f"{first / again:.0f}x (index built once per data version)",
+    )
+
+
 # ------------------------------------------------------------------ validate
 
 COLUMNS = [
@@ -572,6 +603,7 @@ BENCHMARKS = {
     "import": bench_import,
     "load": bench_load,
     "parse": bench_parse,
+    "reference": bench_reference,
     "validate": bench_validate,
     "report": bench_report,
     "long-cells": bench_long_cells,

@@ -94,6 +94,19 @@ def _cmd_add(args: argparse.Namespace) -> int:
             print(json.dumps({"ok": False, "error": str(exc), "added": []}, ensure_ascii=False))
         print(f"chinaai-stats: {exc}", file=sys.stderr)
         return EXIT_INVALID
+    if not result.ids:  # nothing to write: no rows, or every row already there
+        if result.already:
+            shown = ", ".join(result.already[:10]) + (", …" if len(result.already) > 10 else "")
+            msg = f"all {len(result.already)} rows are already in {result.table} ({shown})"
+        else:
+            msg = "the file has no rows"
+        if as_json:
+            extra = {"added": [], "already": list(result.already), "message": msg}
+            result.report.write_json(sys.stdout, extra=extra)
+        else:
+            print(result.report.summary())
+            print(f"{args.file}: {msg}; nothing to add")
+        return EXIT_OK
     if as_json:
         files = [str(p) for p in result.files]
         result.report.write_json(sys.stdout, extra={"added": list(result.ids), "files": files})
