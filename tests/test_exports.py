@@ -25,8 +25,15 @@ SQL = {
     "date": "TEXT",
     "boolean": "INTEGER",
 }
-
+DATE_COLUMNS = {"period_start", "period_end", "published"} | {
+    f.field for n in cs.list_datasets() for f in cs.describe(n).itertuples() if f.type == "date"
+}
 FACT_TABLES = [n for n in cs.list_datasets() if "source_id" in cs.load(n).columns]
+
+
+def _one(fields: str | list[str]) -> str:
+    """A single-field key, given as a name or a one-name list."""
+    return fields if isinstance(fields, str) else fields[0]
 
 
 def _frames() -> dict[str, pd.DataFrame]:
@@ -42,7 +49,7 @@ def _iso(series: pd.Series) -> list:
 
 
 def _same(expected: pd.Series, back: pd.Series, col: str) -> None:
-    if pd.api.types.is_datetime64_any_dtype(expected):  # a date field of the schema
+    if col in DATE_COLUMNS:
         assert _iso(expected) == _text(back), col
     elif pd.api.types.is_float_dtype(expected):
         pd.testing.assert_series_equal(expected, back.astype("float64"), check_names=False, obj=col)
@@ -88,9 +95,10 @@ def test_sqlite_has_the_declared_primary_and_foreign_keys(sqlite_export, name) -
     info = list(con.execute(f'PRAGMA table_info("{name}")'))
     key = [c[1] for c in sorted(info, key=lambda c: c[5]) if c[5]]
     res = next(r for r in catalog.descriptor()["resources"] if r["name"] == name)
-    assert key == res["schema"]["primaryKey"]
+    pk = res["schema"]["primaryKey"]
+    assert key == ([pk] if isinstance(pk, str) else pk)
     declared = {
-        (fk["fields"][0], fk["reference"]["resource"], fk["reference"]["fields"][0])
+        (_one(fk["fields"]), fk["reference"]["resource"], _one(fk["reference"]["fields"]))
         for fk in res["schema"].get("foreignKeys", [])
     }
     found = {(row[3], row[2], row[4]) for row in con.execute(f'PRAGMA foreign_key_list("{name}")')}
@@ -189,7 +197,7 @@ def test_parquet_dates_are_date32_with_metadata_and_values_round_trip(tmp_path) 
     for name, df in _frames().items():
         table = pq.read_table(tmp_path / "pq" / f"{name}.parquet")
         for col in df.columns:
-            if pd.api.types.is_datetime64_any_dtype(df[col]):
+            if col in DATE_COLUMNS:
                 assert table.schema.field(col).type == pa.date32(), (name, col)
             assert table.schema.field(col).metadata[b"description"], (name, col)
         kv = {k.decode(): v.decode() for k, v in table.schema.metadata.items()}
@@ -200,7 +208,7 @@ def test_parquet_dates_are_date32_with_metadata_and_values_round_trip(tmp_path) 
             assert {s["id"] for s in sources} == set(df["source_id"])
         back = table.to_pandas()
         for col in df.columns:
-            if pd.api.types.is_datetime64_any_dtype(df[col]):
+            if col in DATE_COLUMNS:
                 assert [None if pd.isna(v) else v for v in back[col]] == [
                     None if pd.isna(v) else v.date() for v in df[col]
                 ]
@@ -235,7 +243,7 @@ def test_json_dates_are_plain_dates_and_values_round_trip(tmp_path) -> None:
         back = pd.DataFrame(records)
         for col in df.columns:
             _same(df[col], back[col], col)
-        for col in [c for c in df.columns if pd.api.types.is_datetime64_any_dtype(df[c])]:
+        for col in DATE_COLUMNS & set(df.columns):
             values = [r[col] for r in records]
             assert all(v is None or len(v) == 10 for v in values), (name, col)
     talent = json.loads((tmp_path / "js" / "talent.json").read_text("utf-8"))
@@ -271,7 +279,11 @@ def test_xlsx_has_readme_sources_and_a_sheet_per_table(tmp_path) -> None:
     assert r.returncode == 0, r.stderr
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames[:2] == ["README", "sources"]
-    assert sorted(wb.sheetnames[2:]) == sorted(cs.list_datasets())
+    assert sorted(wb.sheetnames[1:]) == sorted([*cs.list_datasets(), "sources"])
+    for res in catalog.descriptor()["resources"]:  # a table after the tables it refers to
+        for fk in res["schema"].get("foreignKeys", []):
+            target = fk["reference"]["resource"]
+            assert wb.sheetnames.index(target) < wb.sheetnames.index(res["name"])
     readme = [c for row in wb["README"].iter_rows(values_only=True) for c in row if c]
     assert cs.__version__ in readme and "CC-BY-4.0" in readme
     for name, df in _frames().items():
@@ -279,7 +291,7 @@ def test_xlsx_has_readme_sources_and_a_sheet_per_table(tmp_path) -> None:
         assert list(rows[0]) == list(df.columns)
         back = pd.DataFrame(rows[1:], columns=rows[0])
         for i, col in enumerate(df.columns):
-            if pd.api.types.is_datetime64_any_dtype(df[col]):
+            if col in DATE_COLUMNS:
                 assert [None if r[i] is None else r[i].date() for r in rows[1:]] == [
                     None if pd.isna(v) else v.date() for v in df[col]
                 ]
