@@ -17,6 +17,7 @@ from .errors import (
     DatasetNotFoundError,
     DataVersionError,
     ExchangeRateError,
+    OutputPathError,
     QuantityParseError,
     UnitError,
 )
@@ -77,6 +78,7 @@ __all__ = [
     "DataVersionError",
     "DatasetNotFoundError",
     "ExchangeRateError",
+    "OutputPathError",
     "QuantityParseError",
     "UnitError",
     "__version__",

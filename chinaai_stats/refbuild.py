@@ -43,9 +43,10 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import journal
 from .catalog import DESCRIPTOR, data_root
 from .errors import DataFileError
-from .package import commit, dump_json, read_json, refresh
+from .package import dump_json, read_json, refresh
 
 #: Environment variable naming the snapshot folder.
 SNAPSHOT_ENV = "CHINAAI_STATS_REFERENCE"
@@ -483,20 +484,21 @@ def build(root: Path | None = None, snapshot_dir: Path | None = None) -> bool:
             f"(python -m chinaai_stats.refbuild SNAPSHOT_DIR) or set ${SNAPSHOT_ENV}"
         )
     tables = build_tables(snapshot_dir)
-    changes: dict[Path, str] = {}
-    for name, text in tables.items():
-        path = root / "datasets" / f"{name}.csv"
-        if not path.exists() or path.read_text(encoding="utf-8") != text:
-            changes[path] = text
-    desc_path = root / "datasets" / DESCRIPTOR
-    desc = read_json(desc_path)
-    before = dump_json(desc)
-    _update_descriptor(desc, resources(tables["reference_series"]))
-    if dump_json(desc) != before:
-        changes[desc_path] = dump_json(desc)
-    if changes:  # the tables and their entries replaced together, or not at all
-        commit(changes)
-    changed = bool(changes)
+    with journal.locked(root, "refbuild"):
+        changes: dict[Path, str] = {}
+        for name, text in tables.items():
+            path = root / "datasets" / f"{name}.csv"
+            if not path.exists() or path.read_text(encoding="utf-8") != text:
+                changes[path] = text
+        desc_path = root / "datasets" / DESCRIPTOR
+        desc = read_json(desc_path)
+        before = dump_json(desc)
+        _update_descriptor(desc, resources(tables["reference_series"]))
+        if dump_json(desc) != before:
+            changes[desc_path] = dump_json(desc)
+        if changes:  # the tables and their entries replaced together, or not at all
+            journal.commit(root, changes, command="refbuild")
+        changed = bool(changes)
     return refresh(root) or changed
 
 

@@ -129,7 +129,7 @@ def test_index_shows_version_licence_row_counts_and_sources(catalog_dir) -> None
                 "none named",  # no primary source
                 "A bound",
                 "derived-sensetime_round_share_of_valuation",  # the derived figure it enters
-                "AI investments (table investments), version 0.1.0",  # how to cite
+                "AI investments (table investments) [Data set], version 0.1.0",  # how to cite
                 "Figure inv-0005, p18 of source anant90-china-ai-dominance-2018",
             ],
         ),
