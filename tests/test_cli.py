@@ -5,9 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shlex
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import chinaai_stats as cs
 from tests.conftest import REPO, run_cli
@@ -261,6 +264,8 @@ def test_show_period_filter_on_exchange_rates_uses_their_dates() -> None:
         (["compare", "WeChat", "--indicator", "mau"], "indicator 'mau'"),
         (["compare"], "compare needs entities, --indicator or --table"),
         (["cite", "talnet"], "did you mean 'talent'?"),
+        (["show", "talent", "--currency", "USD"], "talent holds no money figures"),
+        (["compare", "China", "Tencent"], "pick one indicator"),
     ],
 )
 def test_mistakes_are_one_line_with_a_hint(args: list[str], message: str) -> None:
@@ -268,7 +273,9 @@ def test_mistakes_are_one_line_with_a_hint(args: list[str], message: str) -> Non
     assert r.returncode == 2, r.stdout
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1 and message in lines[0], r.stderr
-    assert "chinaai_stats." not in r.stderr and "()" not in r.stderr  # CLI words, not Python
+    # CLI words, not Python ones
+    assert "chinaai_stats." not in r.stderr and "()" not in r.stderr and "=)" not in r.stderr
+    assert not re.search(r"\b[a-z_]+= ", r.stderr), r.stderr
 
 
 # ------------------------------------------------------------------ input slips
@@ -403,3 +410,43 @@ def test_readme_shows_the_real_output_of_compare() -> None:
     r = run_cli(*shlex.split(cmd)[1:], env={key: value})
     assert r.returncode == 0, r.stderr
     assert r.stdout == expected
+
+
+# ------------------------------------------------------------------ the text table itself
+
+_text = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Zl", "Zp")),
+    max_size=60,
+)
+
+
+@given(
+    cells=st.lists(st.tuples(_text, _text, st.floats(allow_nan=True, width=32)), max_size=8),
+    width=st.integers(min_value=40, max_value=160),
+)
+@settings(max_examples=150, deadline=None)
+def test_text_tables_fit_any_width_and_never_cut_numbers(cells, width) -> None:
+    import math
+
+    import pandas as pd
+
+    from chinaai_stats.cli._common import _width, format_table
+
+    df = pd.DataFrame(
+        {
+            "id": [f"r-{i}" for i in range(len(cells))],
+            "name": pd.array([c[0] for c in cells], dtype="string"),
+            "value": pd.array([c[2] for c in cells], dtype="float64"),
+            "notes": pd.array([c[1] for c in cells], dtype="string"),
+        }
+    )
+    out = format_table(df, width)
+    lines = out.splitlines()
+    assert all(_width(line) <= width for line in lines), out
+    assert len(lines) >= len(df) + 1
+    body = "\n".join(lines[1 : len(df) + 1])
+    for i, v in enumerate(df["value"]):
+        assert f"r-{i}" in body
+        if not math.isnan(v):
+            text = f"{v:,.0f}" if v.is_integer() and abs(v) < 1e18 else f"{v:,.6g}"
+            assert text in body
