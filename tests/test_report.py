@@ -125,7 +125,8 @@ def test_index_shows_version_licence_row_counts_and_sources(catalog_dir) -> None
         ),
         (
             "ctx-0002",
-            ["“1.3 billion”", 'href="ctx-0001.html"', "indicators.html#population",
+            ["“1.3 billion”", "1,300,000,000 (1.3 billion)", "spread 7.69%",
+             'href="ctx-0001.html"', "indicators.html#population",
              "undated: cannot tell", "all conflicts",
              "derived-cameras_per_100_people_cam-0001", "Source caveats"],
         ),
