@@ -263,6 +263,7 @@ def test_show_period_filter_on_exchange_rates_uses_their_dates() -> None:
         (["compare", "Wechat"], "did you mean 'WeChat'?"),
         (["compare", "WeChat", "--indicator", "mau"], "indicator 'mau'"),
         (["compare"], "compare needs entities, --indicator or --table"),
+        (["compare", "WeChat", "--population", "China"], "add --per person"),
         (["cite", "talnet"], "did you mean 'talent'?"),
         (["show", "talent", "--currency", "USD"], "talent holds no money figures"),
         (["compare", "China", "Tencent"], "pick one indicator"),
@@ -362,9 +363,12 @@ def test_compare_command_refuses_money_with_people() -> None:
 def test_compare_per_person_is_wired_or_clearly_unavailable() -> None:
     import inspect
 
-    r = run_cli("compare", "China", "--indicator", "surveillance_cameras", "--per", "person")
+    args = ["compare", "WeChat", "--indicator", "monthly_active_users", "--per", "100"]
+    r = run_cli(*args, "--population", "China", "--format", "csv")
     if "per" in inspect.signature(cs.compare).parameters:
         assert r.returncode == 0, r.stderr
+        (row,) = csv.DictReader(io.StringIO(r.stdout))
+        assert row["unit_aligned"] == "per 100 people"
     else:
         assert r.returncode == 2 and "--per is not available" in r.stderr
 
