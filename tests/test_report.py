@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import shutil
@@ -119,7 +120,6 @@ def test_index_shows_version_licence_row_counts_and_sources(catalog_dir) -> None
                 "none named",  # no primary source
                 "A bound",
                 "derived-sensetime_round_share_of_valuation",  # the derived figure it enters
-                "AI investments (table investments), version 0.1.0",  # how to cite
                 "Figure inv-0005, p18 of source anant90-china-ai-dominance-2018",
             ],
         ),
@@ -146,6 +146,9 @@ def test_figure_page_is_a_fact_card(catalog_dir, row_id: str, expected: list[str
     text = (catalog_dir / "figures" / f"{row_id}.html").read_text("utf-8")
     for part in expected:
         assert part in text or part.replace("'", "&#x27;") in text, part
+    facts = cs.facts().set_index("id")
+    how_to_cite = cs.cite(facts.loc[row_id, "table"]).split(" Accessed")[0]
+    assert html.escape(how_to_cite) in text
 
 
 # ------------------------------------------------------------------ charts
