@@ -265,6 +265,8 @@ def test_show_period_filter_on_exchange_rates_uses_their_dates() -> None:
         (["compare"], "compare needs entities, --indicator or --table"),
         (["compare", "WeChat", "--population", "China"], "add --per person"),
         (["cite", "talnet"], "did you mean 'talent'?"),
+        (["shwo", "talent"], "did you mean 'show'?"),
+        (["conflict"], "did you mean 'conflicts'?"),
         (["show", "talent", "--currency", "USD"], "talent holds no money figures"),
         (["compare", "China", "Tencent"], "pick one indicator"),
     ],
