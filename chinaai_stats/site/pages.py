@@ -85,7 +85,11 @@ def index_page(data: Data, tables: list[dict[str, Any]]) -> str:
     charts = "".join(figure_html(c, "") for c in data.charts)
     der = data.derived[["label", "value", "unit", "inputs", "as_of", "warnings", "formula", "id"]]
     con = data.conflicts[["entity", "indicator", "ids", "values", "unit", "spread", "as_of"]]
-    con = con.assign(kind=data.conflicts["kind"], sources=data.conflicts["sources"])
+    con = con.assign(
+        spread=[f"{v * 100:.3g}%" if v == v else "" for v in con["spread"]],
+        kind=data.conflicts["kind"],
+        sources=data.conflicts["sources"],
+    )
     src_items = "".join(_source_item(r) for r in data.sources.reset_index().itertuples())
     return (
         f"<h1>{e(desc['title'])}</h1><p>{e(desc['description'])}</p>"
@@ -107,7 +111,7 @@ def index_page(data: Data, tables: list[dict[str, Any]]) -> str:
             row_ids={"id": "derived-{}"},
         )
         + '<h2 id="conflicts">Conflicting figures</h2><p>Quantities given more than once.</p>'
-        + table(con, numeric=("spread",), links={"ids": "figures/{}.html"})
+        + table(con, links={"ids": "figures/{}.html", "sources": "#source-{}"})
         + f"<h2>Sources</h2><ul>{src_items}</ul>"
     )
 
