@@ -175,6 +175,12 @@ def test_show_wide_prints_every_cell_in_full() -> None:
     assert "…" in narrow.stdout and "--wide" in narrow.stdout
 
 
+def test_show_a_single_chosen_text_column_still_fits() -> None:
+    r = run_cli("show", "investments", "--columns", "notes", env={"COLUMNS": "50"})
+    assert r.returncode == 0, r.stderr
+    assert max(len(line) for line in r.stdout.splitlines()) <= 50
+
+
 def test_show_keeps_ids_whole_when_eliding() -> None:
     r = run_cli("show", "talent", env={"COLUMNS": "60"})
     ids = [line.split()[0] for line in r.stdout.splitlines()[2:] if line.startswith("tal-")]
