@@ -330,6 +330,34 @@ def test_every_subcommand_says_what_it_does_with_an_example(name: str) -> None:
     assert examples and all(e.strip().startswith(f"chinaai-stats {name}") for e in examples if e)
 
 
+#: Commands whose help examples only read: each example is run as written.
+_READ_ONLY = ("list", "show", "describe", "sources", "compare", "derived", "conflicts",
+              "parse", "conversions", "cite", "template")  # fmt: skip
+
+
+def _help_examples() -> list[list[str]]:
+    from chinaai_stats.cli import _parser
+
+    action = next(a for a in _parser()._actions if a.dest == "command")
+    found = []
+    for name in _READ_ONLY:
+        lines = action.choices[name].epilog.split("examples:\n", 1)[1].splitlines()
+        found += [shlex.split(line.split(" > ")[0])[1:] for line in lines if line.strip()]
+    return found
+
+
+@pytest.mark.parametrize("args", _help_examples(), ids=" ".join)
+def test_help_examples_run(args: list[str]) -> None:
+    import inspect
+
+    r = run_cli(*args)
+    if "--per" in args and "per" not in inspect.signature(cs.compare).parameters:
+        assert r.returncode == 2 and "--per is not available" in r.stderr
+        return
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip()
+
+
 # ------------------------------------------------------------------ compare, derived, conflicts
 
 
