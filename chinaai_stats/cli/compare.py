@@ -22,6 +22,7 @@ BRIEF = {
         "ratio_to_first",
         "as_of",
         "warnings",
+        "denominator_basis",
         "indicator",
         "value",
         "unit",
@@ -135,7 +136,8 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     for w in caught:
         print(f"chinaai-stats: warning: {w.message}", file=sys.stderr)
     units = ", ".join(dict.fromkeys(str(u) for u in df["unit_aligned"]))
-    header = f"# Comparison of {len(df)} figures on one unit ({units}){_stamp()}"
+    figures = f"{len(df)} figure" + ("s" if len(df) != 1 else "")
+    header = f"# Comparison of {figures} on one unit ({units}){_stamp()}"
     emit(df, args.format, _columns(args, df), header, wide=args.wide)
     return EXIT_OK
 
