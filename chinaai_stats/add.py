@@ -20,6 +20,7 @@ from pathlib import Path
 
 from . import catalog, package
 from .errors import ChinaAIStatsError
+from .provenance import check_report
 from .validation import InputFileError, ValidationReport, validate
 
 
@@ -108,6 +109,7 @@ def add(
     table: str,
     *,
     datasets: str | os.PathLike[str] | None = None,
+    texts: list[str | os.PathLike[str]] | None = None,
 ) -> AddResult:
     """Validate ``path`` for ``table`` and merge its rows into a clone's data.
 
@@ -120,6 +122,9 @@ def add(
     datasets : path, optional
         The clone's ``datasets/`` folder; found by walking up from the current
         folder when not given.
+    texts : list of paths, optional
+        Folders of source texts (default: ``$CHINAAI_STATS_SOURCES``): each row's
+        ``value_text`` must be on its locator's line of its source's text, where found.
 
     Raises
     ------
@@ -135,6 +140,7 @@ def add(
     reader = csv.DictReader(io.StringIO(existing))
     ids = {r["id"] for r in reader} if "id" in (reader.fieldnames or []) else set()
     report = validate(path, table, existing_ids=ids, root=root)
+    check_report(report, texts, root)
     if not report.ok:
         raise AddError(f"{path}: {len(report.errors)} problems; nothing was added", report)
     if report.rows == 0:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import json
 import os
 import shutil
@@ -24,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from .catalog import DESCRIPTOR, REGISTRY, data_root
+from .fsio import new_file_mode
 
 
 def file_sha256(path: Path) -> str:
@@ -46,10 +48,15 @@ def dump_json(data: Any) -> str:
 
 
 def _stage(path: Path, text: str) -> Path:
+    try:
+        mode = path.stat().st_mode & 0o7777  # a replaced file keeps its mode
+    except FileNotFoundError:
+        mode = new_file_mode()
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".new", dir=path.parent)
     with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
         f.write(text)
         f.flush()
+        os.fchmod(f.fileno(), mode)
         os.fsync(f.fileno())
     return Path(tmp)
 
@@ -84,15 +91,19 @@ def commit(changes: dict[Path, str]) -> None:
             tmp.unlink(missing_ok=True)
 
 
-def refreshed(root: Path | None = None) -> dict[str, Any]:
-    """Return the descriptor with schemas, registry rows, bytes and hashes recomputed."""
+def refreshed(root: Path | None = None, registry_text: str | None = None) -> dict[str, Any]:
+    """Return the descriptor with schemas, registry rows, bytes and hashes recomputed.
+
+    ``registry_text``, if given, stands for the content of ``seeds/sources.csv``.
+    """
     root = root or data_root()
     desc = read_json(root / "datasets" / DESCRIPTOR)
     for res in desc["resources"]:
         res["schema"] = read_json(root / "schemas" / f"{res['name']}.json")
         if res["name"] == REGISTRY:
-            with open(root / "seeds" / "sources.csv", encoding="utf-8", newline="") as f:
-                res["data"] = list(csv.reader(f))
+            if registry_text is None:
+                registry_text = (root / "seeds" / "sources.csv").read_bytes().decode("utf-8")
+            res["data"] = list(csv.reader(io.StringIO(registry_text, newline="")))
             continue
         path = root / "datasets" / res["path"]
         res["bytes"] = path.stat().st_size
@@ -105,20 +116,32 @@ def refresh(root: Path | None = None) -> bool:
 
     Returns whether a file changed. Both are replaced together, or neither.
     """
-    from .release import render_citation
-
-    root = root or data_root()
-    path = root / "datasets" / DESCRIPTOR
-    desc = refreshed(root)
-    changes = {path: dump_json(desc)}
-    cff = root / "CITATION.cff"
-    if cff.exists():  # a checkout: the citation lists the registered sources too
-        changes[cff] = render_citation(desc, desc["version"], desc["created"][:10])
-    changes = {p: t for p, t in changes.items() if p.read_text(encoding="utf-8") != t}
+    changes = refresh_changes(root)
     if not changes:
         return False
     commit(changes)
     return True
+
+
+def refresh_changes(
+    root: Path | None = None, registry: dict[Path, str] | None = None
+) -> dict[Path, str]:
+    """The files :func:`refresh` would replace, and their new text.
+
+    ``registry`` maps ``seeds/sources.csv`` to its new text, to register a source:
+    it is then part of the changes, and the descriptor and citation are derived from it.
+    """
+    from .release import render_citation
+
+    root = root or data_root()
+    path = root / "datasets" / DESCRIPTOR
+    reg_text = next(iter(registry.values())) if registry else None
+    desc = refreshed(root, reg_text)
+    changes = {**(registry or {}), path: dump_json(desc)}
+    cff = root / "CITATION.cff"
+    if cff.exists():  # a checkout: the citation lists the registered sources too
+        changes[cff] = render_citation(desc, desc["version"], desc["created"][:10])
+    return {p: t for p, t in changes.items() if p.read_text(encoding="utf-8") != t}
 
 
 if __name__ == "__main__":  # pragma: no cover - thin command wrapper

@@ -10,6 +10,7 @@ from typing import Any
 
 from .. import catalog
 from ._common import EXIT_INVALID, EXIT_OK
+from .sources import _texts_option
 
 
 def register(sub: Any) -> None:
@@ -22,6 +23,7 @@ def register(sub: Any) -> None:
     val.add_argument("--table", required=True, help="the table the rows are for")
     val.add_argument("--format", choices=["text", "json"], default="text")
     val.add_argument("--limit", type=int, default=None, help="list at most N problems of each kind")
+    _texts_option(val)
     add = sub.add_parser("add", help="validate a CSV and merge its rows into a clone's table")
     add.set_defaults(func=_cmd_add)
     add.add_argument("file", help="CSV file with the table's header (UTF-8)")
@@ -31,6 +33,7 @@ def register(sub: Any) -> None:
         help="the clone's datasets/ folder (default: found by walking up from here)",
     )
     add.add_argument("--format", choices=["text", "json"], default="text")
+    _texts_option(add)
     tmpl = sub.add_parser(
         "template", help="print an empty CSV for a table (header on stdout, example on stderr)"
     )
@@ -39,9 +42,11 @@ def register(sub: Any) -> None:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
+    from ..provenance import check_report
     from ..validation import validate
 
     report = validate(args.file, args.table)
+    check_report(report, args.texts)
     print(report.to_json() if args.format == "json" else report.to_text(args.limit))
     return EXIT_OK if report.ok else EXIT_INVALID
 
@@ -50,7 +55,7 @@ def _cmd_add(args: argparse.Namespace) -> int:
     from ..add import AddError, add
 
     try:
-        result = add(args.file, args.table, datasets=args.datasets)
+        result = add(args.file, args.table, datasets=args.datasets, texts=args.texts)
     except AddError as exc:
         if exc.report is not None:
             print(exc.report.to_json() if args.format == "json" else exc.report.to_text())

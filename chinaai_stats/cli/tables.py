@@ -1,4 +1,4 @@
-"""Commands that read the tables: ``list``, ``show``, ``describe``, ``sources``."""
+"""Commands that read the tables: ``list``, ``show``, ``describe``."""
 
 from __future__ import annotations
 
@@ -52,9 +52,6 @@ def register(sub: Any) -> None:
     desc = sub.add_parser("describe", help="list a table's columns, types and allowed values")
     desc.set_defaults(func=_cmd_describe)
     desc.add_argument("name", help="table name (see: chinaai-stats list)")
-    src = sub.add_parser("sources", help="print the source registry")
-    src.set_defaults(func=_cmd_sources)
-    src.add_argument("--format", choices=["table", "csv", "json"], default="table")
 
 
 def _row_count(name: str) -> int:
@@ -99,13 +96,4 @@ def _cmd_describe(args: argparse.Namespace) -> int:
         req = "required" if row.required else "optional"
         allowed = f" [{row.allowed}]" if row.allowed else ""
         print(f"{row.field:<20} {row.type:<7} {req}{allowed}\n{'':<21}{row.description}")
-    return EXIT_OK
-
-
-def _cmd_sources(args: argparse.Namespace) -> int:
-    from ..loader import sources
-
-    df = sources()
-    cols = None if args.format != "table" else ["id", "published", "publisher", "title"]
-    emit(df, args.format, cols, f"# Source registry: {len(df)} documents")
     return EXIT_OK
