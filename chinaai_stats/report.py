@@ -142,6 +142,7 @@ def _charts(folder: Path) -> list[tuple[str, str]]:
     """Draw the comparison and derived-indicator charts; return (file, caption) pairs."""
     charts = []
     mau = compare(["WeChat", "QQ"], indicator="monthly_active_users")
+    mau = mau[mau["as_of"] == "2016-Q3"].drop_duplicates("entity")  # one figure each, same date
     _bar(
         folder / "wechat_qq_mau.svg",
         mau["entity"].tolist(),

@@ -24,17 +24,21 @@ def data_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture(scope="session")
-def source_texts() -> Path:
-    """The folder of source texts named by $CHINAAI_STATS_SOURCES (tests skip without it)."""
-    folder = os.environ.get(SOURCES_ENV)
-    if not folder:
+def source_texts() -> list[Path]:
+    """The folders of source texts named by $CHINAAI_STATS_SOURCES (tests skip without it).
+
+    The variable may list several folders separated by os.pathsep.
+    """
+    value = os.environ.get(SOURCES_ENV)
+    if not value:
         pytest.skip(
             f"{SOURCES_ENV} is not set: the source texts are not redistributed with the package"
         )
-    path = Path(folder)
-    if not path.is_dir():
-        pytest.fail(f"{SOURCES_ENV}={folder} is not a folder")
-    return path
+    folders = [Path(p) for p in value.split(os.pathsep) if p]
+    for path in folders:
+        if not path.is_dir():
+            pytest.fail(f"{SOURCES_ENV}: {path} is not a folder")
+    return folders
 
 
 def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None):

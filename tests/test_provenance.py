@@ -134,13 +134,13 @@ def test_closest_figures_returns_substrings_of_the_line(expr: str, line: str) ->
 # ---- the shipped data against the texts (not redistributed: set CHINAAI_STATS_SOURCES) ----
 
 
-def test_every_registered_text_is_found_by_its_sha256(source_texts: Path) -> None:
+def test_every_registered_text_is_found_by_its_sha256(source_texts: list[Path]) -> None:
     registry = catalog.registry_rows()
     missing = check_registry(registry, TextIndex(source_dirs()))
     assert not missing, "; ".join(p.message for p in missing)
 
 
-def test_every_row_value_text_is_on_its_locator_line(source_texts: Path) -> None:
+def test_every_row_value_text_is_on_its_locator_line(source_texts: list[Path]) -> None:
     problems = check_data()
     assert not problems, "\n".join(p.message for p in problems)
 
@@ -148,7 +148,9 @@ def test_every_row_value_text_is_on_its_locator_line(source_texts: Path) -> None
 # ---- the command line ----
 
 
-def test_sources_check_command_reports_a_wrong_figure(data_copy: Path, source_texts: Path) -> None:
+def test_sources_check_command_reports_a_wrong_figure(
+    data_copy: Path, source_texts: list[Path]
+) -> None:
     path = data_copy / "datasets" / "talent.csv"
     path.write_text(path.read_text("utf-8").replace("around 30", "around 31"), "utf-8")
     from chinaai_stats import package
@@ -168,7 +170,7 @@ def test_sources_check_without_texts_is_exit_2(tmp_path: Path) -> None:
 
 
 def test_validate_with_texts_flags_a_figure_not_in_the_text(
-    tmp_path: Path, source_texts: Path
+    tmp_path: Path, source_texts: list[Path]
 ) -> None:
     import chinaai_stats as cs
 
@@ -176,8 +178,9 @@ def test_validate_with_texts_flags_a_figure_not_in_the_text(
     rows = rows.assign(value_text="around 31", value=31.0)
     csv_path = tmp_path / "rows.csv"
     rows.drop(columns=["period_start", "period_end"]).to_csv(csv_path, index=False)
-    r = run_cli("validate", str(csv_path), "--table", "talent", "--texts", str(source_texts))
+    texts = os.pathsep.join(str(p) for p in source_texts)
+    r = run_cli("validate", str(csv_path), "--table", "talent", "--texts", texts)
     assert r.returncode == 1
     assert "'around 31' is not on line p9" in r.stdout
     ok = run_cli("validate", str(csv_path), "--table", "talent", "--texts", str(tmp_path))
-    assert "text not found" in ok.stdout
+    assert ok.returncode == 0 and "text not found" in ok.stdout
