@@ -41,7 +41,7 @@ TEXT_COLUMNS = ("value_text", "stated_usd_text")
 MAX_TEXT_BYTES = 64 << 20
 
 #: Punctuation trimmed from the ends of a candidate (ASCII and full-width).
-_EDGE = " ,;:()\uff08\uff09\uff0c\u3002\u3001"
+_EDGE = " .,;:()[]*\uff08\uff09\uff0c\u3002\u3001"
 _LOCATOR = re.compile(r"^p([1-9][0-9]*)$")
 _WORD_NUMBERS = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
@@ -161,21 +161,22 @@ def paragraphs(text: str) -> list[str]:
 def closest_figures(expression: str, line: str, n: int = 3) -> list[str]:
     """Return up to ``n`` figure expressions on ``line`` most like ``expression``.
 
-    Candidates are stretches of the line around each number (digits, number words,
-    Chinese numerals), about as long as ``expression``; they are ranked with
-    :class:`difflib.SequenceMatcher`.
+    Candidates are runs of up to one word more than ``expression`` has (a Chinese
+    character counts as a word) that hold a number: digits, a number word or Chinese
+    numerals. They are ranked with :class:`difflib.SequenceMatcher`.
 
     >>> closest_figures("$600 milion", "It raised $620 million after $600 million in April.", 2)
     ['$600 million', '$620 million']
     """
-    width = max(len(expression), 1)
+    tokens = list(_TOKEN.finditer(line))
+    width = len(list(_TOKEN.finditer(expression))) + 1
     candidates: set[str] = set()
-    for m in _ANCHOR.finditer(line):
-        for before in range(0, width + 1, max(width // 4, 1)):
-            start = max(m.start() - before, 0)
-            end = min(start + max(width, m.end() - start), len(line))
-            for s, e in ((start, end), (start, min(end + 1, len(line)))):
-                piece = _trim(line, s, e)
+    for i, tok in enumerate(tokens):
+        if not _ANCHOR.search(tok.group()):
+            continue
+        for first in range(max(i - width + 1, 0), i + 1):
+            for last in range(i, min(first + width, len(tokens))):
+                piece = line[tokens[first].start() : tokens[last].end()].strip(_EDGE)
                 if piece and _ANCHOR.search(piece):
                     candidates.add(piece)
     ranked = sorted(
@@ -191,15 +192,9 @@ def closest_figures(expression: str, line: str, n: int = 3) -> list[str]:
     return out
 
 
-def _trim(line: str, start: int, end: int) -> str:
-    """Cut ``line[start:end]`` back to whole words at both ends (Chinese has no spaces)."""
-    piece = line[start:end]
-    if start > 0 and line[start - 1].isascii() and line[start - 1].isalnum():
-        cut = re.match(r"^[A-Za-z0-9]*", piece)
-        piece = piece[cut.end() if cut else 0 :]
-    if end < len(line) and line[end].isascii() and line[end].isalnum():
-        piece = re.sub(r"[A-Za-z]*$", "", piece)
-    return piece.strip(_EDGE)
+#: A word of a figure expression: a run of ASCII letters, digits and ``.,$%~-``, or any
+#: other single non-space character (Chinese has no spaces between words).
+_TOKEN = re.compile(r"[A-Za-z0-9.,$%~\-]+|[^\sA-Za-z0-9.,$%~\-]")
 
 
 def check_rows(

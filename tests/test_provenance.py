@@ -184,3 +184,22 @@ def test_validate_with_texts_flags_a_figure_not_in_the_text(
     assert "'around 31' is not on line p9" in r.stdout
     ok = run_cli("validate", str(csv_path), "--table", "talent", "--texts", str(tmp_path))
     assert ok.returncode == 0 and "text not found" in ok.stdout
+
+
+def test_add_with_texts_refuses_a_row_not_in_its_text(
+    data_copy: Path, tmp_path: Path, source_texts: list[Path]
+) -> None:
+    import chinaai_stats as cs
+
+    row = cs.load("talent").head(1).drop(columns=["period_start", "period_end"])
+    row = row.assign(id="tal-0999", value_text="around 31", value=31.0)
+    csv_path = tmp_path / "rows.csv"
+    row.to_csv(csv_path, index=False)
+    table = data_copy / "datasets" / "talent.csv"
+    before = table.read_bytes()
+    texts = os.pathsep.join(str(p) for p in source_texts)
+    r = run_cli("add", str(csv_path), "--table", "talent", "--texts", texts,
+                "--datasets", str(data_copy / "datasets"))  # fmt: skip
+    assert r.returncode == 1
+    assert "not-in-source-text" not in r.stderr and "'around 31' is not on line p9" in r.stdout
+    assert table.read_bytes() == before

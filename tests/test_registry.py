@@ -13,11 +13,15 @@ from pathlib import Path
 
 import pytest
 from frictionless import validate
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from chinaai_stats import catalog
-from chinaai_stats.registry import RegistryError, add_source
+from chinaai_stats.registry import RegistryError, add_source, check_row
 from tests.conftest import run_cli
 
+FIELDS = ["id", "title", "publisher", "author", "published", "date_note", "url", "language",
+          "kind", "filename", "sha256", "caveats"]  # fmt: skip
 ARGS = ["--title", "A note", "--publisher", "Example News", "--caveats", "An example."]
 
 
@@ -175,3 +179,14 @@ def test_cli_sources_still_prints_the_registry() -> None:
     r = run_cli("sources", "--format", "csv")
     assert r.returncode == 0
     assert r.stdout.splitlines()[0].startswith("id,title")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.sampled_from(FIELDS), st.text(max_size=30), max_size=len(FIELDS)))
+def test_check_row_reports_problems_and_never_raises(row: dict[str, str]) -> None:
+    schema = json.loads((catalog.data_root() / "schemas" / "sources.json").read_text("utf-8"))
+    problems = check_row(row, schema)
+    assert all(isinstance(p, str) and p for p in problems)
+    for name in ("id", "title", "date_note", "language", "kind", "filename", "sha256"):
+        if not row.get(name):
+            assert f"{name} is required" in problems
