@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from ._common import EXIT_INVALID, EXIT_OK, emit
+from ._common import EXIT_INVALID, EXIT_OK, EXIT_UNUSABLE, emit
 
 
 def register(sub: Any) -> None:
@@ -127,7 +127,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
             "CHINAAI_STATS_SOURCES",
             file=sys.stderr,
         )
-        return 2
+        return EXIT_UNUSABLE
     problems = check_data(folders)
     print_problems(problems, args.format)
     errors = sum(p.level == "error" for p in problems)
