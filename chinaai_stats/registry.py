@@ -153,6 +153,8 @@ def add_source(
     clone = _root_of(root)
     path = Path(text_file)
     try:
+        if path.is_dir():
+            raise DataFileError(f"{path}: a folder, not a file (give the source text to register)")
         if not path.is_file():
             raise DataFileError(f"{path}: no such file (give the source text to register)")
         if path.stat().st_size == 0:

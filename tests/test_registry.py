@@ -173,6 +173,9 @@ def test_cli_missing_text_file_is_exit_2(clone: Path, tmp_path: Path) -> None:
                 "2018-05-17", *ARGS, "--datasets", str(clone / "datasets"))  # fmt: skip
     assert r.returncode == 2 and "no such file" in r.stderr
     assert "Traceback" not in r.stderr
+    folder = run_cli("sources", "add", str(tmp_path), "--id", "x", "--published",
+                     "2018-05-17", *ARGS, "--datasets", str(clone / "datasets"))  # fmt: skip
+    assert folder.returncode == 2 and "a folder, not a file" in folder.stderr
 
 
 def test_cli_sources_still_prints_the_registry() -> None:
