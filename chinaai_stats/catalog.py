@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # pragma: no cover
     from typing import Any
 
-from .errors import DataFileError, DatasetNotFoundError
+from .errors import DataFileError, DatasetNotFoundError, did_you_mean
 
 #: Environment variable naming a folder that holds ``datasets/``, ``schemas/`` and
 #: ``seeds/`` (a contributor's clone, say), used instead of the installed data.
@@ -89,9 +89,9 @@ def resource(name: str, root: Path | None = None) -> dict[str, Any]:
     for res in resources_:
         if res["name"] == name and name != REGISTRY:
             return res
-    names = ", ".join(r["name"] for r in resources_ if r["name"] != REGISTRY)
+    names = [r["name"] for r in resources_ if r["name"] != REGISTRY]
     raise DatasetNotFoundError(
-        f"no dataset named {name!r}; available: {names} (see chinaai_stats.list_datasets())"
+        f"no dataset named {name!r}{did_you_mean(name, names)}; available: {', '.join(names)}"
     )
 
 

@@ -9,12 +9,13 @@ Derived numbers are computed here from the rows, never typed into the CSVs.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
 
-from .errors import ChinaAIStatsError, UnitError
+from .errors import ChinaAIStatsError, UnitError, did_you_mean
 from .loader import load
 
 FACT_TABLES = ("user_counts", "investments", "talent", "camera_counts", "context")
@@ -61,8 +62,61 @@ def _row_warnings(row: Any, first: Any) -> list[str]:
     return notes
 
 
+def _names(value: str | Iterable[str] | None) -> list[str] | None:
+    """One name or several: a single string is one name, never its characters."""
+    if value is None:
+        return None
+    return [value] if isinstance(value, str) else list(value)
+
+
+def _select(
+    df: pd.DataFrame,
+    entities: str | Iterable[str] | None,
+    indicator: str | Iterable[str] | None,
+    table: str | None,
+) -> pd.DataFrame:
+    """The rows of ``facts()`` a comparison asks for; warn about entities left without any."""
+    wanted, wanted_ind = _names(entities), _names(indicator)
+    for kind, names, known in (
+        ("entity", wanted, set(df["entity"])),
+        ("indicator", wanted_ind, set(df["indicator"].dropna())),
+        ("table", _names(table), set(FACT_TABLES)),
+    ):
+        missing = [n for n in names or () if n not in known]
+        if missing:
+            hint = did_you_mean(missing[0], known)
+            raise ChinaAIStatsError(
+                f"no figures for {kind} {', '.join(map(repr, missing))}{hint}; "
+                f"{kind} names: {', '.join(sorted(known))}"
+            )
+    if table is not None:
+        df = df[df["table"] == table]
+    if wanted_ind is not None:
+        df = df[df["indicator"].isin(wanted_ind)]
+    else:  # a forecast is not a count: compared only when asked for by name
+        df = df[~df["indicator"].str.endswith("_forecast")]
+    if wanted is not None:
+        lacking = [e for e in wanted if e not in set(df["entity"])]
+        df = df[df["entity"].isin(wanted)]
+        if lacking and not df.empty:
+            warnings.warn(
+                f"no {' or '.join(wanted_ind or [table or ''])} figure for "
+                f"{', '.join(lacking)}: left out of the comparison",
+                UserWarning,
+                stacklevel=3,
+            )
+        df = df.assign(_order=df["entity"].map({e: i for i, e in enumerate(wanted)}))
+        df = df.sort_values(["_order", "period_start"], kind="stable").drop(columns="_order")
+    if df.empty:
+        asked = [", ".join(wanted or []), ", ".join(wanted_ind or []), table or ""]
+        raise ChinaAIStatsError(
+            "no figures for " + " · ".join(a for a in asked if a) + ": nothing to compare"
+        )
+    return df
+
+
 def compare(
-    entities: Iterable[str] | None = None,
+    entities: str | Iterable[str] | None = None,
     indicator: str | Iterable[str] | None = None,
     table: str | None = None,
     currency: str = "USD",
@@ -71,8 +125,10 @@ def compare(
 
     Parameters
     ----------
-    entities : list of str, optional
+    entities : str or list of str, optional
         Entities to compare, in order (the first is the reference for ``ratio_to_first``).
+        A single string is one entity. An entity with no figure for ``indicator`` is left
+        out with a ``UserWarning`` naming it.
     indicator : str or list of str, optional
         Indicator id(s) from the codebook. Forecasts (``*_forecast``) are left out
         unless named here: a forecast is not a count.
@@ -100,25 +156,7 @@ def compare(
     >>> mau[["entity", "as_of", "value_aligned"]].head(2).values.tolist()
     [['WeChat', '2015-Q4', 697000000.0], ['WeChat', '2016-Q1', 761000000.0]]
     """
-    df = facts()
-    if entities is not None:
-        wanted = list(entities)
-        missing = [e for e in wanted if e not in set(df["entity"])]
-        if missing:
-            known = ", ".join(sorted(set(df["entity"])))
-            raise ChinaAIStatsError(f"no figures for {', '.join(missing)}; entities: {known}")
-        df = df[df["entity"].isin(wanted)]
-        df = df.assign(_order=df["entity"].map({e: i for i, e in enumerate(wanted)}))
-        df = df.sort_values(["_order", "period_start"], kind="stable").drop(columns="_order")
-    if indicator is not None:
-        wanted_ind = [indicator] if isinstance(indicator, str) else list(indicator)
-        df = df[df["indicator"].isin(wanted_ind)]
-    else:  # a forecast is not a count: compared only when asked for by name
-        df = df[~df["indicator"].str.endswith("_forecast")]
-    if table is not None:
-        df = df[df["table"] == table]
-    if df.empty:
-        raise ChinaAIStatsError("no figures match; see chinaai_stats.facts() for what there is")
+    df = _select(facts(), entities, indicator, table)
     dims = sorted(set(df["dimension"].dropna()))
     if len(dims) > 1:
         raise UnitError(

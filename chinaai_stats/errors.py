@@ -29,3 +29,14 @@ class UnitError(ChinaAIStatsError, ValueError):
 
 class ExchangeRateError(ChinaAIStatsError, LookupError):
     """No exchange rate covers the period a money figure needs."""
+
+
+def did_you_mean(name: str, choices: list[str] | tuple[str, ...] | set[str]) -> str:
+    """Return " (did you mean 'x'?)" for the closest of ``choices`` to ``name``, or ""."""
+    from difflib import get_close_matches
+
+    lookup = {str(c).lower(): str(c) for c in choices}
+    close = get_close_matches(str(name).lower(), list(lookup), n=2, cutoff=0.6)
+    if not close:
+        return ""
+    return " (did you mean " + " or ".join(repr(lookup[c]) for c in close) + "?)"

@@ -57,7 +57,7 @@ def test_compare_refuses_unlike_dimensions() -> None:
 
 
 def test_compare_unknown_entity() -> None:
-    with pytest.raises(cs.ChinaAIStatsError, match="no figures for Atlantis"):
+    with pytest.raises(cs.ChinaAIStatsError, match="no figures for entity 'Atlantis'"):
         cs.compare(["Atlantis"])
 
 
@@ -130,3 +130,37 @@ def test_conflicts_find_a_disagreement_at_one_date(data_copy) -> None:
     path.write_text(text, "utf-8")
     c = cs.conflicts().set_index("ids")
     assert c.loc["ctx-0001, ctx-0002", "kind"] == "disagreement at the same date"
+
+
+def test_compare_takes_a_single_string_as_one_entity() -> None:
+    one = cs.compare("WeChat")
+    assert one["entity"].tolist() == ["WeChat"]
+    assert one.equals(cs.compare(["WeChat"]))
+    by_indicator = cs.compare(indicator="population")
+    assert by_indicator.equals(cs.compare(indicator=["population"]))
+
+
+def test_compare_warns_about_entities_left_out_by_the_indicator() -> None:
+    with pytest.warns(UserWarning, match="no monthly_active_users figure for Alibaba, China"):
+        df = cs.compare(["WeChat", "Alibaba", "QQ", "China"], indicator="monthly_active_users")
+    assert list(dict.fromkeys(df["entity"])) == ["WeChat", "QQ"]
+
+
+def test_compare_with_no_entity_having_the_indicator_is_an_error() -> None:
+    with pytest.raises(cs.ChinaAIStatsError, match="nothing to compare"):
+        cs.compare(["Alibaba"], indicator="monthly_active_users")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "hint"),
+    [
+        ({"entities": ["Wechat"]}, "did you mean 'WeChat'?"),
+        ({"entities": "wechat"}, "did you mean 'WeChat'?"),
+        ({"indicator": "populaton"}, "did you mean 'population'?"),
+        ({"table": "invest"}, "did you mean 'investments'?"),
+    ],
+)
+def test_compare_names_unknown_inputs_with_a_suggestion(kwargs: dict, hint: str) -> None:
+    with pytest.raises(cs.ChinaAIStatsError, match=hint.replace("?", r"\?")) as err:
+        cs.compare(**kwargs)
+    assert "chinaai_stats." not in str(err.value)

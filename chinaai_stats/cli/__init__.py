@@ -1,7 +1,8 @@
 """The ``chinaai-stats`` command: a thin layer over the library.
 
-Exit codes: 0 success; 2 unusable input (unknown table, missing or unreadable
-file, bad arguments). Errors are one line on stderr, never a traceback.
+Exit codes: 0 success (a bare ``chinaai-stats`` prints its help and exits 0);
+1 invalid content; 2 unusable input (unknown table, missing or unreadable file,
+bad arguments); 3 a bug. Errors are one line on stderr, never a traceback.
 """
 
 from __future__ import annotations
@@ -12,20 +13,26 @@ from collections.abc import Sequence
 
 from .. import __version__
 from ..errors import ChinaAIStatsError
-from . import contribute, figures, outputs, sources, tables
+from . import compare, contribute, figures, outputs, sources, tables
 from ._common import EXIT_BUG, EXIT_OK, EXIT_UNUSABLE
 
 EPILOG = """exit codes:
-  0  success
+  0  success (and a bare `chinaai-stats`, which prints this help)
   1  invalid content: rows that fail `validate` or `add` (each listed with its line,
      column and a fix), or `parse` text that is not a figure
   2  unusable input: unknown table name; a missing, empty, binary, non-UTF-8 or
      non-CSV file; a directory; bad arguments. Nothing is written.
   3  an unexpected failure inside chinaai-stats (please report it)
 
+`chinaai-stats COMMAND --help` says what a command does, with examples.
+
 examples:
   chinaai-stats list
   chinaai-stats show user_counts
+  chinaai-stats show context --indicator population --wide
+  chinaai-stats compare WeChat QQ --indicator monthly_active_users
+  chinaai-stats derived
+  chinaai-stats conflicts
   chinaai-stats show investments --format csv > investments.csv
   chinaai-stats describe talent
   chinaai-stats show investments --currency USD --fx annual
@@ -44,7 +51,7 @@ examples:
 
 
 #: The modules that each add a group of subcommands (each has ``register(sub)``).
-_GROUPS = (tables, sources, figures, contribute, outputs)
+_GROUPS = (tables, sources, compare, figures, contribute, outputs)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -55,7 +62,7 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--version", action="version", version=f"chinaai-stats {__version__}")
-    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
     for group in _GROUPS:
         group.register(sub)
     return p
@@ -63,7 +70,11 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:  # a bare `chinaai-stats`: say what there is
+        parser.print_help()
+        return EXIT_OK
     try:
         return int(args.func(args))
     except ChinaAIStatsError as exc:

@@ -9,14 +9,19 @@ import sys
 from typing import Any
 
 from .. import catalog
-from ._common import EXIT_INVALID, EXIT_OK
+from ._common import EXIT_INVALID, EXIT_OK, command
 from .sources import _texts_option
 
 
 def register(sub: Any) -> None:
     """Add this module's subcommands to the parser."""
-    val = sub.add_parser(
-        "validate", help="check a CSV of rows for a table; report every problem (never writes)"
+    val = command(
+        sub,
+        "validate",
+        "check a CSV of rows for a table; report every problem (never writes)",
+        "chinaai-stats validate new_rows.csv --table investments",
+        "chinaai-stats validate new_rows.csv --table talent --format json",
+        "chinaai-stats validate new_rows.csv --table talent --texts ~/texts",
     )
     val.set_defaults(func=_cmd_validate)
     val.add_argument("file", help="CSV file with the table's header (UTF-8)")
@@ -24,7 +29,13 @@ def register(sub: Any) -> None:
     val.add_argument("--format", choices=["text", "json"], default="text")
     val.add_argument("--limit", type=int, default=None, help="list at most N problems of each kind")
     _texts_option(val)
-    add = sub.add_parser("add", help="validate a CSV and merge its rows into a clone's table")
+    add = command(
+        sub,
+        "add",
+        "validate a CSV and merge its rows into a clone's table (all or nothing)",
+        "chinaai-stats add new_rows.csv --table investments",
+        "chinaai-stats add new_rows.csv --table investments --texts ~/texts",
+    )
     add.set_defaults(func=_cmd_add)
     add.add_argument("file", help="CSV file with the table's header (UTF-8)")
     add.add_argument("--table", required=True, help="the table to add to")
@@ -34,8 +45,11 @@ def register(sub: Any) -> None:
     )
     add.add_argument("--format", choices=["text", "json"], default="text")
     _texts_option(add)
-    tmpl = sub.add_parser(
-        "template", help="print an empty CSV for a table (header on stdout, example on stderr)"
+    tmpl = command(
+        sub,
+        "template",
+        "print an empty CSV for a table (header on stdout, an example row on stderr)",
+        "chinaai-stats template investments > new_rows.csv",
     )
     tmpl.set_defaults(func=_cmd_template)
     tmpl.add_argument("name", help="table name (see: chinaai-stats list)")

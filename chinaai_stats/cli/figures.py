@@ -6,17 +6,27 @@ import argparse
 import sys
 from typing import Any
 
-from ._common import EXIT_INVALID, EXIT_OK, emit
+from ._common import EXIT_INVALID, EXIT_OK, command, emit
 
 
 def register(sub: Any) -> None:
     """Add this module's subcommands to the parser."""
-    parse = sub.add_parser("parse", help="read a figure expression into value, unit, qualifier")
+    parse = command(
+        sub,
+        "parse",
+        "read a figure expression into value, unit, qualifier",
+        'chinaai-stats parse "over $4.5 billion"',
+        'chinaai-stats parse "约1.2万亿元人民币" --format json',
+    )
     parse.set_defaults(func=_cmd_parse)
     parse.add_argument("text", help='e.g. "over $4.5 billion" or "约1.2万亿元人民币"')
     parse.add_argument("--format", choices=["text", "json"], default="text")
-    conv = sub.add_parser(
-        "conversions", help="check each source's own dollar conversion against the dated rate"
+    conv = command(
+        sub,
+        "conversions",
+        "check each source's own dollar conversion against the dated rate",
+        "chinaai-stats conversions",
+        "chinaai-stats conversions --format csv",
     )
     conv.set_defaults(func=_cmd_conversions)
     conv.add_argument("--format", choices=["table", "csv", "json"], default="table")

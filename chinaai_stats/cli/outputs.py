@@ -6,20 +6,37 @@ import argparse
 from typing import Any
 
 from ..errors import ChinaAIStatsError
-from ._common import EXIT_OK
+from ._common import EXIT_OK, command
 
 
 def register(sub: Any) -> None:
     """Add this module's subcommands to the parser."""
-    cite = sub.add_parser("cite", help="cite the package or one table (version, hash, sources)")
+    cite = command(
+        sub,
+        "cite",
+        "cite the package or one table (version, hash, sources)",
+        "chinaai-stats cite talent --style bibtex",
+        "chinaai-stats cite --style apa",
+    )
     cite.set_defaults(func=_cmd_cite)
     cite.add_argument("name", nargs="?", help="table name; omit to cite the whole package")
     cite.add_argument("--style", choices=["text", "apa", "bibtex"], default="text")
     cite.add_argument("--accessed", help="access date to state (YYYY-MM-DD; default: today)")
-    rep = sub.add_parser("report", help="write a static HTML catalog with charts (works offline)")
+    rep = command(
+        sub,
+        "report",
+        "write a static HTML catalog with charts and a page per figure (works offline)",
+        "chinaai-stats report --out catalog/",
+    )
     rep.set_defaults(func=_cmd_report)
     rep.add_argument("--out", required=True, help="folder to write (replaced if it exists)")
-    exp = sub.add_parser("export", help="export every table to SQLite, Parquet or JSON")
+    exp = command(
+        sub,
+        "export",
+        "export every table to SQLite, Parquet or JSON",
+        "chinaai-stats export --format sqlite --out chinaai.sqlite",
+        "chinaai-stats export --format parquet --out parquet/",
+    )
     exp.set_defaults(func=_cmd_export)
     exp.add_argument("--format", choices=["sqlite", "parquet", "json"], required=True)
     exp.add_argument("--out", required=True, help="a file for sqlite, a folder otherwise")

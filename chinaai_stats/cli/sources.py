@@ -6,18 +6,25 @@ import argparse
 import sys
 from typing import Any
 
-from ._common import EXIT_INVALID, EXIT_OK, EXIT_UNUSABLE, emit
+from ._common import EXIT_INVALID, EXIT_OK, EXIT_UNUSABLE, command, emit
 
 
 def register(sub: Any) -> None:
     """Add this module's subcommands to the parser."""
-    src = sub.add_parser(
+    src = command(
+        sub,
         "sources",
-        help="print the source registry; `sources add` registers a text, `sources check` "
-        "checks every row against the texts",
+        "print the source registry; `sources add` registers a text, `sources check` checks "
+        "every row against the texts",
+        "chinaai-stats sources",
+        "chinaai-stats sources --format json",
+        "chinaai-stats sources add article.txt --id publisher-2018-topic --title T "
+        "--publisher P --published 2018-05-17 --caveats C",
+        "chinaai-stats sources check --texts ~/texts",
     )
     src.set_defaults(func=_cmd_sources)
     src.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    src.add_argument("--wide", action="store_true", help="print every cell in full")
     actions = src.add_subparsers(dest="sources_command", metavar="ACTION")
     add = actions.add_parser(
         "add",
@@ -75,7 +82,7 @@ def _cmd_sources(args: argparse.Namespace) -> int:
 
     df = sources()
     cols = None if args.format != "table" else ["id", "published", "publisher", "title"]
-    emit(df, args.format, cols, f"# Source registry: {len(df)} documents")
+    emit(df, args.format, cols, f"# Source registry: {len(df)} documents", wide=args.wide)
     return EXIT_OK
 
 
