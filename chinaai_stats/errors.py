@@ -15,6 +15,10 @@ class DataFileError(ChinaAIStatsError, OSError):
     """A data file or descriptor is missing, unreadable or not what it should be."""
 
 
+class DataBusyError(ChinaAIStatsError):
+    """Another process is changing the same clone's data; try again when it finishes."""
+
+
 class DataVersionError(ChinaAIStatsError):
     """The installed data is not the version a caller pinned."""
 
@@ -29,6 +33,10 @@ class UnitError(ChinaAIStatsError, ValueError):
 
 class ExchangeRateError(ChinaAIStatsError, LookupError):
     """No exchange rate covers the period a money figure needs."""
+
+
+class OutputPathError(ChinaAIStatsError, OSError):
+    """An output path that cannot be written without touching files the user did not name."""
 
 
 def did_you_mean(name: str, choices: list[str] | tuple[str, ...] | set[str]) -> str:

@@ -29,7 +29,7 @@ import difflib
 import hashlib
 import os
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -218,22 +218,30 @@ def check_rows(
         per locator that is malformed or past the end of the text; one warning per
         registered source a row cites whose text is not found.
     """
+    return [p for _, p in check_indexed(rows, registry, texts)]
+
+
+def check_indexed(
+    rows: Iterable[Mapping[str, object]],
+    registry: Sequence[Mapping[str, str]],
+    texts: TextIndex,
+) -> Iterator[tuple[int | None, Problem]]:
+    """:func:`check_rows`, each problem with the index of its row (None for a source)."""
     sources = {s["id"]: s for s in registry}
     found: dict[str, Path | None] = {}
-    problems: list[Problem] = []
-    for row in rows:
+    for i, row in enumerate(rows):
         sid = _cell(row, "source_id")
         if sid not in sources:
             continue  # unknown ids are the validator's business
         if sid not in found:
             found[sid] = texts.find(sources[sid]["sha256"])
             if found[sid] is None:
-                problems.append(missing_text(sources[sid], texts))
+                yield None, missing_text(sources[sid], texts)
         path = found[sid]
         if path is None:
             continue
-        problems.extend(_check_row(row, sources[sid], path, texts.lines(path)))
-    return problems
+        for p in _check_row(row, sources[sid], path, texts.lines(path)):
+            yield i, p
 
 
 def _cell(row: Mapping[str, object], key: str) -> str:
@@ -353,46 +361,3 @@ def check_data(
             found = check_rows(reader, registry, index)
         problems += [p for p in found if p.level == "error"]
     return problems
-
-
-def check_report(
-    report: object,
-    texts: Iterable[str | os.PathLike[str]] | None = None,
-    root: str | os.PathLike[str] | None = None,
-) -> list[Problem]:
-    """Add the text check's findings to a :class:`~chinaai_stats.ValidationReport`.
-
-    Parameters
-    ----------
-    report : what ``validate`` returned for a file or frame of rows.
-    texts : folders holding the source texts (default: ``$CHINAAI_STATS_SOURCES``);
-        with none, nothing is checked.
-    root : the data whose registry names the texts (default: the data in use).
-
-    Returns
-    -------
-    list of Problem
-        The findings, also appended to ``report.problems`` (so ``report.ok``, its
-        text and JSON include them), at the line each row has in the file.
-    """
-    from . import catalog
-
-    folders = source_dirs(texts)
-    if not folders or report.rows == 0:  # type: ignore[attr-defined]
-        return []
-    base = Path(root) if root is not None else catalog.data_root()
-    frame = report.frame  # type: ignore[attr-defined]
-    if "source_id" not in frame.columns:
-        return []
-    records = frame.to_dict("records")
-    for i, rec in enumerate(records):
-        rec["_line"] = i + 2
-    line_of = {r.get("id", ""): r["_line"] for r in records}
-    found = check_rows(records, catalog.registry_rows(base), TextIndex(folders))
-    for p in found:
-        line = line_of.get(p.row, 1) if p.row else 1
-        check = "text-not-found" if p.level == "warning" else "not-in-source-text"
-        report.problems[p.level].append(  # type: ignore[attr-defined]
-            (line, p.column, check, p.value, p.message, p.hint)
-        )
-    return found

@@ -5,8 +5,8 @@ were read from; the text itself is not redistributed. :func:`add_source` takes t
 file name and hash from the file, checks every field against the registry's Table
 Schema (``schemas/sources.json``), refuses an id already taken or a text already
 registered under another id, and replaces the registry, the descriptor copy of it
-and ``CITATION.cff`` together (all or nothing), holding a lock on ``seeds/`` so that
-a second process registering at the same time waits its turn.
+and ``CITATION.cff`` together (all or nothing, through the clone's journal), holding
+the clone's lock so that a second process writing at the same time waits its turn.
 """
 
 from __future__ import annotations
@@ -15,15 +15,13 @@ import csv
 import io
 import os
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from . import catalog, package
+from . import catalog, journal, package
 from .errors import ChinaAIStatsError, DataFileError
 from .provenance import TextIndex
 
@@ -43,22 +41,6 @@ class Registered:
 #: Spellings accepted for ``kind`` besides the schema's own (hyphens for underscores).
 def _kind(kind: str) -> str:
     return kind.strip().lower().replace("-", "_").replace(" ", "_")
-
-
-@contextmanager
-def _locked(folder: Path) -> Iterator[None]:
-    """Hold an exclusive lock on ``folder`` (no lock file is created)."""
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - Windows: no advisory locks on folders
-        yield
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)  # closing releases the lock
 
 
 def _check_field(field: dict[str, Any], value: str) -> str | None:
@@ -189,7 +171,7 @@ def add_source(
     if problems:
         raise RegistryError(f"cannot register {path.name}: {'; '.join(problems)}")
     reg_path = catalog.registry_path(clone)
-    with _locked(reg_path.parent):
+    with journal.locked(clone.resolve(), "sources add"):
         return _write(clone, reg_path, row, schema)
 
 
@@ -213,5 +195,5 @@ def _write(clone: Path, reg_path: Path, row: dict[str, str], schema: dict[str, A
     csv.writer(buf, lineterminator="\n").writerow([row[c] for c in columns])
     new_text = (text if text.endswith("\n") or not text else text + "\n") + buf.getvalue()
     changes = package.refresh_changes(clone, {reg_path: new_text})
-    package.commit(changes)
+    journal.commit(clone.resolve(), changes, command="sources add")
     return Registered(row, tuple(changes))

@@ -5,20 +5,23 @@ version, licence, charts, derived indicators, conflicting figures, sources), one
 per table, a fact card per figure (``figures/ID.html``) and SVG charts drawn with
 matplotlib. Nothing is loaded from the network: styles are inline and every chart is a
 local file. What the pages hold is built by :mod:`chinaai_stats.site`; this module puts
-the folder in place.
+the folder in place through :mod:`chinaai_stats.outdir`.
 """
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from pathlib import Path
 
 from .errors import ChinaAIStatsError
+from .outdir import output_folder
 
 
-def write_report(out: str | Path) -> list[Path]:
-    """Write the catalog into folder ``out`` (replacing it); return the pages written."""
+def write_report(out: str | Path, *, force: bool = False) -> list[Path]:
+    """Write the catalog into folder ``out``; return the pages written.
+
+    ``out`` must be new, empty or a catalog written before (see :mod:`chinaai_stats.outdir`);
+    ``force`` writes alongside the files of another folder, replacing none of them.
+    """
     try:
         import matplotlib  # noqa: F401  (charts)
     except ImportError:
@@ -28,15 +31,6 @@ def write_report(out: str | Path) -> list[Path]:
     from .site import build
 
     out = Path(out)
-    staging = Path(
-        tempfile.mkdtemp(prefix=".report.", dir=out.parent if out.parent.exists() else None)
-    )
-    try:
+    with output_folder(out, output="report", force=force) as staging:
         pages = build(staging)
-        if out.exists():
-            shutil.rmtree(out)
-        staging.rename(out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     return [out / p.relative_to(staging) for p in pages]

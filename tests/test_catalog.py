@@ -15,6 +15,10 @@ TABLES = [
     "context",
     "indicators",
     "exchange_rates",
+    "populations",
+    "wdi_indicators",
+    "reference_rates",
+    "reference_series",
 ]
 
 

@@ -65,11 +65,17 @@ def test_derived_values_are_computed_from_their_inputs() -> None:
     d = cs.derived().set_index("id")
     facts = cs.facts().set_index("id")
     cams = d.loc["cameras_per_100_people_cam-0001"]
-    assert cams["inputs"] == "cam-0001, ctx-0002"  # the population nearest in date (2016)
-    assert cams["value"] == pytest.approx(
+    assert cams["inputs"] == "cam-0001"
+    # on the World Bank population of the figure's year; the source's own denominator beside it
+    pop = cs.population("China", facts.loc["cam-0001", "as_of"])
+    if pop.value is None:
+        assert math.isnan(cams["value"]) and "undated" in cams["warnings"]
+    else:
+        assert cams["value"] == pytest.approx(facts.loc["cam-0001", "value"] / pop.value * 100)
+    assert cams["source_denominator_id"] == "ctx-0002"
+    assert cams["value_on_source_denominator"] == pytest.approx(
         facts.loc["cam-0001", "value"] / facts.loc["ctx-0002", "value"] * 100
     )
-    assert not any(i.startswith("cameras_per_100_people_cam-0005") for i in d.index)
     ratio = d.loc["china_us_startup_share_ratio"]
     assert ratio["value"] == pytest.approx(0.2 / 0.5) and ratio["unit"] == "ratio"
     assert d.loc["wechat_qq_mau_ratio", "value"] == pytest.approx(846 / 877)

@@ -95,11 +95,21 @@ def test_tables_scroll_in_their_own_box_and_urls_are_short_links(catalog_dir) ->
     assert '<td class="prose">' in text  # notes get room to wrap
 
 
+def test_long_tables_show_their_first_rows_and_say_how_to_get_all(catalog_dir) -> None:
+    page = catalog_dir / "tables" / "wdi_indicators.html"
+    text = page.read_text("utf-8")
+    total = len(cs.load("wdi_indicators"))
+    assert f"The first 2,000 of {total:,} rows" in text
+    assert text.count("<tr") == 2001  # header and 2,000 rows
+    assert page.stat().st_size < 1_000_000
+    assert "The first" not in (catalog_dir / "tables" / "talent.html").read_text("utf-8")
+
+
 def test_index_shows_version_licence_row_counts_and_sources(catalog_dir) -> None:
     text = (catalog_dir / "index.html").read_text("utf-8")
     assert cs.__version__ in text and "CC-BY-4.0" in text
     for name in cs.list_datasets():
-        assert f'<td class="num">{len(cs.load(name))}</td>' in text
+        assert f'<td class="num">{len(cs.load(name)):,}</td>' in text
     assert 'href="https://medium.com/@anant90/' in text
     assert 'href="figures/ctx-0001.html">ctx-0001</a>, <a href="figures/ctx-0002.html"' in text
 
@@ -119,7 +129,7 @@ def test_index_shows_version_licence_row_counts_and_sources(catalog_dir) -> None
                 "none named",  # no primary source
                 "A bound",
                 "derived-sensetime_round_share_of_valuation",  # the derived figure it enters
-                "AI investments (table investments), version 0.1.0",  # how to cite
+                "AI investments (table investments) [Data set], version 0.1.0",  # how to cite
                 "Figure inv-0005, p18 of source anant90-china-ai-dominance-2018",
             ],
         ),

@@ -8,6 +8,7 @@ bad arguments); 3 a bug. Errors are one line on stderr, never a traceback.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
 
@@ -78,6 +79,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except ChinaAIStatsError as exc:
+        _json_error(args, str(exc), EXIT_UNUSABLE)
         print(f"chinaai-stats: error: {exc}", file=sys.stderr)
         return EXIT_UNUSABLE
     except BrokenPipeError:  # e.g. piped into `head`
@@ -88,8 +90,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except Exception as exc:  # a bug: one line, a distinct exit code, no traceback
         where = f"{type(exc).__name__}: {exc}".splitlines()[0][:300]
+        _json_error(args, f"internal error ({where})", EXIT_BUG)
         print(f"chinaai-stats: internal error ({where}); please report it", file=sys.stderr)
         return EXIT_BUG
+
+
+def _json_error(args: argparse.Namespace, message: str, code: int) -> None:
+    """For commands that promise JSON (``--format json``), the failure as a JSON object."""
+    if getattr(args, "json_errors", False) and getattr(args, "format", None) == "json":
+        doc = {"ok": False, "error": message, "exit_code": code}
+        print(json.dumps(doc, ensure_ascii=False), flush=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

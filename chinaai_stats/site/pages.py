@@ -124,8 +124,19 @@ def _source_item(r: Any) -> str:
 # ------------------------------------------------------------------ table pages
 
 
+#: A table page lists at most this many rows (the reference series have tens of thousands).
+MAX_ROWS = 2000
+
+
 def table_page(data: Data, name: str, df: pd.DataFrame, res: dict[str, Any]) -> str:
-    show = df.drop(columns=[c for c in ("period_start", "period_end") if c in df])
+    show = df.drop(columns=[c for c in ("period_start", "period_end") if c in df]).head(MAX_ROWS)
+    shown = (
+        f'<p class="meta">The first {MAX_ROWS:,} of {len(df):,} rows; all of them: '
+        f"<code>chinaai_stats.load({e(repr(name))})</code> or "
+        f"<code>chinaai-stats show {e(name)} --format csv</code>.</p>"
+        if len(df) > MAX_ROWS
+        else ""
+    )
     first = [c for c in FIRST if c in show.columns]  # what a reader looks for, then the rest
     show = show[first + [c for c in show.columns if c not in first]]
     numeric = tuple(c for c in show.columns if pd.api.types.is_float_dtype(show[c].dtype))
@@ -146,6 +157,7 @@ def table_page(data: Data, name: str, df: pd.DataFrame, res: dict[str, Any]) -> 
         f"<code>{e(df.attrs['sha256'][:16])}…</code> · file datasets/{e(name)}.csv</p>"
         + chart_html
         + "<h2>Rows</h2>"
+        + shown
         + table(show, numeric=numeric, links=links, row_ids=row_ids)
     )
 
@@ -274,7 +286,11 @@ def _conflicts(data: Data, row: Any) -> str:
 
 
 def _derived(data: Data, row: Any) -> str:
-    hits = [d for d in data.derived.itertuples() if row.id in str(d.inputs).split(", ")]
+    hits = [  # an input, or the population the figure's own source divides by
+        d
+        for d in data.derived.itertuples()
+        if row.id in str(d.inputs).split(", ") or row.id == str(d.source_denominator_id)
+    ]
     if not hits:
         return "none"
     return "<br>".join(
