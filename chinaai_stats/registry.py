@@ -130,9 +130,7 @@ def add_source(
     >>> r.row["filename"], len(r.row["sha256"])
     ('note.txt', 64)
     """
-    from .add import _root_of
-
-    clone = _root_of(root)
+    clone = catalog.clone_root(root)
     path = Path(text_file)
     try:
         if path.is_dir():

@@ -140,7 +140,7 @@ def test_conflicts_find_a_disagreement_at_one_date(data_copy) -> None:
 
 def test_compare_takes_a_single_string_as_one_entity() -> None:
     one = cs.compare("WeChat")
-    assert one["entity"].tolist() == ["WeChat"]
+    assert set(one["entity"]) == {"WeChat"}
     assert one.equals(cs.compare(["WeChat"]))
     by_indicator = cs.compare(indicator="population")
     assert by_indicator.equals(cs.compare(indicator=["population"]))

@@ -175,7 +175,7 @@ def test_validate_with_texts_flags_a_figure_not_in_the_text(
     import chinaai_stats as cs
 
     rows = cs.load("talent").head(1)
-    rows = rows.assign(value_text="around 31", value=31.0)
+    rows = rows.assign(id="tal-0999", value_text="around 31", value=31.0)
     csv_path = tmp_path / "rows.csv"
     rows.drop(columns=["period_start", "period_end"]).to_csv(csv_path, index=False)
     texts = os.pathsep.join(str(p) for p in source_texts)
@@ -203,3 +203,22 @@ def test_add_with_texts_refuses_a_row_not_in_its_text(
     assert r.returncode == 1
     assert "not-in-source-text" not in r.stderr and "'around 31' is not on line p9" in r.stdout
     assert table.read_bytes() == before
+
+
+def test_validate_reports_source_text_checks_at_the_row_line(
+    tmp_path: Path, source_texts: list[Path]
+) -> None:
+    import chinaai_stats as cs
+    from chinaai_stats.validation import is_extra
+
+    rows = cs.load("talent").head(2).assign(id=["tal-0998", "tal-0999"])
+    rows.loc[1, ["value_text", "value"]] = ["eleven-fold", 11.0]
+    report = cs.validate(rows, "talent", texts=source_texts)
+    errors = report.errors
+    assert errors["check"].tolist() == ["source-text"] and errors["line"].tolist() == [3]
+    assert is_extra("source-text") and is_extra("source-text-missing")
+    assert cs.validate(rows, "talent", texts=[]).errors.empty or (
+        "source-text" not in set(cs.validate(rows, "talent", texts=[]).errors["check"])
+    )
+    missing = cs.validate(rows, "talent", texts=[tmp_path])
+    assert set(missing.warnings["check"]) >= {"source-text-missing"}
