@@ -91,7 +91,12 @@ def tables() -> list[Table]:
     desc = catalog.descriptor()
     registry = {row["id"]: row for row in catalog.registry_rows()}
     by_name = {r["name"]: r for r in desc["resources"]}
-    order = [catalog.REGISTRY, *sorted(catalog.list_datasets(), key=lambda n: n != "indicators")]
+    referred = {
+        _fk_lists(fk)["reference"]["resource"]
+        for r in desc["resources"]
+        for fk in r.get("schema", {}).get("foreignKeys", [])
+    }
+    order = [catalog.REGISTRY, *sorted(catalog.list_datasets(), key=lambda n: n not in referred)]
     out = []
     for name in order:
         res = by_name[name]
@@ -104,7 +109,7 @@ def tables() -> list[Table]:
                 frame=frame,
                 fields=res["schema"]["fields"],
                 primary_key=list(res["schema"].get("primaryKey", [])),
-                foreign_keys=list(res["schema"].get("foreignKeys", [])),
+                foreign_keys=[_fk_lists(fk) for fk in res["schema"].get("foreignKeys", [])],
                 sha256=res.get("hash", "").removeprefix("sha256:"),
                 sources=_table_sources(frame, res, registry),
             )
@@ -135,3 +140,17 @@ def package_metadata() -> dict[str, Any]:
 def iso_dates(series: pd.Series) -> pd.Series:
     """A date column as ``YYYY-MM-DD`` text (missing dates stay missing)."""
     return series.dt.strftime("%Y-%m-%d").astype("object").where(series.notna(), None)
+
+
+def _fk_lists(fk: dict[str, Any]) -> dict[str, Any]:
+    """A Table Schema foreign key with ``fields`` as lists (the spec allows a single string)."""
+
+    def as_list(v: Any) -> list[str]:
+        return [v] if isinstance(v, str) else list(v)
+
+    ref = fk["reference"]
+    return {
+        **fk,
+        "fields": as_list(fk["fields"]),
+        "reference": {**ref, "fields": as_list(ref["fields"])},
+    }
