@@ -318,12 +318,12 @@ PER_PERSON = [
     ),
     (
         "share_of_population",
-        "People sending digital Lunar New Year greetings, share of the population",
-        "lunar_new_year_greeting_senders",
-        None,
+        "WeChat red-packet users over Lunar New Year, share of China's population",
+        "lunar_new_year_red_packet_users",
+        "China",
         1,
         "share",
-        ["people over one holiday, not monthly users"],
+        ["users over one holiday, not monthly users (users abroad count too)"],
     ),
 ]
 
