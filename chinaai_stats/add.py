@@ -116,6 +116,7 @@ def add(
     table: str,
     *,
     datasets: str | os.PathLike[str] | None = None,
+    texts: list[str | os.PathLike[str]] | None = None,
 ) -> AddResult:
     """Validate ``path`` for ``table`` and merge its rows into a clone's data.
 
@@ -128,6 +129,9 @@ def add(
     datasets : path, optional
         The clone's ``datasets/`` folder; found by walking up from the current
         folder when not given.
+    texts : list of paths, optional
+        Folders of source texts (default: ``$CHINAAI_STATS_SOURCES``; ``[]``: none):
+        each row's ``value_text`` must be on its locator's line of its source's text.
 
     Raises
     ------
@@ -154,14 +158,16 @@ def add(
     """
     root = catalog.clone_root(datasets)
     with journal.locked(root, "add"):
-        return _add_locked(Path(path), table, root)
+        return _add_locked(Path(path), table, root, texts)
 
 
-def _add_locked(path: Path, table: str, root: Path) -> AddResult:
+def _add_locked(
+    path: Path, table: str, root: Path, texts: list[str | os.PathLike[str]] | None = None
+) -> AddResult:
     res = catalog.resource(table, root)
     table_path = root / "datasets" / res["path"]
     existing, by_id = _read_table(table_path)
-    report = validate(path, table, new_rows=True, root=root)  # exactly what validate says
+    report = validate(path, table, new_rows=True, root=root, texts=texts)  # as validate says
     columns = [f["name"] for f in res["schema"]["fields"]]
     rows = _cells(report, columns)
     if not report.ok:

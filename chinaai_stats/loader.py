@@ -128,7 +128,7 @@ def load(
     --------
     >>> import chinaai_stats as cs
     >>> df = cs.load("user_counts")
-    >>> wechat = df.set_index("entity").loc["WeChat"]
+    >>> wechat = df.set_index("id").loc["uc-0001"]
     >>> float(wechat["value"]), wechat["unit"], wechat["as_of"]
     (846000000.0, 'count', '2016-Q3')
     """

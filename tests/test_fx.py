@@ -93,8 +93,8 @@ def test_load_in_cny_uses_the_rate_of_the_as_of_year() -> None:
 def test_monthly_rates_use_the_as_of_month() -> None:
     cny = cs.load("investments", currency="CNY", fx="monthly").set_index("id")
     may = cs.load("exchange_rates").query("period == '2018-05'")["rate"].iloc[0]
-    assert cny.loc["inv-0004", "fx_rate"] == may
-    assert cny.loc["inv-0004", "fx_basis"] == "monthly mean 2018-05, ECB"
+    assert cny.loc["inv-0005", "fx_rate"] == may  # valuation of May 2018
+    assert cny.loc["inv-0005", "fx_basis"] == "monthly mean 2018-05, ECB"
     # undated figure from a source published 2018-08-01: that month, named as a fallback
     assert cny.loc["inv-0002", "fx_basis"].startswith("monthly mean 2018-08, ECB (fallback")
 
@@ -109,7 +109,7 @@ def test_stated_conversion_uses_the_source_and_reports_its_rate() -> None:
 def test_period_outside_the_rates_is_a_clear_error(data_copy: Path) -> None:
     path = data_copy / "datasets" / "investments.csv"
     path.write_text(path.read_text("utf-8").replace(",2018-05,", ",2031-05,"), "utf-8")
-    with pytest.raises(cs.ExchangeRateError, match=r"inv-0004: no year CNY/USD rate for 2031"):
+    with pytest.raises(cs.ExchangeRateError, match=r"inv-0005: no year CNY/USD rate for 2031"):
         cs.load("investments", currency="CNY")
 
 

@@ -1,4 +1,4 @@
-"""Commands that read the tables: ``list``, ``show``, ``describe``, ``sources``."""
+"""Commands that read the tables: ``list``, ``show``, ``describe``."""
 
 from __future__ import annotations
 
@@ -38,16 +38,6 @@ def register(sub: Any) -> None:
     )
     desc.set_defaults(func=_cmd_describe)
     desc.add_argument("name", help="table name (see: chinaai-stats list)")
-    src = command(
-        sub,
-        "sources",
-        "print the source registry",
-        "chinaai-stats sources",
-        "chinaai-stats sources --format json",
-    )
-    src.set_defaults(func=_cmd_sources)
-    src.add_argument("--format", choices=["table", "csv", "json"], default="table")
-    src.add_argument("--wide", action="store_true", help="print every cell in full")
 
 
 def _register_show(sub: Any) -> None:
@@ -245,13 +235,4 @@ def _cmd_describe(args: argparse.Namespace) -> int:
         req = "required" if row.required else "optional"
         allowed = f" [{row.allowed}]" if row.allowed else ""
         print(f"{row.field:<20} {row.type:<7} {req}{allowed}\n{'':<21}{row.description}")
-    return EXIT_OK
-
-
-def _cmd_sources(args: argparse.Namespace) -> int:
-    from ..loader import sources
-
-    df = sources()
-    cols = None if args.format != "table" else ["id", "published", "publisher", "title"]
-    emit(df, args.format, cols, f"# Source registry: {len(df)} documents", wide=args.wide)
     return EXIT_OK
