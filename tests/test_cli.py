@@ -126,8 +126,24 @@ def test_parse_json_and_unreadable_text() -> None:
     assert bad.stdout == ""
     assert bad.stderr.strip().splitlines() == [
         "chinaai-stats: cannot read '5 or 6 million' as a figure: "
-        "two different numbers with no restatement relation"
+        "two different numbers with no restatement relation ('or 6 million' left)"
     ]
+
+
+def test_parse_shows_the_sources_own_conversion() -> None:
+    text = "13.8 billion yuan (about 2.1 billion U.S. dollars)"
+    r = run_cli("parse", text)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == (
+        "value=13800000000 unit=CNY qualifier=exact restated=2100000000 USD approximately"
+    )
+    r = run_cli("parse", text, "--format", "json")
+    assert json.loads(r.stdout)["restated"] == {
+        "value": 2.1e9,
+        "unit": "USD",
+        "qualifier": "approximately",
+        "text": "about 2.1 billion U.S. dollars",
+    }
 
 
 def test_show_with_currency_adds_the_converted_columns() -> None:

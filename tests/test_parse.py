@@ -138,7 +138,7 @@ CASES = [
     ("surpassing 1 billion", 1e9, "count", "more_than"),
     ("more than triple", 3, "ratio", "more_than"),
     ("近五年", 5, "year", "exact"),  # 近 before a period: the past five years
-    # full-width digits and ％
+    # full-width digits and percent sign
     ("５０％", 0.5, "share", "exact"),
     ("１２３４万", 1.234e7, "count", "exact"),
     # fractions, multiples, ordinals, N to 1

@@ -33,11 +33,27 @@ def _cmd_parse(args: argparse.Namespace) -> int:
     except QuantityParseError as exc:
         print(f"chinaai-stats: {exc}", file=sys.stderr)
         return EXIT_INVALID
+    r = q.restated
     if args.format == "json":
-        record = {"value": q.value, "unit": q.unit, "qualifier": q.qualifier, "text": q.text}
+        record: dict[str, Any] = {
+            "value": q.value,
+            "unit": q.unit,
+            "qualifier": q.qualifier,
+            "text": q.text,
+        }
+        if r is not None:
+            record["restated"] = {
+                "value": r.value,
+                "unit": r.unit,
+                "qualifier": r.qualifier,
+                "text": r.text,
+            }
         print(json.dumps(record, ensure_ascii=False))
     else:
-        print(f"value={q.value:.15g} unit={q.unit} qualifier={q.qualifier}")
+        line = f"value={q.value:.15g} unit={q.unit} qualifier={q.qualifier}"
+        if r is not None:
+            line += f" restated={r.value:.15g} {r.unit} {r.qualifier}"
+        print(line)
     return EXIT_OK
 
 

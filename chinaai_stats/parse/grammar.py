@@ -576,7 +576,10 @@ def _bracketed(norm: str, text: str) -> Quantity | None:
         return Quantity(_finite(iv, text), iu, iq if iq != "exact" else oq, text)
     money = set(lx.UNITS[1:7])
     if ou in money and iu in money:
-        restated = Quantity(_finite(iv, text), iu, iq, norm[i + 1 : -1])
+        plain = text.strip()
+        j = max(plain.rfind("("), plain.rfind("（"))
+        said = plain[j + 1 :].rstrip(")） ").strip()
+        restated = Quantity(_finite(iv, text), iu, iq, said)
         return Quantity(_finite(ov, text), ou, oq, text, restated)
     raise fail(text, f"a figure in {ou} and a bracketed one in {iu} are not a restatement")
 
