@@ -9,6 +9,8 @@ Loaders import pandas on first use, so importing the package is cheap.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .errors import (
     ChinaAIStatsError,
     DataFileError,
@@ -43,6 +45,27 @@ _LAZY = {
     "InputFileError": "validation",
     "pandera_schema": "schema",
 }
+
+if TYPE_CHECKING:  # what type checkers see; at run time each name loads on first use
+    from .catalog import list_datasets as list_datasets
+    from .citation import cite as cite
+    from .comparison import compare as compare
+    from .comparison import conflicts as conflicts
+    from .comparison import derived as derived
+    from .comparison import facts as facts
+    from .exports import export as export
+    from .fx import check_conversions as check_conversions
+    from .loader import describe as describe
+    from .loader import load as load
+    from .loader import sources as sources
+    from .parse import Quantity as Quantity
+    from .parse import parse_quantity as parse_quantity
+    from .report import write_report as write_report
+    from .schema import pandera_schema as pandera_schema
+    from .units import convert as convert
+    from .validation import InputFileError as InputFileError
+    from .validation import ValidationReport as ValidationReport
+    from .validation import validate as validate
 
 __all__ = [
     "ChinaAIStatsError",

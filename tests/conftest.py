@@ -6,6 +6,8 @@ import os
 import shutil
 import subprocess
 import sys
+import sysconfig
+import venv
 from pathlib import Path
 
 import pytest
@@ -48,3 +50,22 @@ def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = No
         cwd=cwd,
         timeout=120,
     )
+
+
+def fresh_venv(env_dir: Path) -> Path:
+    """Create a virtual environment whose dependencies come from the test environment.
+
+    The test environment's site-packages is listed after the venv's own (a .pth file), so
+    pandas, pyarrow and the build backend need no download, while chinaai-stats itself comes
+    only from what the test installs. Returns the venv's python.
+    """
+    venv.EnvBuilder(with_pip=True).create(env_dir)
+    python = env_dir / "bin" / "python"
+    child_site = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    Path(child_site, "test-deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    return python

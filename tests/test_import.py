@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 HEAVY = ["pandas", "pandera", "pint", "frictionless", "numpy", "pyarrow"]
 
@@ -49,3 +50,19 @@ def test_public_names_resolve_lazily() -> None:
     else:  # pragma: no cover
         raise AssertionError("unknown attribute did not raise")
     json.dumps(cs.list_datasets())
+
+
+def test_type_checkers_see_every_lazy_name() -> None:
+    """Each name loaded on first use is also imported under TYPE_CHECKING, from its module."""
+    import ast
+
+    import chinaai_stats
+
+    tree = ast.parse(Path(chinaai_stats.__file__).read_text(encoding="utf-8"))
+    seen: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and getattr(node.test, "id", None) == "TYPE_CHECKING":
+            for imp in node.body:
+                assert isinstance(imp, ast.ImportFrom)
+                seen.update({alias.name: imp.module or "" for alias in imp.names})
+    assert seen == chinaai_stats._LAZY

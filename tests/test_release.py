@@ -86,8 +86,12 @@ def checkout(tmp_path: Path) -> Path:
         shutil.copytree(
             REPO / part, root / part, ignore=shutil.ignore_patterns("__pycache__", "_data")
         )
-    for name in ("CHANGELOG.md", "CITATION.cff"):
-        shutil.copy(REPO / name, root / name)
+    shutil.copy(REPO / "CITATION.cff", root / "CITATION.cff")
+    # the checkout starts with nothing under Unreleased; tests add what they need
+    text = (REPO / "CHANGELOG.md").read_text("utf-8")
+    head, rest = text.split("## [Unreleased]\n", 1)
+    released = rest[rest.index("## [") :]
+    (root / "CHANGELOG.md").write_text(f"{head}## [Unreleased]\n\n{released}", "utf-8")
     return root
 
 

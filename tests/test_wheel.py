@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import sysconfig
-import venv
 import zipfile
 from pathlib import Path
 
 import pytest
+
+from .conftest import fresh_venv
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -55,17 +55,7 @@ def test_wheel_installs_into_a_fresh_venv_and_loads_every_table(
     wheel: Path, tmp_path: Path
 ) -> None:
     env_dir = tmp_path / "venv"
-    venv.EnvBuilder(with_pip=True).create(env_dir)
-    python = env_dir / "bin" / "python"
-    # Dependencies (pandas, pyarrow) come from the test environment's site-packages, listed
-    # after the venv's own; the package itself comes only from the wheel.
-    child_site = subprocess.run(
-        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-    Path(child_site, "test-deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    python = fresh_venv(env_dir)
     subprocess.run(
         [str(python), "-m", "pip", "install", "--quiet", "--no-deps", str(wheel)],
         check=True,
