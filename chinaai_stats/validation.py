@@ -974,6 +974,8 @@ def _stated_usd_text_check(
         cell = text[int(i)].as_py()
         try:
             q = parse_quantity(cell)
+            if q.restated is not None and q.restated.unit == "USD":
+                q = q.restated  # the whole figure with the source's bracketed conversion
             good = q.unit == "USD" and abs(q.value - usd[i]) <= 1e-9 * max(abs(usd[i]), 1)
             why = f"reads as {q.value:.15g} {q.unit}, not stated_usd in USD"
         except QuantityParseError as exc:
