@@ -150,7 +150,15 @@ _RE_DECADES = re.compile(r"decades?")
 _NOUNS = r"(?:([a-z][a-z-]*(?: [a-z][a-z-]*){0,2}) )?"
 _RE_PER = re.compile(rf"{_NOUNS}per ({NUMBER}|{EN_NUMBER_WORDS})(?: ([a-z][a-z -]*))?")
 _RE_FOR_EVERY = re.compile(rf"{_NOUNS}for every ({NUMBER}|{EN_NUMBER_WORDS})(?: ([a-z][a-z -]*))?")
-_RE_EN_NOUN = re.compile(r"[a-z][a-z-]*")
+_RE_ZH_UNIT_WORD = re.compile(
+    "|".join(
+        re.escape(p)
+        for p, _ in lx.CURRENCY_SUFFIX + lx.CURRENCY_PREFIX
+        if _RE_CJK.match(p) or p in "¥$€£"
+    )
+    + "|[元币镑年月日天周秒时%]"
+)
+_RE_EN_NOUN = re.compile(r"[a-z]+(?:-[a-z]+)*")
 _RE_AGE = re.compile(rf"(?:aged|age of|at the age of) ({NUMBER}|{EN_NUMBER_WORDS})")
 _RE_TOP = re.compile(rf"(?:the )?top ({NUMBER}|{EN_NUMBER_WORDS})")
 _RE_FIRST = re.compile(r"(?:the )?(?:first |前)")
@@ -456,6 +464,9 @@ def _measure_word(rest: str, original: str) -> str:
             raise fail(original, f"unknown unit or word {rest!r} after the number")
         if len(rest) > 3:
             raise fail(original, f"{rest!r} after the number is more than a measure word")
+        unit_word = _RE_ZH_UNIT_WORD.search(rest)
+        if unit_word:
+            raise fail(original, f"unknown unit or word {rest!r} after the number")
         return ""
     words = rest.split(" ")
     if len(words) <= 3 and all(_RE_EN_NOUN.fullmatch(w) for w in words):

@@ -1,0 +1,553 @@
+"""Find every figure in an article and propose it as a candidate row for review.
+
+:func:`extract` reads plain text or markdown, one paragraph per non-blank line
+(the ``pN`` locator: the N-th non-blank line), finds each number, widens it to the
+few words :func:`~chinaai_stats.parse.parse_quantity` reads as one figure
+("超过 45 亿美元", "RMB100 billion (US$15.72 billion)"), and dates it and names
+its entity and indicator where the words around it say so. Expressions that look
+like figures but cannot be read are listed with the parser's reason in
+``review_problem``, never dropped. Years, dates, list numbers, footnote marks,
+clock times, phone and version numbers and numbers inside addresses are not
+figures and are left out.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from typing import TYPE_CHECKING
+
+from .errors import QuantityParseError
+from .parse import Quantity, parse_quantity
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+__all__ = ["COLUMNS", "REVIEW_COLUMNS", "extract"]
+
+#: The columns of a table row (the widest table template, investments).
+ROW_COLUMNS = [
+    "id",
+    "entity",
+    "entity_type",
+    "indicator",
+    "value",
+    "unit",
+    "qualifier",
+    "value_text",
+    "stated_usd",
+    "stated_usd_text",
+    "as_of",
+    "as_of_basis",
+    "source_id",
+    "locator",
+    "primary_source",
+    "primary_source_url",
+    "notes",
+]
+#: Review-only columns: delete them after review; validate and add refuse them.
+REVIEW_COLUMNS = ["review_table", "review_problem", "review_context"]
+COLUMNS = ROW_COLUMNS + REVIEW_COLUMNS
+
+# ---------------------------------------------------------------- what is not a figure
+
+_MONTHS = (
+    "january|february|march|april|may|june|july|august|september|october|november|december|"
+    "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
+)
+_MONTH_NUMBER = {
+    name: i + 1
+    for i, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ]
+    )
+    for name in names
+}
+_ZH_NUM = "〇零一二三四五六七八九十"
+_NOT_FIGURES = [
+    r"https?://\S+|www\.\S+|\]\([^)\s]*\)|<[^>]*>|\S+\.(?:png|jpe?g|gif|svg|webp|html?)\b",
+    r"\[\^?\d+\]|\^\d+|[¹²³⁴⁵⁶⁷⁸⁹⁰]+",  # footnote marks
+    r"(?<!\d)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s?[ap]\.?m\.?|Z)?|\b\d{1,2}\s?[ap]\.m\.",  # times
+    r"(?<![\w\]\[(])/[\w./-]+|\b[\w.-]+/[\w./-]*[A-Za-z][\w./-]*"
+    r"|\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b",  # paths, 24/7
+    r"\b(?:(?:in|over|during|within) )?(?:the )?(?:past|last|next|coming) (?:\w+ )?"
+    r"(?:years?|decades?|months?|weeks?|days?)(?: or so)?",  # periods, not figures
+    r"\b\w+ (?:years?|decades?|months?|weeks?|days?) (?:ago|later|earlier)\b",
+    r"\bin (?:\w+ )?(?:years?|months?|weeks?|days?)\b",
+    r"(?:近|过去|未来|前)\s?\S{1,3}\s?年|\S{1,3}\s?年前",
+    r"(?:上午|下午|晚上|凌晨)?\d{1,2}(?:点|时)(?:\d{1,2}分)?(?=\W|$)",
+    r"\+?\(?\d{2,4}\)?[- ]\d{3,4}[- ]\d{3,4}\b",  # phone numbers
+    r"\b[vV]?\d+(?:\.\d+){2,}\b|\b(?:version|v|ios|android|windows|python)\s?\d+(?:\.\d+)*",
+    r"\d+(?:\.\d+)?版本?",
+    r"\b(?!(?:us|rmb|hk|nt|cny|usd|eur|gbp|jpy|hkd|no)\$?\d)[A-Za-z]+-?\d+(?:\.\d+)?[A-Za-z]*\b",
+    r"\b\d+[Gg]\b|\b\d+D\b",  # 5G, 3D
+    r"\b\d+(?!(?:bn|mn|tn|st|nd|rd|th|s|x|k|m|b|pct|mln|bln|trn)\b)[A-Za-z]{2,}\b",  # 36Kr
+    r"\b\d{4,6}\.(?:HK|SH|SZ|SS|US)\b",  # stock codes
+    r"\b(?:figure|fig\.|table|chart|exhibit)\s?\d+|[图表]\s?\d+",
+    r"\b(?:one|two|three|four|five|first|second|third|fourth|fifth)[- ]"
+    r"(?:generation|tier|step|party|class)\b",  # names, not quantities
+]
+_RE_NOT_FIGURES = re.compile("|".join(f"(?:{p})" for p in _NOT_FIGURES), re.IGNORECASE)
+_RE_LIST_MARK = re.compile(r"^\s*(?:[-*+>#]+\s*)*(?:\(?\d{1,2}[.)、．]|第?[一二三四五六七八九十]+、)\s*")
+
+# dates: masked as non-figures, and read for as_of
+_DATES = [
+    ("ymd", r"(\d{4})\s?[-/.年]\s?(\d{1,2})\s?[-/.月]\s?(\d{1,2})\s?日?"),
+    ("yq", r"(\d{4})\s?年\s?第?([一二三四1-4])季度?"),
+    ("yh", r"(\d{4})\s?年\s?(上|下)半年"),
+    ("ym", r"(\d{4})\s?年\s?(\d{1,2})\s?月(?:底|末|初|份)?"),
+    ("y", r"(\d{4})\s?年(?:底|末|初|内|度)?"),
+    ("md", r"(\d{1,2})\s?月\s?(\d{1,2})\s?日"),
+    ("m", r"(?<![\d.])(\d{1,2})\s?月(?:底|末|初|份)?(?![\d])"),
+    ("d", r"(?<![\d.])(\d{1,2})\s?日(?![\d])"),
+    ("qy", rf"(?:q([1-4])|(first|second|third|fourth) quarter)(?: of)?,? ?(\d{{4}})"),
+    ("qzh", r"第([一二三四])季度"),
+    ("mdy", rf"\b({_MONTHS})\.? (\d{{1,2}})(?:st|nd|rd|th)?(?:,? (\d{{4}}))?\b"),
+    ("dmy", rf"\b(\d{{1,2}})(?:st|nd|rd|th)? ({_MONTHS})\b(?:,? (\d{{4}}))?"),
+    ("my", rf"\b({_MONTHS})\.?,? (\d{{4}})\b"),
+    ("ey", r"(?<![\d,.$€£¥])\b((?:19|20)\d{2})s?\b(?![\d,.]|\s?(?:%|percent|年))"),
+    ("rel", r"last month|this month|last year|this year|next year|上个月|上月|本月|去年|今年|明年"),
+]
+_RE_DATE = re.compile("|".join(f"(?P<{k}>{p})" for k, p in _DATES), re.IGNORECASE)
+
+# ---------------------------------------------------------------- candidate numbers
+
+_RE_NUMBER_CORE = re.compile(
+    r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+    r"|[〇零一二两三四五六七八九十百千万亿兆]*[一二两三四五六七八九十][〇零一二两三四五六七八九十百千万亿兆几]*"
+    r"|[千百万]亿|[百千]万(?!别|不要|要)"
+    r"|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
+    r"thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|a dozen|dozens)\b"
+    r"|\b(?:half|a third|a quarter|two-thirds|three-quarters|twice|double|doubled|triple|"
+    r"tripled|tripling|quadrupled|ten-fold|tenfold|first|second|third|fourth|fifth|sixth|"
+    r"number one)\b",
+    re.IGNORECASE,
+)
+#: Chinese numerals that are words, not figures (统一, 一些, 之一, 百度, 千万别).
+_ZH_WORDS = re.compile(
+    r"^(?:一|二|两|三|十|百|千|万|亿|几)$|"
+    r"一些|一直|一起|一样|一般|一定|一切|一体|一带|一路|一系列|一批|一步|之一|统一|唯一|万一|"
+    r"百度|千万别|一边|一方面|一旦|一次性|三星|一流|一线|二维|一度|十分|一项|一家|一个|一名|一位|一款"
+)
+_SEPARATOR = re.compile(r"[。；;!?！？,，、:：\"“”（）()]|\. ")
+_MAX_RIGHT = 48
+_MAX_LEFT = 24
+
+
+@dataclass
+class _Found:
+    start: int
+    end: int
+    quantity: Quantity | None
+    problem: str
+
+
+def _mask(line: str, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in pattern.finditer(line)]
+
+
+def _inside(spans: list[tuple[int, int]], i: int) -> bool:
+    return any(a <= i < b for a, b in spans)
+
+
+def _token_ends(line: str, start: int, limit: int) -> list[int]:
+    """Positions after each word or Chinese character to the right, up to a separator."""
+    ends, i, depth = [], start, 0
+    stop = min(len(line), start + limit)
+    while i < stop:
+        ch = line[i]
+        if ch in "(（":
+            depth += 1
+        elif ch in ")）":
+            if depth == 0:
+                break
+            depth -= 1
+        elif depth == 0 and (ch in "。；;!?！？,，、:：[]" or line.startswith(". ", i)):
+            if not (ch == "," and line[i + 1 : i + 4].isdigit()):
+                break
+        if ch.isspace():
+            ends.append(i)
+        elif ord(ch) > 0x2E80 or not ch.isalnum():
+            ends += [i, i + 1]
+        i += 1
+    ends.append(i)
+    return sorted({e for e in ends if e > start})
+
+
+def _token_starts(line: str, end: int, limit: int) -> list[int]:
+    """Positions before each word or Chinese character to the left, up to a separator."""
+    starts, i = [], end - 1
+    stop = max(0, end - limit)
+    while i >= stop:
+        ch = line[i]
+        if ch in "。；;!?！？,，、:：()（）[]" or line.startswith(". ", i):
+            break
+        if ch.isspace():
+            starts.append(i + 1)
+        elif ord(ch) > 0x2E80 or not ch.isalnum():
+            starts.append(i)
+        i -= 1
+    starts.append(i + 1)
+    return sorted({s for s in starts if s < end}, reverse=True)
+
+
+def _key(q: Quantity) -> tuple:
+    r = q.restated
+    return (q.value, q.unit, q.qualifier, None if r is None else (r.value, r.unit))
+
+
+def _try(text: str) -> Quantity | str:
+    try:
+        return parse_quantity(text.strip())
+    except QuantityParseError as exc:
+        return str(exc).split(": ", 1)[-1]
+
+
+def _widen(line: str, start: int, end: int) -> _Found:
+    """The span around a number that reads as one figure, or the reason none does.
+
+    Every span from a few words before the number to a few words after it is
+    read; the widest that reads is kept, then trimmed of words on either side
+    that do not change what it reads as ("846 million users" -> "846 million").
+    """
+    starts = [start, *_token_starts(line, start, _MAX_LEFT)]
+    ends = [end, *_token_ends(line, end, _MAX_RIGHT)]
+    read: dict[tuple[int, int], Quantity | str] = {}
+    for s in starts:
+        for e in ends:
+            read[(s, e)] = _try(line[s:e])
+    good = [(s, e) for (s, e), q in read.items() if isinstance(q, Quantity)]
+    if not good:
+        problem = read[(start, end)]
+        return _Found(start, _problem_end(line, end), None, str(problem) or "not read")
+
+    def same(s: int, e: int, key: tuple) -> bool:
+        q = read.get((s, e))
+        return isinstance(q, Quantity) and _key(q) == key
+
+    spans = set()
+    for s, e in good:  # trim each reading to the words that make it what it is
+        key = _key(read[(s, e)])  # type: ignore[arg-type]
+        e = min(x for x in ends if x <= e and same(s, x, key))
+        s = max(x for x in starts if x >= s and same(x, e, key))
+        spans.add((e - s, -s, s, e))
+    _, _, s0, e0 = max(spans)
+    return _Found(s0, e0, read[(s0, e0)], "")  # type: ignore[arg-type]
+
+
+def _problem_end(line: str, end: int) -> int:
+    ends = _token_ends(line, end, 12)
+    return ends[0] if ends and not line[end:ends[0]].isspace() else end
+
+
+_RE_LONE_WORD = re.compile(
+    r"(?i)(?:(?:above|over|the|some|about) )?"
+    r"(?:an?|one|two|three|four|five|six|seven|eight|nine|ten|first|0)(?: or more)?"
+)
+_RE_DISCOURSE = re.compile(r"(?i)(?:first|second|third|fourth|fifth|sixth)(?:ly)?")
+_RE_RANGE_AFTER = re.compile(r"\s?(?:-|–|—|~|～|to|至|到)\s?(?:\$|US\$|RMB|¥)?\s?\d")
+_RE_YEARISH = re.compile(r"(?:19|20)\d{2}")
+
+
+def _is_year(found: _Found, line: str) -> bool:
+    text = line[found.start : found.end].strip()
+    return bool(_RE_YEARISH.fullmatch(text))
+
+
+def _figures_in_line(line: str) -> list[_Found]:
+    norm = line  # parse_quantity normalises; offsets stay those of the line
+    masked = _mask(norm, _RE_NOT_FIGURES) + _mask(norm, _RE_DATE)
+    m = _RE_LIST_MARK.match(norm)
+    if m:
+        masked.append((0, m.end()))
+    out: list[_Found] = []
+    taken = 0
+    for m in _RE_NUMBER_CORE.finditer(norm):
+        if m.start() < taken or _inside(masked, m.start()):
+            continue
+        word = m.group()
+        if _ZH_WORDS.search(word) and not re.search(r"\d", word):
+            if _ZH_WORDS.fullmatch(word) or len(word) < 2:
+                if not _zh_figure_context(norm, m.end()):
+                    continue
+        rng = _RE_RANGE_AFTER.match(norm, m.end())
+        if rng and word[0].isdigit():
+            end = _problem_end(norm, rng.end())
+            nxt = _RE_NUMBER_CORE.match(norm, rng.end() - 1)
+            end = max(end, _widen(norm, nxt.start(), nxt.end()).end if nxt else end)
+            got = _try(line[m.start() : end])
+            out.append(_Found(m.start(), end, None, got if isinstance(got, str) else "a range"))
+            taken = end
+            continue
+        found = _widen(norm, m.start(), m.end())
+        found.start = max(found.start, taken)
+        if found.quantity is not None and _is_year(found, norm):
+            continue
+        if found.quantity is None and not re.search(r"\d", line[m.start() : m.end()]):
+            continue  # a word such as "second" that is not a figure here
+        if found.quantity is not None and _RE_LONE_WORD.fullmatch(norm[found.start : found.end]):
+            continue  # "one of the most", "only one part": a word, not a figure
+        if _discourse(norm, found):
+            continue  # "Second, ...": a list in prose
+        if _small_word_count(norm, found):
+            continue  # "two rounds", 三座: a count in words, incidental
+        out.append(found)
+        taken = found.end
+    return out
+
+
+def _small_word_count(line: str, found: _Found) -> bool:
+    q = found.quantity
+    text = line[found.start : found.end]
+    return bool(q and q.unit == "count" and q.value < 100 and not re.search(r"\d", text))
+
+
+def _discourse(line: str, found: _Found) -> bool:
+    text = line[found.start : found.end]
+    before = line[: found.start].strip(" *_#>-")
+    after = line[found.end : found.end + 1]
+    return bool(_RE_DISCOURSE.fullmatch(text)) and (not before or after == ",")
+
+
+def _zh_figure_context(line: str, end: int) -> bool:
+    """A lone Chinese numeral is a figure only before a magnitude, 成, 倍 or %."""
+    return bool(re.match(r"\s?(?:[十百千万亿兆成倍]|个?百分点|%)", line[end : end + 4]))
+
+
+# ---------------------------------------------------------------- dates
+
+
+def _as_of(line: str, start: int, published: date | None) -> tuple[str, str]:
+    """The date the words nearest a figure give it, and how it was found."""
+    best: tuple[int, str, str] | None = None
+    addresses = _mask(line, _RE_NOT_FIGURES)
+    for m in _RE_DATE.finditer(line):
+        if _inside(addresses, m.start()):
+            continue
+        text = _date_text(m, published)
+        if text is None:
+            continue
+        distance = start - m.end() if m.end() <= start else (m.start() - start) * 2
+        if best is None or distance < best[0]:
+            basis = "inferred" if m.lastgroup == "rel" else "stated"
+            best = (distance, text, basis)
+    return (best[1], best[2]) if best else ("", "unknown")
+
+
+def _date_text(m: re.Match[str], published: date | None) -> str | None:
+    kind, g = m.lastgroup, [x for x in m.groups() if x is not None]
+    whole = m.group().lower()
+    zh_q = {"一": 1, "二": 2, "三": 3, "四": 4}
+    try:
+        if kind == "ymd":
+            y, mo, d = int(g[1]), int(g[2]), int(g[3])
+            return date(y, mo, d).isoformat()
+        if kind == "yq":
+            q = zh_q.get(g[2]) or int(g[2])
+            return f"{g[1]}-Q{q}"
+        if kind == "ym":
+            return f"{g[1]}-{int(g[2]):02d}" if 1 <= int(g[2]) <= 12 else None
+        if kind in ("y", "ey"):
+            return g[1][:4]
+        if kind == "qy":
+            words = {"first": 1, "second": 2, "third": 3, "fourth": 4}
+            q = int(m.group("qy").lower().split("q")[1][0]) if whole.startswith("q") else None
+            q = q or words[whole.split()[0]]
+            return f"{g[-1]}-Q{q}"
+        if kind == "my":
+            return f"{g[2]}-{_MONTH_NUMBER[g[1].lower().rstrip('.')]:02d}"
+        if kind == "qzh" and published:
+            return f"{published.year}-Q{zh_q[g[1]]}"
+        if kind == "rel" and published:
+            return _relative(whole, published)
+    except (ValueError, KeyError, IndexError):
+        return None
+    return None
+
+
+def _relative(word: str, published: date) -> str | None:
+    y, mo = published.year, published.month
+    if word in ("last month", "上个月", "上月"):
+        y, mo = (y, mo - 1) if mo > 1 else (y - 1, 12)
+        return f"{y}-{mo:02d}"
+    if word in ("this month", "本月"):
+        return f"{y}-{mo:02d}"
+    if word in ("last year", "去年"):
+        return str(y - 1)
+    if word in ("this year", "今年"):
+        return str(y)
+    if word in ("next year", "明年"):
+        return str(y + 1)
+    return None
+
+
+# ---------------------------------------------------------------- entities and indicators
+
+_INDICATOR_WORDS = {
+    "monthly_active_users": ["月活跃账户", "月活跃用户", "月活", "monthly active"],
+    "valuation": ["估值", "valuation", "valued at", "市值", "market value"],
+    "funding_round": ["融资", "筹集", "raised", "funding round", "series"],
+    "planned_fund": ["基金", "fund-of-funds", "fund"],
+    "surveillance_cameras": ["surveillance camera", "cctv", "监控摄像", "闭路电视摄像", "摄像头"],
+    "population": ["population", "人口", "citizens"],
+}
+
+
+@cache
+def _known() -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
+    """Entity names (and a few aliases) -> (entity, entity_type); indicator -> table."""
+    from . import catalog
+
+    entities: dict[str, tuple[str, str]] = {}
+    tables: dict[str, str] = {}
+    with open(catalog.table_path("indicators"), encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            tables[row["id"]] = row["table"]
+    for table in sorted(set(tables.values())):
+        with open(catalog.table_path(table), encoding="utf-8", newline="") as f:
+            for row in csv.DictReader(f):
+                entities[row["entity"]] = (row["entity"], row["entity_type"])
+    aliases = {
+        "微信": "WeChat",
+        "腾讯": "Tencent",
+        "商汤": "SenseTime",
+        "天津": "Tianjin",
+        "Tianjian": "Tianjin",
+        "北京": "Beijing",
+        "阿里巴巴": "Alibaba",
+    }
+    for alias, name in aliases.items():
+        if name in entities:
+            entities[alias] = entities[name]
+    return entities, tables
+
+
+def _clause(line: str, start: int, end: int) -> str:
+    a = max([m.end() for m in _SEPARATOR.finditer(line, 0, start)] or [0])
+    b = next((m.start() for m in _SEPARATOR.finditer(line, end)), len(line))
+    return line[a:b]
+
+
+def _suggest(line: str, found: _Found) -> tuple[str, str, str, str]:
+    """(entity, entity_type, indicator, table) named in the figure's clause, or blanks."""
+    entities, tables = _known()
+    clause = _clause(line, found.start, found.end).lower()
+    named = {entities[k] for k in entities if k.lower() in clause}
+    entity, etype = next(iter(named)) if len(named) == 1 else ("", "")
+    q = found.quantity
+    hits = {
+        ind
+        for ind, words in _INDICATOR_WORDS.items()
+        if ind in tables and any(w in clause for w in words)
+    }
+    indicator = next(iter(hits)) if len(hits) == 1 else ""
+    money = q is not None and q.unit in ("USD", "CNY", "HKD", "EUR", "GBP", "JPY")
+    if indicator and (tables[indicator] == "investments") != money:
+        indicator = ""
+    return entity, etype, indicator, tables.get(indicator, "")
+
+
+# ---------------------------------------------------------------- the rows
+
+
+def _context(line: str, start: int, end: int) -> str:
+    """A few words either side of the figure, for the reviewer (never a sentence)."""
+    before, after = line[max(0, start - 12) : start], line[end : end + 12]
+    return f"…{before.strip()}[{line[start:end].strip()}]{after.strip()}…"
+
+
+def _row(found: _Found, line: str, n: int, source_id: str, published: date | None) -> dict:
+    q = found.quantity
+    text = line[found.start : found.end].strip()
+    entity, etype, indicator, table = _suggest(line, found) if q else ("", "", "", "")
+    as_of, basis = _as_of(line, found.start, published) if q else ("", "")
+    usd = q.restated if q is not None and q.restated is not None else None
+    stated = usd is not None and usd.unit == "USD" and q is not None and q.unit != "USD"
+    return {
+        "id": "",
+        "entity": entity,
+        "entity_type": etype,
+        "indicator": indicator,
+        "value": q.value if q else None,
+        "unit": q.unit if q else "",
+        "qualifier": q.qualifier if q else "",
+        "value_text": text,
+        "stated_usd": usd.value if stated and usd else None,
+        "stated_usd_text": usd.text if stated and usd else "",
+        "as_of": as_of,
+        "as_of_basis": basis,
+        "source_id": source_id,
+        "locator": f"p{n}",
+        "primary_source": "",
+        "primary_source_url": "",
+        "notes": "",
+        "review_table": table,
+        "review_problem": found.problem,
+        "review_context": _context(line, found.start, found.end),
+    }
+
+
+def paragraphs(text: str) -> list[str]:
+    """The non-blank lines of a text: ``paragraphs(text)[N - 1]`` is locator ``pN``."""
+    return [line for line in text.splitlines() if line.strip()]
+
+
+def extract(
+    text: str, *, source_id: str = "", published: str | date | None = None
+) -> pd.DataFrame:
+    """Every figure in an article as candidate rows for review.
+
+    Parameters
+    ----------
+    text : str
+        The article, plain text or markdown; each non-blank line is a paragraph.
+    source_id : str
+        The source's id in the registry, copied into every row.
+    published : str or date, optional
+        The publication date (YYYY-MM-DD): resolves "last month", 去年, 第三季度.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per figure, in the order of the text, with the table template's
+        columns (``locator`` pN, ``value_text`` exactly as printed, ``value``,
+        ``unit``, ``qualifier``, ``stated_usd``/``stated_usd_text`` from a
+        bracketed dollar conversion, ``as_of``/``as_of_basis``, and ``entity``,
+        ``entity_type``, ``indicator`` where the words around name them; empty
+        rather than a guess) and the review-only columns ``review_table`` (the
+        suggested table), ``review_problem`` (why a figure-like expression could not
+        be read; its value is empty) and ``review_context`` (a few words around it).
+
+    Examples
+    --------
+    >>> rows = extract("微信月活跃账户达到 8.46 亿，同比增长 30%。", published="2016-11-16")
+    >>> rows[["locator", "value_text", "value", "unit"]].values.tolist()
+    [['p1', '8.46 亿', 846000000.0, 'count'], ['p1', '30%', 0.3, 'share']]
+    """
+    import pandas as pd
+
+    if isinstance(published, str):
+        published = date.fromisoformat(published) if published else None
+    rows = []
+    for n, line in enumerate(paragraphs(text), start=1):
+        for found in _figures_in_line(line):
+            rows.append(_row(found, line, n, source_id, published))
+    df = pd.DataFrame(rows, columns=COLUMNS)
+    df["value"] = pd.to_numeric(df["value"], errors="coerce").astype("float64")
+    df["stated_usd"] = pd.to_numeric(df["stated_usd"], errors="coerce").astype("float64")
+    return df
