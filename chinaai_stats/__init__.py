@@ -44,7 +44,7 @@ _LAZY = {
     "ValidationReport": "validation",
     "InputFileError": "validation",
     "pandera_schema": "schema",
-    "extract": "extract",
+    "extract": "extraction",
 }
 
 if TYPE_CHECKING:  # what type checkers see; at run time each name loads on first use
@@ -55,7 +55,7 @@ if TYPE_CHECKING:  # what type checkers see; at run time each name loads on firs
     from .comparison import derived as derived
     from .comparison import facts as facts
     from .exports import export as export
-    from .extract import extract as extract
+    from .extraction import extract as extract
     from .fx import check_conversions as check_conversions
     from .loader import describe as describe
     from .loader import load as load

@@ -387,11 +387,9 @@ def _core(body: str, original: str) -> tuple[Decimal, str, str | None]:
         value, rest = value + Decimal("0.5"), rest[1:]
     if unit == "count":
         rest = _measure_word(rest, original)
-        if value != value.to_integral_value():
-            raise fail(
-                original, f"a count of {value:g} is not whole: is a magnitude or unit missing?"
-            )
     _nothing_left(rest, original)
+    if unit == "count" and value != value.to_integral_value():
+        raise fail(original, f"a count of {value:g} is not whole: is a magnitude or unit missing?")
     return value, unit, qualifier
 
 

@@ -82,7 +82,8 @@ _ZH_NUM = "〇零一二三四五六七八九十"
 _NOT_FIGURES = [
     r"https?://\S+|www\.\S+|\]\([^)\s]*\)|<[^>]*>|\S+\.(?:png|jpe?g|gif|svg|webp|html?)\b",
     r"\[\^?\d+\]|\^\d+|[¹²³⁴⁵⁶⁷⁸⁹⁰]+",  # footnote marks
-    r"(?<!\d)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s?[ap]\.?m\.?|Z)?|\b\d{1,2}\s?[ap]\.m\.",  # times
+    r"(?<!\d)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s?[ap]\.?m\.?|Z)?"
+    r"|\b\d{1,2}\s?[ap]\.m\.",  # clock times
     r"(?<![\w\]\[(])/[\w./-]+|\b[\w.-]+/[\w./-]*[A-Za-z][\w./-]*"
     r"|\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b",  # paths, 24/7
     r"\b(?:(?:in|over|during|within) )?(?:the )?(?:past|last|next|coming) (?:\w+ )?"
@@ -91,7 +92,8 @@ _NOT_FIGURES = [
     r"\bin (?:\w+ )?(?:years?|months?|weeks?|days?)\b",
     r"(?:近|过去|未来|前)\s?\S{1,3}\s?年|\S{1,3}\s?年前",
     r"(?:上午|下午|晚上|凌晨)?\d{1,2}(?:点|时)(?:\d{1,2}分)?(?=\W|$)",
-    r"\+?\(?\d{2,4}\)?[- ]\d{3,4}[- ]\d{3,4}\b",  # phone numbers
+    r"\+\d{1,3}[\s-]?\(?\d{1,4}\)?(?:[\s-]?\d{2,4}){2,}\b"
+    r"|\(?\b0\d{2,3}\)?[- ]\d{3,4}[- ]?\d{4}\b|\(\d{3}\) ?\d{3}-\d{4}\b",  # phone numbers
     r"\b[vV]?\d+(?:\.\d+){2,}\b|\b(?:version|v|ios|android|windows|python)\s?\d+(?:\.\d+)*",
     r"\d+(?:\.\d+)?版本?",
     r"\b(?!(?:us|rmb|hk|nt|cny|usd|eur|gbp|jpy|hkd|no)\$?\d)[A-Za-z]+-?\d+(?:\.\d+)?[A-Za-z]*\b",
@@ -103,7 +105,10 @@ _NOT_FIGURES = [
     r"(?:generation|tier|step|party|class)\b",  # names, not quantities
 ]
 _RE_NOT_FIGURES = re.compile("|".join(f"(?:{p})" for p in _NOT_FIGURES), re.IGNORECASE)
-_RE_LIST_MARK = re.compile(r"^\s*(?:[-*+>#]+\s*)*(?:\(?\d{1,2}[.)、．]|第?[一二三四五六七八九十]+、)\s*")
+_RE_ADDRESS = re.compile(_NOT_FIGURES[0], re.IGNORECASE)
+_RE_LIST_MARK = re.compile(
+    r"^\s*(?:[-*+>#]+\s*)*(?:\(?\d{1,2}[.)．](?=\s)|\d{1,2}、|第?[一二三四五六七八九十]+、)\s*"
+)
 
 # dates: masked as non-figures, and read for as_of
 _DATES = [
@@ -115,7 +120,7 @@ _DATES = [
     ("md", r"(\d{1,2})\s?月\s?(\d{1,2})\s?日"),
     ("m", r"(?<![\d.])(\d{1,2})\s?月(?:底|末|初|份)?(?![\d])"),
     ("d", r"(?<![\d.])(\d{1,2})\s?日(?![\d])"),
-    ("qy", rf"(?:q([1-4])|(first|second|third|fourth) quarter)(?: of)?,? ?(\d{{4}})"),
+    ("qy", r"(?:q([1-4])|(first|second|third|fourth) quarter)(?: of)?,? ?(\d{4})"),
     ("qzh", r"第([一二三四])季度"),
     ("mdy", rf"\b({_MONTHS})\.? (\d{{1,2}})(?:st|nd|rd|th)?(?:,? (\d{{4}}))?\b"),
     ("dmy", rf"\b(\d{{1,2}})(?:st|nd|rd|th)? ({_MONTHS})\b(?:,? (\d{{4}}))?"),
@@ -177,9 +182,8 @@ def _token_ends(line: str, start: int, limit: int) -> list[int]:
             if depth == 0:
                 break
             depth -= 1
-        elif depth == 0 and (ch in "。；;!?！？,，、:：[]" or line.startswith(". ", i)):
-            if not (ch == "," and line[i + 1 : i + 4].isdigit()):
-                break
+        elif depth == 0 and _stops(line, i):
+            break
         if ch.isspace():
             ends.append(i)
         elif ord(ch) > 0x2E80 or not ch.isalnum():
@@ -187,6 +191,14 @@ def _token_ends(line: str, start: int, limit: int) -> list[int]:
         i += 1
     ends.append(i)
     return sorted({e for e in ends if e > start})
+
+
+def _stops(line: str, i: int) -> bool:
+    """Does a figure stop at ``line[i]`` (a separator, not a thousands comma)?"""
+    ch = line[i]
+    if ch == "," and line[i + 1 : i + 4].isdigit():
+        return False
+    return ch in "。；;!?！？,，、:：[]" or line.startswith(". ", i)
 
 
 def _token_starts(line: str, end: int, limit: int) -> list[int]:
@@ -233,8 +245,9 @@ def _widen(line: str, start: int, end: int) -> _Found:
             read[(s, e)] = _try(line[s:e])
     good = [(s, e) for (s, e), q in read.items() if isinstance(q, Quantity)]
     if not good:
-        problem = read[(start, end)]
-        return _Found(start, _problem_end(line, end), None, str(problem) or "not read")
+        stop = _problem_end(line, end)
+        problem = read.get((start, stop)) or read[(start, end)]
+        return _Found(start, stop, None, str(problem) or "not read")
 
     def same(s: int, e: int, key: tuple) -> bool:
         q = read.get((s, e))
@@ -244,15 +257,23 @@ def _widen(line: str, start: int, end: int) -> _Found:
     for s, e in good:  # trim each reading to the words that make it what it is
         key = _key(read[(s, e)])  # type: ignore[arg-type]
         e = min(x for x in ends if x <= e and same(s, x, key))
-        s = max(x for x in starts if x >= s and same(x, e, key))
+        s = max(x for x in starts if x >= s and same(x, e, key) and _filler(line[s:x]))
         spans.add((e - s, -s, s, e))
     _, _, s0, e0 = max(spans)
     return _Found(s0, e0, read[(s0, e0)], "")  # type: ignore[arg-type]
 
 
+def _filler(words: str) -> bool:
+    """Words before a figure that add nothing to it ("only", "the", 为), or none."""
+    from .parse.lexicon import FILLERS
+
+    words = words.strip().lower()
+    return not words or words in FILLERS or words in ("a", "an", "of", "at")
+
+
 def _problem_end(line: str, end: int) -> int:
     ends = _token_ends(line, end, 12)
-    return ends[0] if ends and not line[end:ends[0]].isspace() else end
+    return ends[0] if ends and not line[end : ends[0]].isspace() else end
 
 
 _RE_LONE_WORD = re.compile(
@@ -280,13 +301,10 @@ def _figures_in_line(line: str) -> list[_Found]:
     for m in _RE_NUMBER_CORE.finditer(norm):
         if m.start() < taken or _inside(masked, m.start()):
             continue
-        word = m.group()
-        if _ZH_WORDS.search(word) and not re.search(r"\d", word):
-            if _ZH_WORDS.fullmatch(word) or len(word) < 2:
-                if not _zh_figure_context(norm, m.end()):
-                    continue
+        if _zh_word(norm, m):
+            continue
         rng = _RE_RANGE_AFTER.match(norm, m.end())
-        if rng and word[0].isdigit():
+        if rng and m.group()[0].isdigit():
             end = _problem_end(norm, rng.end())
             nxt = _RE_NUMBER_CORE.match(norm, rng.end() - 1)
             end = max(end, _widen(norm, nxt.start(), nxt.end()).end if nxt else end)
@@ -295,7 +313,8 @@ def _figures_in_line(line: str) -> list[_Found]:
             taken = end
             continue
         found = _widen(norm, m.start(), m.end())
-        found.start = max(found.start, taken)
+        if found.start < taken:
+            continue  # overlaps the figure before it
         if found.quantity is not None and _is_year(found, norm):
             continue
         if found.quantity is None and not re.search(r"\d", line[m.start() : m.end()]):
@@ -324,6 +343,16 @@ def _discourse(line: str, found: _Found) -> bool:
     return bool(_RE_DISCOURSE.fullmatch(text)) and (not before or after == ",")
 
 
+def _zh_word(line: str, m: re.Match[str]) -> bool:
+    """A Chinese numeral that is part of a word (统一, 一些) rather than a figure."""
+    word = m.group()
+    if not _ZH_WORDS.search(word) or re.search(r"\d", word):
+        return False
+    return (_ZH_WORDS.fullmatch(word) is not None or len(word) < 2) and not _zh_figure_context(
+        line, m.end()
+    )
+
+
 def _zh_figure_context(line: str, end: int) -> bool:
     """A lone Chinese numeral is a figure only before a magnitude, 成, 倍 or %."""
     return bool(re.match(r"\s?(?:[十百千万亿兆成倍]|个?百分点|%)", line[end : end + 4]))
@@ -335,7 +364,7 @@ def _zh_figure_context(line: str, end: int) -> bool:
 def _as_of(line: str, start: int, published: date | None) -> tuple[str, str]:
     """The date the words nearest a figure give it, and how it was found."""
     best: tuple[int, str, str] | None = None
-    addresses = _mask(line, _RE_NOT_FIGURES)
+    addresses = _mask(line, _RE_ADDRESS)
     for m in _RE_DATE.finditer(line):
         if _inside(addresses, m.start()):
             continue
@@ -508,7 +537,11 @@ def paragraphs(text: str) -> list[str]:
 
 
 def extract(
-    text: str, *, source_id: str = "", published: str | date | None = None
+    text: str,
+    *,
+    source_id: str = "",
+    published: str | date | None = None,
+    table: str | None = None,
 ) -> pd.DataFrame:
     """Every figure in an article as candidate rows for review.
 
@@ -520,6 +553,12 @@ def extract(
         The source's id in the registry, copied into every row.
     published : str or date, optional
         The publication date (YYYY-MM-DD): resolves "last month", 去年, 第三季度.
+    table : str, optional
+        Give the columns of this table's template (e.g. ``"talent"``, which has no
+        ``stated_usd``) instead of the widest one, ``investments``.
+    table : str, optional
+        Give the columns of this table's template (e.g. ``"talent"``, which has no
+        ``stated_usd``) instead of the widest one, ``investments``.
 
     Returns
     -------
@@ -550,4 +589,26 @@ def extract(
     df = pd.DataFrame(rows, columns=COLUMNS)
     df["value"] = pd.to_numeric(df["value"], errors="coerce").astype("float64")
     df["stated_usd"] = pd.to_numeric(df["stated_usd"], errors="coerce").astype("float64")
-    return df
+    return df[columns_for(table)]
+
+
+def columns_for(table: str | None) -> list[str]:
+    """The columns of extract's rows: a table's template (or the widest) and review_ ones."""
+    if table is None:
+        return COLUMNS
+    from . import catalog
+
+    fields = [f["name"] for f in catalog.resource(table)["schema"]["fields"]]
+    missing = [f for f in fields if f not in ROW_COLUMNS]
+    if missing:
+        raise _not_a_figures_table(table)
+    return fields + REVIEW_COLUMNS
+
+
+def _not_a_figures_table(table: str) -> Exception:
+    from .errors import DatasetNotFoundError
+
+    return DatasetNotFoundError(
+        f"{table!r} is not a table of figures; extract rows for user_counts, investments, "
+        "talent, camera_counts or context"
+    )
