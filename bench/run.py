@@ -311,10 +311,21 @@ ARTICLES = {
     "seed_001_30bbca938958e64b": ("seeds", "en", None),
     "seed_002_71de8916751170a2": ("seeds", "en", None),
     "seed_003_bbca744d1036233d": ("seeds", "en", "2018-08-01"),
+    # translated TechCrunch articles from a public archive (see labels/SOURCES.md);
+    # read from $CHINAAI_STATS_BENCH_TEXTS, skipped when it is not set
+    "tczh_tencent-500-billion": ("extra", "mixed", "2017-11-20"),
+    "tczh_didi-chuxing-to-become-worlds-second-highest-valued-startup": (
+        "extra",
+        "mixed",
+        "2017-04-27",
+    ),
 }
 
 
 def _article_path(stem: str, folder: str) -> Path:
+    if folder == "extra":
+        extra = Path(os.environ.get("CHINAAI_STATS_BENCH_TEXTS", "/nonexistent"))
+        return extra / (stem.removeprefix("tczh_") + ".md")
     shared = Path(os.environ.get("CHINAAI_STATS_SHARED", "/work/shared"))
     name = stem.removeprefix("seed_") + ".txt"
     return shared / folder / name

@@ -90,7 +90,9 @@ _NOT_FIGURES = [
     r"(?:years?|decades?|months?|weeks?|days?)(?: or so)?",  # periods, not figures
     r"\b\w+ (?:years?|decades?|months?|weeks?|days?) (?:ago|later|earlier)\b",
     r"\bin (?:\w+ )?(?:years?|months?|weeks?|days?)\b",
-    r"(?:近|过去|未来|前)\s?\S{1,3}\s?年|\S{1,3}\s?年前",
+    r"第[一二三四1-4](?:\s?[和、及至到-]\s?第?[一二三四1-4])*\s?季度?",  # quarters
+    r"(?:近|过去|未来|最近|前)\s?[\d一二两三四五六七八九十几]{1,4}\s?(?:个?月|年|周|天|个?星期|个?季度)"
+    r"|\S{1,3}\s?年前",
     r"(?:上午|下午|晚上|凌晨)?\d{1,2}(?:点|时)(?:\d{1,2}分)?(?=\W|$)",
     r"\+\d{1,3}[\s-]?\(?\d{1,4}\)?(?:[\s-]?\d{2,4}){2,}\b"
     r"|\(?\b0\d{2,3}\)?[- ]\d{3,4}[- ]?\d{4}\b|\(\d{3}\) ?\d{3}-\d{4}\b",  # phone numbers
@@ -135,7 +137,7 @@ _RE_DATE = re.compile("|".join(f"(?P<{k}>{p})" for k, p in _DATES), re.IGNORECAS
 _RE_NUMBER_CORE = re.compile(
     r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
     r"|[〇零一二两三四五六七八九十百千万亿兆]*[一二两三四五六七八九十][〇零一二两三四五六七八九十百千万亿兆几]*"
-    r"|[千百万]亿|[百千]万(?!别|不要|要)"
+    r"|[千百万]亿|[百千]万(?!别|不要|要)|翻了?[一两]番|翻番"
     r"|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
     r"thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|a dozen|dozens)\b"
     r"|\b(?:half|a third|a quarter|two-thirds|three-quarters|twice|double|doubled|triple|"
@@ -349,13 +351,20 @@ def _zh_word(line: str, m: re.Match[str]) -> bool:
     if not _ZH_WORDS.search(word) or re.search(r"\d", word):
         return False
     return (_ZH_WORDS.fullmatch(word) is not None or len(word) < 2) and not _zh_figure_context(
-        line, m.end()
+        line, m.end(), m.start()
     )
 
 
-def _zh_figure_context(line: str, end: int) -> bool:
-    """A lone Chinese numeral is a figure only before a magnitude, 成, 倍 or %."""
-    return bool(re.match(r"\s?(?:[十百千万亿兆成倍]|个?百分点|%)", line[end : end + 4]))
+def _zh_figure_context(line: str, end: int, start: int) -> bool:
+    """A lone Chinese numeral is a figure after 第 or 前, or before a magnitude, 成, 倍 or %."""
+    if line[max(0, start - 1) : start] in ("第", "前"):
+        return True
+    return bool(
+        re.match(
+            r"\s?(?:[十百千万亿兆倍]|成(?![功为长本立员果绩熟交就型品])|个?百分点|%)",
+            line[end : end + 4],
+        )
+    )
 
 
 # ---------------------------------------------------------------- dates

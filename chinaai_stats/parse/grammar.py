@@ -458,7 +458,9 @@ def _measure_word(rest: str, original: str) -> str:
         raise fail(original, "N位数 is a number of digits (a range), not a figure")
     m = _RE_CJK_RUN.fullmatch(rest)
     if m:
-        if rest[0] in lx.ZH_NOT_MEASURE or rest[0] in lx.ZH_CHARS or rest[0] in "多余几成倍":
+        if rest[0] in lx.ZH_NOT_MEASURE or any(
+            ch in lx.ZH_CHARS or ch in "第多余几成倍" for ch in rest
+        ):
             raise fail(original, f"unknown unit or word {rest!r} after the number")
         if len(rest) > 3:
             raise fail(original, f"{rest!r} after the number is more than a measure word")
