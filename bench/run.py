@@ -319,12 +319,19 @@ ARTICLES = {
         "mixed",
         "2017-04-27",
     ),
+    # the beginnings of four English news pages (see labels/SOURCES.md), same folder
+    "web_cnet-sensetime-cctv-funding": ("extra", "en", None),
+    "web_mobileidworld-yitu-investment": ("extra", "en", None),
+    "web_techreportarticles-supremind": ("extra", "en", None),
+    "web_equalocean-intellifusion": ("extra", "en", None),
 }
 
 
 def _article_path(stem: str, folder: str) -> Path:
     if folder == "extra":
         extra = Path(os.environ.get("CHINAAI_STATS_BENCH_TEXTS", "/nonexistent"))
+        if stem.startswith("web_"):
+            return extra / (stem + ".txt")
         return extra / (stem.removeprefix("tczh_") + ".md")
     shared = Path(os.environ.get("CHINAAI_STATS_SHARED", "/work/shared"))
     name = stem.removeprefix("seed_") + ".txt"
@@ -377,6 +384,8 @@ def _extract_candidates(text: str, published: str | None) -> list[tuple[str, flo
         out.append((r.locator, value, r.value_text))
         if r.stated_usd == r.stated_usd:  # the source's own conversion is a figure too
             out.append((r.locator, float(r.stated_usd), r.stated_usd_text))
+        if r.review_restated:
+            out.append((r.locator, float(r.review_restated.split()[0]), r.review_restated))
     return out
 
 

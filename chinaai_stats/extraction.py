@@ -49,7 +49,7 @@ ROW_COLUMNS = [
     "notes",
 ]
 #: Review-only columns: delete them after review; validate and add refuse them.
-REVIEW_COLUMNS = ["review_table", "review_problem", "review_context"]
+REVIEW_COLUMNS = ["review_table", "review_problem", "review_restated", "review_context"]
 COLUMNS = ROW_COLUMNS + REVIEW_COLUMNS
 
 # ---------------------------------------------------------------- what is not a figure
@@ -536,8 +536,15 @@ def _row(found: _Found, line: str, n: int, source_id: str, published: date | Non
         "notes": "",
         "review_table": table,
         "review_problem": found.problem,
+        "review_restated": _restated(q) if q is not None and not stated else "",
         "review_context": _context(line, found.start, found.end),
     }
+
+
+def _restated(q: Quantity) -> str:
+    """The source's bracketed conversion when stated_usd cannot hold it ("100000000 CNY")."""
+    r = q.restated
+    return "" if r is None else f"{r.value:.15g} {r.unit}"
 
 
 def paragraphs(text: str) -> list[str]:
@@ -579,7 +586,9 @@ def extract(
         ``entity_type``, ``indicator`` where the words around name them; empty
         rather than a guess) and the review-only columns ``review_table`` (the
         suggested table), ``review_problem`` (why a figure-like expression could not
-        be read; its value is empty) and ``review_context`` (a few words around it).
+        be read; its value is empty), ``review_restated`` (a bracketed conversion into
+        another currency than the dollar, e.g. ``100000000 CNY``) and
+        ``review_context`` (a few words around it).
 
     Examples
     --------

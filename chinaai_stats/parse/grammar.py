@@ -117,7 +117,8 @@ _CURRENCY_SUFFIX_M = _Matcher(lx.CURRENCY_SUFFIX, suffix=True)
 _FRACTION_WORDS = "|".join(sorted(lx.EN_FRACTIONS, key=len, reverse=True))
 _RE_FRACTION = re.compile(rf"(an?|{EN_NUMBER_WORDS}|{NUMBER})[- ]({_FRACTION_WORDS})")
 _RE_N_IN_M = re.compile(
-    rf"({EN_NUMBER_WORDS}|{NUMBER}) (?:in|out of) (?:every )?({EN_NUMBER_WORDS}|{NUMBER})"
+    rf"({EN_NUMBER_WORDS}|{NUMBER})(?: [a-z]+){{0,2}} (?:in|out of) (?:every )?"
+    rf"({EN_NUMBER_WORDS}|{NUMBER})(?: (thousand|million|billion))?"
 )
 _RE_ZH_FRACTION = re.compile(
     r"([0-9.一二两三四五六七八九十百千万]+)分之([0-9.一二两三四五六七八九十百零]+)"
@@ -199,6 +200,7 @@ def _special(rest: str, original: str) -> tuple[Decimal, str, str | None] | None
     m = _RE_N_IN_M.fullmatch(rest)
     if m:
         num, den = number_of(m.group(1), original), number_of(m.group(2), original)
+        den *= lx.EN_MAGNITUDES[m.group(3)] if m.group(3) else 1
         if den == 0:
             raise fail(original, "a share out of zero")
         return _share(num / den, original), "share", None
