@@ -409,6 +409,23 @@ def _quantulum_candidates(text: str) -> list[tuple[str, float, str]]:
     return out
 
 
+def _extract_speed(quick: bool) -> None:
+    """Characters per second of extract on a line dense with numbers, at n and 4n."""
+    from chinaai_stats import extract
+
+    extract("5 million")  # imports and caches out of the timing
+    sizes = (200, 800) if quick else (800, 3200)
+    times = []
+    for n in sizes:
+        text = " ".join(f"{i * 7919 % 100003} users" for i in range(n))
+        times.append(best_of(lambda text=text: extract(text), repeat=1 if quick else 3))
+    record(
+        "extract, a line of numbers",
+        f"{sizes[0]} numbers {times[0]:.2f} s, {sizes[1]} numbers {times[1]:.2f} s",
+        f"4x the numbers: {times[1] / times[0]:.1f}x the time",
+    )
+
+
 def bench_extract(quick: bool) -> None:
     """Recall and precision of extract on labelled real articles, vs quantulum3 (English)."""
     print("extract: labelled figures found (recall) and candidates that are figures (precision)")
@@ -442,6 +459,7 @@ def bench_extract(quick: bool) -> None:
             extra = _unmatched(found, labels)
             if missed or extra:
                 print(f"  {stem} ({tool}): missed {missed}; not labelled {extra}")
+    _extract_speed(quick)
     print(f"  {'tool':<11} {'language':<8} {'labels':>6} {'recall':>8} {'precision':>10}")
     for (tool, lang), (hits, n_labels, n_found) in sorted(totals.items()):
         good = hits

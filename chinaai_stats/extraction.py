@@ -13,11 +13,12 @@ figures and are left out.
 
 from __future__ import annotations
 
+import bisect
 import csv
 import re
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 from .errors import QuantityParseError
@@ -154,6 +155,9 @@ _ZH_WORDS = re.compile(
 _SEPARATOR = re.compile(r"[。；;!?！？,，、:：\"“”（）()]|\. ")
 _MAX_RIGHT = 48
 _MAX_LEFT = 24
+_CLAUSE = 160  # characters either side searched for an entity or indicator word
+_MAX_STARTS = 5  # words or characters tried on either side: bounded work per number
+_MAX_ENDS = 14
 
 
 @dataclass
@@ -166,10 +170,6 @@ class _Found:
 
 def _mask(line: str, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in pattern.finditer(line)]
-
-
-def _inside(spans: list[tuple[int, int]], i: int) -> bool:
-    return any(a <= i < b for a, b in spans)
 
 
 def _token_ends(line: str, start: int, limit: int) -> list[int]:
@@ -225,6 +225,7 @@ def _key(q: Quantity) -> tuple:
     return (q.value, q.unit, q.qualifier, None if r is None else (r.value, r.unit))
 
 
+@lru_cache(maxsize=1 << 14)
 def _try(text: str) -> Quantity | str:
     try:
         return parse_quantity(text.strip())
@@ -239,8 +240,10 @@ def _widen(line: str, start: int, end: int) -> _Found:
     read; the widest that reads is kept, then trimmed of words on either side
     that do not change what it reads as ("846 million users" -> "846 million").
     """
-    starts = [start, *_token_starts(line, start, _MAX_LEFT)]
-    ends = [end, *_token_ends(line, end, _MAX_RIGHT)]
+    starts = [start, *_token_starts(line, start, _MAX_LEFT)[:_MAX_STARTS]]
+    right = _token_ends(line, end, _MAX_RIGHT)
+    # the first words, and the close of a bracketed conversion however long it is
+    ends = [end, *right[:_MAX_ENDS], *(e for e in right[_MAX_ENDS:] if line[e - 1] in ")）")]
     read: dict[tuple[int, int], Quantity | str] = {}
     for s in starts:
         for e in ends:
@@ -294,14 +297,17 @@ def _is_year(found: _Found, line: str) -> bool:
 
 def _figures_in_line(line: str) -> list[_Found]:
     norm = line  # parse_quantity normalises; offsets stay those of the line
-    masked = _mask(norm, _RE_NOT_FIGURES) + _mask(norm, _RE_DATE)
+    masked = bytearray(len(norm) + 1)
+    spans = _mask(norm, _RE_NOT_FIGURES) + _mask(norm, _RE_DATE)
     m = _RE_LIST_MARK.match(norm)
     if m:
-        masked.append((0, m.end()))
+        spans.append((0, m.end()))
+    for a, b in spans:
+        masked[a:b] = b"\x01" * (b - a)
     out: list[_Found] = []
     taken = 0
     for m in _RE_NUMBER_CORE.finditer(norm):
-        if m.start() < taken or _inside(masked, m.start()):
+        if m.start() < taken or masked[m.start()]:
             continue
         if _zh_word(norm, m):
             continue
@@ -340,7 +346,8 @@ def _small_word_count(line: str, found: _Found) -> bool:
 
 def _discourse(line: str, found: _Found) -> bool:
     text = line[found.start : found.end]
-    before = line[: found.start].strip(" *_#>-")
+    before = line[max(0, found.start - 8) : found.start].strip(" *_#>-")
+    before = before if found.start <= 8 else before or "…"
     after = line[found.end : found.end + 1]
     return bool(_RE_DISCOURSE.fullmatch(text)) and (not before or after == ",")
 
@@ -370,21 +377,48 @@ def _zh_figure_context(line: str, end: int, start: int) -> bool:
 # ---------------------------------------------------------------- dates
 
 
-def _as_of(line: str, start: int, published: date | None) -> tuple[str, str]:
-    """The date the words nearest a figure give it, and how it was found."""
-    best: tuple[int, str, str] | None = None
-    addresses = _mask(line, _RE_ADDRESS)
-    for m in _RE_DATE.finditer(line):
-        if _inside(addresses, m.start()):
-            continue
-        text = _date_text(m, published)
-        if text is None:
-            continue
-        distance = start - m.end() if m.end() <= start else (m.start() - start) * 2
-        if best is None or distance < best[0]:
-            basis = "inferred" if m.lastgroup == "rel" else "stated"
-            best = (distance, text, basis)
-    return (best[1], best[2]) if best else ("", "unknown")
+class _LineInfo:
+    """What every figure of a line needs, found once per line: its dates and clauses."""
+
+    def __init__(self, line: str, published: date | None) -> None:
+        self.line = line
+        addresses = bytearray(len(line) + 1)
+        for a, b in _mask(line, _RE_ADDRESS):
+            addresses[a:b] = b"\x01" * (b - a)
+        self.dates: list[tuple[int, int, str, str]] = []
+        for m in _RE_DATE.finditer(line):
+            text = None if addresses[m.start()] else _date_text(m, published)
+            if text is not None:
+                basis = "inferred" if m.lastgroup == "rel" else "stated"
+                self.dates.append((m.start(), m.end(), text, basis))
+        self.date_ends = sorted((d[1], i) for i, d in enumerate(self.dates))
+        self.date_starts = [d[0] for d in self.dates]
+        self.seps = [(m.start(), m.end()) for m in _SEPARATOR.finditer(line)]
+        self.sep_starts = [a for a, _ in self.seps]
+
+    def as_of(self, start: int) -> tuple[str, str]:
+        """The date nearest the figure: before it, or (counted double) after it."""
+        best: tuple[int, str, str] | None = None
+        k = bisect.bisect_right(self.date_ends, (start, len(self.dates)))
+        if k:
+            d = self.dates[self.date_ends[k - 1][1]]
+            best = (start - d[1], d[2], d[3])
+        k = bisect.bisect_left(self.date_starts, start)
+        if k < len(self.dates):
+            d = self.dates[k]
+            if best is None or (d[0] - start) * 2 < best[0]:
+                best = ((d[0] - start) * 2, d[2], d[3])
+        return (best[1], best[2]) if best else ("", "unknown")
+
+    def clause(self, start: int, end: int) -> str:
+        k = bisect.bisect_left(self.sep_starts, start)
+        a = max(
+            (self.seps[i][1] for i in range(max(0, k - 1), k) if self.seps[i][1] <= start),
+            default=0,
+        )
+        j = bisect.bisect_left(self.sep_starts, end)
+        b = self.seps[j][0] if j < len(self.seps) else len(self.line)
+        return self.line[max(a, start - _CLAUSE) : min(b, end + _CLAUSE)]
 
 
 def _date_text(m: re.Match[str], published: date | None) -> str | None:
@@ -475,16 +509,10 @@ def _known() -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
     return entities, tables
 
 
-def _clause(line: str, start: int, end: int) -> str:
-    a = max([m.end() for m in _SEPARATOR.finditer(line, 0, start)] or [0])
-    b = next((m.start() for m in _SEPARATOR.finditer(line, end)), len(line))
-    return line[a:b]
-
-
-def _suggest(line: str, found: _Found) -> tuple[str, str, str, str]:
+def _suggest(info: _LineInfo, found: _Found) -> tuple[str, str, str, str]:
     """(entity, entity_type, indicator, table) named in the figure's clause, or blanks."""
     entities, tables = _known()
-    clause = _clause(line, found.start, found.end).lower()
+    clause = info.clause(found.start, found.end).lower()
     named = {entities[k] for k in entities if k.lower() in clause}
     entity, etype = next(iter(named)) if len(named) == 1 else ("", "")
     q = found.quantity
@@ -509,11 +537,12 @@ def _context(line: str, start: int, end: int) -> str:
     return f"…{before.strip()}[{line[start:end].strip()}]{after.strip()}…"
 
 
-def _row(found: _Found, line: str, n: int, source_id: str, published: date | None) -> dict:
+def _row(found: _Found, info: _LineInfo, n: int, source_id: str) -> dict:
+    line = info.line
     q = found.quantity
     text = line[found.start : found.end].strip()
-    entity, etype, indicator, table = _suggest(line, found) if q else ("", "", "", "")
-    as_of, basis = _as_of(line, found.start, published) if q else ("", "")
+    entity, etype, indicator, table = _suggest(info, found) if q else ("", "", "", "")
+    as_of, basis = info.as_of(found.start) if q else ("", "")
     usd = q.restated if q is not None and q.restated is not None else None
     stated = usd is not None and usd.unit == "USD" and q is not None and q.unit != "USD"
     return {
@@ -602,8 +631,10 @@ def extract(
         published = date.fromisoformat(published) if published else None
     rows = []
     for n, line in enumerate(paragraphs(text), start=1):
-        for found in _figures_in_line(line):
-            rows.append(_row(found, line, n, source_id, published))
+        found_here = _figures_in_line(line)
+        if found_here:
+            info = _LineInfo(line, published)
+            rows.extend(_row(found, info, n, source_id) for found in found_here)
     df = pd.DataFrame(rows, columns=COLUMNS)
     df["value"] = pd.to_numeric(df["value"], errors="coerce").astype("float64")
     df["stated_usd"] = pd.to_numeric(df["stated_usd"], errors="coerce").astype("float64")

@@ -69,36 +69,41 @@ class _Matcher:
     """Find one of a set of phrases at the start (or end) of a text, longest first.
 
     A phrase ending (starting) in a Latin letter must end (start) at a word boundary.
+    Suffixes are looked up by length in a dictionary, so no pattern is searched.
     """
 
     def __init__(self, pairs, *, suffix: bool = False):
         items = pairs.items() if isinstance(pairs, dict) else pairs
         self.tags = dict(items)
+        self.lengths = sorted({len(p) for p in self.tags}, reverse=True)
         alts = []
         for phrase in sorted(self.tags, key=len, reverse=True):
-            body = re.escape(phrase)
-            if suffix:
-                edge = "(?<![a-z])" if phrase[0].isascii() and phrase[0].isalpha() else ""
-                alts.append(edge + body)
-            else:
-                edge = "(?![a-z])" if phrase[-1].isascii() and phrase[-1].isalpha() else ""
-                alts.append(body + edge)
-        pattern = "(?:" + "|".join(alts) + ")"
-        # anchored at the end: a lookbehind-free search from the right is linear
-        self.regex = re.compile(pattern + r" ?$" if suffix else r"^" + pattern)
+            edge = "(?![a-z])" if phrase[-1].isascii() and phrase[-1].isalpha() else ""
+            alts.append(re.escape(phrase) + edge)
+        self.regex = re.compile("^(?:" + "|".join(alts) + ")")
         self.suffix = suffix
 
     def take(self, rest: str) -> tuple[str | None, str, str]:
         """Return (tag, phrase, what is left), or (None, "", rest) when none matches."""
-        tail = rest[-40:] if self.suffix else rest
-        m = self.regex.search(tail) if self.suffix else self.regex.match(rest)
+        if self.suffix:
+            return self._take_end(rest)
+        m = self.regex.match(rest)
         if not m:
             return None, "", rest
-        phrase = m.group().strip()
-        if self.suffix:
-            cut = len(rest) - len(tail) + m.start()
-            return self.tags[phrase], phrase, rest[:cut].rstrip(" -")
+        phrase = m.group()
         return self.tags[phrase], phrase, rest[m.end() :].lstrip()
+
+    def _take_end(self, rest: str) -> tuple[str | None, str, str]:
+        text = rest[:-1] if rest.endswith(" ") else rest
+        for n in self.lengths:
+            phrase = text[-n:]
+            if len(phrase) < n or phrase not in self.tags:
+                continue
+            before = text[-n - 1 : -n]
+            if phrase[0].isascii() and phrase[0].isalpha() and "a" <= before <= "z":
+                continue
+            return self.tags[phrase], phrase, text[:-n].rstrip(" -")
+        return None, "", rest
 
 
 _QUALIFIER_M = _Matcher(
@@ -445,7 +450,7 @@ def _unit_word(rest: str, currency: str | None, prefix: str, original: str) -> t
         return suffix, ""
     if currency:
         return currency, rest
-    for words, unit in sorted(lx.DURATIONS.items(), key=lambda kv: -len(kv[0])):
+    for words, unit in _DURATIONS_LONGEST_FIRST:
         half = unit == "year" and rest[len(words) :] == "半"
         if rest == words or (rest.startswith(words) and half):
             return unit, rest[len(words) :]
@@ -534,6 +539,7 @@ def _traditional_yuan(text: str, rest: str, unit: str, original: str) -> None:
 
 
 _DURATION_UNITS = frozenset(lx.DURATIONS.values())
+_DURATIONS_LONGEST_FIRST = sorted(lx.DURATIONS.items(), key=lambda kv: -len(kv[0]))
 
 
 def _first_period(rest: str, original: str) -> tuple[Decimal, str, str | None] | None:
