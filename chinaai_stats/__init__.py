@@ -17,6 +17,7 @@ from .errors import (
     DatasetNotFoundError,
     DataVersionError,
     ExchangeRateError,
+    OutputPathError,
     QuantityParseError,
     UnitError,
 )
@@ -33,6 +34,8 @@ _LAZY = {
     "Quantity": "parse",
     "convert": "units",
     "check_conversions": "fx",
+    "population": "reference",
+    "series": "reference",
     "cite": "citation",
     "compare": "comparison",
     "derived": "comparison",
@@ -62,6 +65,8 @@ if TYPE_CHECKING:  # what type checkers see; at run time each name loads on firs
     from .loader import sources as sources
     from .parse import Quantity as Quantity
     from .parse import parse_quantity as parse_quantity
+    from .reference import population as population
+    from .reference import series as series
     from .report import write_report as write_report
     from .schema import pandera_schema as pandera_schema
     from .units import convert as convert
@@ -75,6 +80,7 @@ __all__ = [
     "DataVersionError",
     "DatasetNotFoundError",
     "ExchangeRateError",
+    "OutputPathError",
     "QuantityParseError",
     "UnitError",
     "__version__",

@@ -3,9 +3,12 @@
 ``add`` validates the file against the table (ids already in the table count as
 taken), and merges only when every row is valid. It then writes the table's CSV,
 ``datasets/datapackage.json`` (new ``bytes`` and ``hash``) and an Unreleased entry
-in ``CHANGELOG.md``. All three are prepared as temporary files first and swapped in
-with :func:`os.replace`; if any swap fails, the ones already done are rolled back,
-so a failure leaves every file as it was.
+in ``CHANGELOG.md``, all three together or none (:mod:`chinaai_stats.journal`):
+it holds the clone's lock from reading the table to the last write, so a second
+``add`` waits (and gives up with exit 2 after a few seconds), and a process
+killed at any point leaves a change that the next command finishes or undoes.
+Adding a file whose rows are all in the table already, cell for cell (a rerun
+after an interrupted ``add``, say), changes nothing and says so.
 """
 
 from __future__ import annotations
@@ -18,9 +21,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from . import catalog, package
+from . import catalog, journal, package
 from .errors import ChinaAIStatsError
-from .validation import InputFileError, ValidationReport, validate
+from .validation import ValidationReport, validate
 
 
 class AddError(ChinaAIStatsError):
@@ -33,48 +36,52 @@ class AddError(ChinaAIStatsError):
 
 @dataclass(frozen=True)
 class AddResult:
-    """What ``add`` merged: the table, the new ids and the files it rewrote."""
+    """What ``add`` merged: the table, the new ids and the files it rewrote.
+
+    ``already`` lists the ids of a file whose rows were all in the table already.
+    When ``ids`` is empty (such a file, or one with a header and no rows) nothing
+    was written and ``files`` is empty.
+    """
 
     table: str
     ids: tuple[str, ...]
     files: tuple[Path, ...]
     report: ValidationReport
+    already: tuple[str, ...] = ()
 
 
-def find_root(start: Path | None = None) -> Path:
-    """Walk up from ``start`` (default: the current folder) to a folder holding datasets/."""
-    here = (start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
-        if (folder / "datasets" / catalog.DESCRIPTOR).is_file():
-            return folder
-    raise InputFileError(
-        f"no datasets/{catalog.DESCRIPTOR} in {here} or any folder above it; "
-        "run add inside a clone of chinaai-stats, or pass --datasets DIR"
-    )
+def _cells(report: ValidationReport, columns: list[str]) -> list[list[str]]:
+    """The new rows' cells in the table's column order."""
+    frame = report.frame.reindex(columns=columns, fill_value="")
+    return [["" if v is None else str(v) for v in row] for row in frame.itertuples(index=False)]
 
 
-def _root_of(datasets: str | os.PathLike[str] | None) -> Path:
-    if datasets is None:
-        return find_root()
-    d = Path(datasets)
-    if (d / catalog.DESCRIPTOR).is_file():
-        return d.resolve().parent
-    if (d / "datasets" / catalog.DESCRIPTOR).is_file():
-        return d.resolve()
-    raise InputFileError(
-        f"{d}: no {catalog.DESCRIPTOR} there; pass the datasets/ folder of a clone"
-    )
-
-
-def _rows_csv(report: ValidationReport, columns: list[str]) -> str:
-    """The new rows as CSV lines in the table's column order (no header)."""
+def _as_csv(rows: list[list[str]], newline: str) -> str:
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    frame = report.frame
-    assert frame is not None
-    for row in frame.reindex(columns=columns, fill_value="").itertuples(index=False):
-        w.writerow(["" if v is None else str(v) for v in row])
+    csv.writer(buf, lineterminator=newline).writerows(rows)
     return buf.getvalue()
+
+
+def _read_table(path: Path) -> tuple[str, dict[str, dict[str, str]]]:
+    """The table's text, exactly as on disk, and its rows by id."""
+    with open(path, encoding="utf-8", newline="") as f:
+        text = f.read()
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    if "id" not in (reader.fieldnames or []):
+        return text, {}
+    return text, {r["id"]: r for r in reader}
+
+
+def _already_there(
+    report: ValidationReport, rows: list[list[str]], columns: list[str], by_id: dict
+) -> tuple[str, ...]:
+    """The ids of the file when every one of its rows is in the table, cell for cell."""
+    if not rows or "id" not in columns or set(report.errors["check"]) != {"id-exists"}:
+        return ()
+    new = [dict(zip(columns, r, strict=True)) for r in rows]
+    if all({k: by_id.get(r["id"], {}).get(k) for k in columns} == r for r in new):
+        return tuple(r["id"] for r in new)
+    return ()
 
 
 def changelog_with(text: str, entry: str) -> str:
@@ -124,25 +131,49 @@ def add(
     Raises
     ------
     AddError
-        Some row is invalid or the file holds no rows; nothing was written.
-    InputFileError, DatasetNotFoundError
-        The file or the table cannot be used at all; nothing was written.
+        Some row is invalid; nothing was written.
+    InputFileError, DatasetNotFoundError, DataFileError
+        The file, the table or the clone cannot be used at all; nothing was written.
+    DataBusyError
+        Another process kept the clone locked for longer than
+        ``$CHINAAI_STATS_LOCK_WAIT`` seconds (default 5); nothing was written.
+
+    Examples
+    --------
+    >>> import shutil, tempfile, pathlib
+    >>> from chinaai_stats.catalog import data_root
+    >>> clone = pathlib.Path(tempfile.mkdtemp())
+    >>> for part in ("datasets", "schemas", "seeds"):
+    ...     _ = shutil.copytree(data_root() / part, clone / part)
+    >>> new = clone / "new.csv"
+    >>> rows = (data_root() / "datasets" / "talent.csv").read_text("utf-8").splitlines()
+    >>> _ = new.write_text("\\n".join([rows[0], rows[1].replace("tal-0001", "tal-9001")]))
+    >>> add(new, "talent", datasets=clone / "datasets").ids
+    ('tal-9001',)
     """
-    root = _root_of(datasets)
+    root = catalog.clone_root(datasets)
+    with journal.locked(root, "add"):
+        return _add_locked(Path(path), table, root)
+
+
+def _add_locked(path: Path, table: str, root: Path) -> AddResult:
     res = catalog.resource(table, root)
     table_path = root / "datasets" / res["path"]
-    existing = table_path.read_text(encoding="utf-8")
-    reader = csv.DictReader(io.StringIO(existing))
-    ids = {r["id"] for r in reader} if "id" in (reader.fieldnames or []) else set()
-    report = validate(path, table, existing_ids=ids, root=root)
-    if not report.ok:
-        raise AddError(f"{path}: {len(report.errors)} problems; nothing was added", report)
-    if report.rows == 0:
-        raise AddError(f"{path}: no rows to add; nothing was added", report)
+    existing, by_id = _read_table(table_path)
+    report = validate(path, table, existing_ids=set(by_id), root=root)
     columns = [f["name"] for f in res["schema"]["fields"]]
-    merged = existing if existing.endswith("\n") else existing + "\n"
-    merged += _rows_csv(report, columns)
-    new_ids = tuple(report.frame["id"]) if "id" in report.frame.columns else ()
+    rows = _cells(report, columns)
+    if not report.ok:
+        already = _already_there(report, rows, columns, by_id)
+        if already:
+            return AddResult(table, (), (), report, already)
+        raise AddError(f"{path}: {len(report.errors)} problems; nothing was added", report)
+    if report.rows == 0:  # valid, as validate says; nothing to write
+        return AddResult(table, (), (), report)
+    newline = "\r\n" if existing.split("\n", 1)[0].endswith("\r") else "\n"
+    merged = existing if not existing or existing.endswith("\n") else existing + newline
+    merged += _as_csv(rows, newline)
+    new_ids = tuple(r[columns.index("id")] for r in rows) if "id" in columns else ()
     # the descriptor as it will be once the CSV is replaced
     desc = package.read_json(root / "datasets" / catalog.DESCRIPTOR)
     for r in desc["resources"]:
@@ -157,6 +188,7 @@ def add(
     )
     changes = {table_path: merged, root / "datasets" / catalog.DESCRIPTOR: package.dump_json(desc)}
     if changelog.exists():
-        changes[changelog] = changelog_with(changelog.read_text(encoding="utf-8"), entry)
-    package.commit(changes)
+        with open(changelog, encoding="utf-8", newline="") as f:
+            changes[changelog] = changelog_with(f.read(), entry)
+    journal.commit(root, changes, command="add", note=entry)
     return AddResult(table, new_ids, tuple(changes), report)

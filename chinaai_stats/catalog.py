@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # pragma: no cover
     from typing import Any
 
-from .errors import DataFileError, DatasetNotFoundError
+from . import journal
+from .errors import DataFileError, DatasetNotFoundError, did_you_mean
 
 #: Environment variable naming a folder that holds ``datasets/``, ``schemas/`` and
 #: ``seeds/`` (a contributor's clone, say), used instead of the installed data.
@@ -55,9 +56,49 @@ def data_root() -> Path:
     )
 
 
+def find_root(start: Path | None = None) -> Path:
+    """Return the clone holding ``start`` (default: the current folder).
+
+    Walks up from ``start`` to the first folder with ``datasets/datapackage.json``.
+
+    Raises
+    ------
+    DataFileError
+        No folder on the way up holds the data.
+    """
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "datasets" / DESCRIPTOR).is_file():
+            return folder
+    raise DataFileError(
+        f"no datasets/{DESCRIPTOR} in {here} or any folder above it; "
+        "run this inside a clone of chinaai-stats, or pass --datasets DIR"
+    )
+
+
+def clone_root(datasets: str | os.PathLike[str] | None = None) -> Path:
+    """Return the clone a command writes to: ``datasets`` (a clone or its ``datasets/``
+    folder) when given, else the clone holding the current folder (:func:`find_root`)."""
+    if datasets is None:
+        return find_root()
+    d = Path(datasets)
+    if (d / DESCRIPTOR).is_file():
+        return d.resolve().parent
+    if (d / "datasets" / DESCRIPTOR).is_file():
+        return d.resolve()
+    raise DataFileError(f"{d}: no {DESCRIPTOR} there; pass the datasets/ folder of a clone")
+
+
 def descriptor(root: Path | None = None) -> dict[str, Any]:
-    """Return the parsed ``datasets/datapackage.json`` (cached until the file changes)."""
-    path = (root or data_root()) / "datasets" / DESCRIPTOR
+    """Return the parsed ``datasets/datapackage.json`` (cached until the file changes).
+
+    A change that a killed process left half done is settled first
+    (:func:`chinaai_stats.journal.recover`), so every reader sees the data whole.
+    """
+    root = root or data_root()
+    if journal.pending(root):
+        journal.recover(root)
+    path = root / "datasets" / DESCRIPTOR
     try:
         st = path.stat()
         key = (st.st_mtime_ns, st.st_size)
@@ -89,9 +130,9 @@ def resource(name: str, root: Path | None = None) -> dict[str, Any]:
     for res in resources_:
         if res["name"] == name and name != REGISTRY:
             return res
-    names = ", ".join(r["name"] for r in resources_ if r["name"] != REGISTRY)
+    names = [r["name"] for r in resources_ if r["name"] != REGISTRY]
     raise DatasetNotFoundError(
-        f"no dataset named {name!r}; available: {names} (see chinaai_stats.list_datasets())"
+        f"no dataset named {name!r}{did_you_mean(name, names)}; available: {', '.join(names)}"
     )
 
 

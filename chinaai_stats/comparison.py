@@ -9,12 +9,14 @@ Derived numbers are computed here from the rows, never typed into the CSVs.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
 
-from .errors import ChinaAIStatsError, UnitError
+from . import percapita
+from .errors import ChinaAIStatsError, UnitError, did_you_mean
 from .loader import load
 
 FACT_TABLES = ("user_counts", "investments", "talent", "camera_counts", "context")
@@ -61,24 +63,90 @@ def _row_warnings(row: Any, first: Any) -> list[str]:
     return notes
 
 
+def _names(value: str | Iterable[str] | None) -> list[str] | None:
+    """One name or several: a single string is one name, never its characters."""
+    if value is None:
+        return None
+    return [value] if isinstance(value, str) else list(value)
+
+
+def _select(
+    df: pd.DataFrame,
+    entities: str | Iterable[str] | None,
+    indicator: str | Iterable[str] | None,
+    table: str | None,
+) -> pd.DataFrame:
+    """The rows of ``facts()`` a comparison asks for; warn about entities left without any."""
+    wanted, wanted_ind = _names(entities), _names(indicator)
+    for kind, names, known in (
+        ("entity", wanted, set(df["entity"])),
+        ("indicator", wanted_ind, set(df["indicator"].dropna())),
+        ("table", _names(table), set(FACT_TABLES)),
+    ):
+        missing = [n for n in names or () if n not in known]
+        if missing:
+            hint = did_you_mean(missing[0], known)
+            raise ChinaAIStatsError(
+                f"no figures for {kind} {', '.join(map(repr, missing))}{hint}; "
+                f"{kind} names: {', '.join(sorted(known))}"
+            )
+    if table is not None:
+        df = df[df["table"] == table]
+    if wanted_ind is not None:
+        df = df[df["indicator"].isin(wanted_ind)]
+    if wanted is not None:
+        lacking = [e for e in wanted if e not in set(df["entity"])]
+        df = df[df["entity"].isin(wanted)]
+        if lacking and not df.empty:
+            warnings.warn(
+                f"no {' or '.join(wanted_ind or [table or ''])} figure for "
+                f"{', '.join(lacking)}: left out of the comparison",
+                UserWarning,
+                stacklevel=3,
+            )
+        df = df.assign(_order=df["entity"].map({e: i for i, e in enumerate(wanted)}))
+        df = df.sort_values(["_order", "period_start"], kind="stable").drop(columns="_order")
+    if df.empty:
+        asked = [", ".join(wanted or []), ", ".join(wanted_ind or []), table or ""]
+        raise ChinaAIStatsError(
+            "no figures for " + " · ".join(a for a in asked if a) + ": nothing to compare"
+        )
+    return df
+
+
 def compare(
-    entities: Iterable[str] | None = None,
+    entities: str | Iterable[str] | None = None,
     indicator: str | Iterable[str] | None = None,
     table: str | None = None,
     currency: str = "USD",
+    per: str | int | None = None,
+    population: str | None = None,
 ) -> pd.DataFrame:
     """Put figures side by side on a common unit, with ratios to the first and warnings.
 
     Parameters
     ----------
-    entities : list of str, optional
+    entities : str or list of str, optional
         Entities to compare, in order (the first is the reference for ``ratio_to_first``).
+        A single string is one entity. An entity with no figure for ``indicator`` is left
+        out with a ``UserWarning`` naming it.
     indicator : str or list of str, optional
         Indicator id(s) from the codebook.
     table : str, optional
         Restrict to one fact table.
     currency : {"USD", "CNY"}
         Common currency for money, converted at the rate of each figure's date.
+    per : {"person", 100}, optional
+        Divide counts by the population of the year each figure describes (World
+        Bank, ``populations``): per person or per 100 people. Adds ``denominator``,
+        ``denominator_basis`` and the source's own denominator where it gives one
+        (``source_denominator``, ``source_denominator_id``,
+        ``value_on_source_denominator``, ``denominator_difference``). An undated
+        figure gets no value and a warning; a year outside the series, the nearest
+        year and a warning.
+    population : str, optional
+        Whose population to divide by (``"China"``); default: each row's own entity,
+        which must then be a country or region.
 
     Returns
     -------
@@ -90,7 +158,8 @@ def compare(
     Raises
     ------
     UnitError
-        The selected figures are of different dimensions (money with people, ...).
+        The selected figures are of different dimensions (money with people, ...),
+        or ``per`` is asked of figures that are not counts.
 
     Examples
     --------
@@ -98,38 +167,29 @@ def compare(
     >>> mau = cs.compare(["WeChat", "QQ"], indicator="monthly_active_users")
     >>> mau[["entity", "value_aligned", "ratio_to_first"]].round(3).values.tolist()
     [['WeChat', 846000000.0, 1.0], ['QQ', 877000000.0, 1.037]]
+    >>> per100 = cs.compare(["WeChat"], "monthly_active_users", per=100, population="China")
+    >>> row = per100.iloc[0]
+    >>> round(float(row["value_aligned"]), 2), row["unit_aligned"], row["denominator_basis"]
+    (60.96, 'per 100 people', 'World Bank SP.POP.TOTL, China 2016')
+    >>> per100["warnings"].iloc[0]
+    'accounts, not people: one person may hold several accounts'
     """
-    df = facts()
-    if entities is not None:
-        wanted = list(entities)
-        missing = [e for e in wanted if e not in set(df["entity"])]
-        if missing:
-            known = ", ".join(sorted(set(df["entity"])))
-            raise ChinaAIStatsError(f"no figures for {', '.join(missing)}; entities: {known}")
-        df = df[df["entity"].isin(wanted)]
-        df = df.assign(_order=df["entity"].map({e: i for i, e in enumerate(wanted)}))
-        df = df.sort_values(["_order", "period_start"], kind="stable").drop(columns="_order")
-    if indicator is not None:
-        wanted_ind = [indicator] if isinstance(indicator, str) else list(indicator)
-        df = df[df["indicator"].isin(wanted_ind)]
-    if table is not None:
-        df = df[df["table"] == table]
-    if df.empty:
-        raise ChinaAIStatsError("no figures match; see chinaai_stats.facts() for what there is")
+    df = _select(facts(), entities, indicator, table)
     dims = sorted(set(df["dimension"].dropna()))
     if len(dims) > 1:
         raise UnitError(
             f"cannot compare figures of different dimensions ({', '.join(dims)}): "
             "pick one indicator, or indicators of one dimension"
         )
-    df = df.reset_index(drop=True)
-    aligned, unit_aligned = _align(df, dims[0] if dims else "", currency)
-    df["value_aligned"] = aligned
+    df, unit_aligned, extra = _aligned(df.reset_index(drop=True), dims, currency, per, population)
     df["unit_aligned"] = unit_aligned
     first = next(df.itertuples())
     base = df["value_aligned"].iloc[0]
     df["ratio_to_first"] = df["value_aligned"] / base if base else math.nan
-    df["warnings"] = ["; ".join(_row_warnings(row, first)) for row in df.itertuples()]
+    df["warnings"] = [
+        "; ".join(dict.fromkeys([*more, *_row_warnings(row, first)]))
+        for row, more in zip(df.itertuples(), extra, strict=True)
+    ]
     cols = [
         "entity",
         "indicator",
@@ -144,7 +204,38 @@ def compare(
         "source_id",
         "warnings",
     ]
+    if per is not None:
+        cols[cols.index("ratio_to_first") + 1 : cols.index("ratio_to_first") + 1] = list(
+            percapita.COLUMNS
+        )
     return df[cols].astype({"warnings": "string", "unit_aligned": "string"})
+
+
+def _aligned(
+    df: pd.DataFrame, dims: list[str], currency: str, per: Any, population: str | None
+) -> tuple[pd.DataFrame, str, list[list[str]]]:
+    """``df`` with ``value_aligned`` (per person when ``per``), the unit, each row's notes."""
+    if per is None:
+        aligned, unit = _align(df, dims[0] if dims else "", currency)
+        return df.assign(value_aligned=aligned), unit, _accounts_with_people(df)
+    if dims != ["count"]:
+        raise UnitError(
+            f"per={per!r} divides counts by a population; these figures are "
+            f"{', '.join(dims) or 'of no known dimension'}"
+        )
+    codebook = load("indicators").set_index("id")
+    return percapita.normalise(df, per, population, codebook, facts())
+
+
+def _accounts_with_people(df: pd.DataFrame) -> list[list[str]]:
+    """Warn on account counts set beside populations: accounts are not people."""
+    if not (df["indicator"] == "population").any():
+        return [[] for _ in range(len(df))]
+    codebook = load("indicators").set_index("id")
+    return [
+        [percapita.ACCOUNTS_WARNING] if percapita.counts_accounts(i, codebook) else []
+        for i in df["indicator"]
+    ]
 
 
 def _align(df: pd.DataFrame, dimension: str, currency: str) -> tuple[pd.Series, str]:
@@ -192,31 +283,53 @@ RATIOS = [
 ]
 
 
+#: Counts divided by a population of the figure's year:
+#: (id prefix, label, indicator, whose population (None: the row's entity), per, unit, notes).
+PER_PERSON = [
+    (
+        "cameras_per_100_people",
+        "Surveillance cameras per 100 people",
+        "surveillance_cameras",
+        None,
+        100,
+        "count per 100 people",
+        [],
+    ),
+    (
+        "mau_per_100_people_of_china",
+        "Monthly active accounts per 100 people in China",
+        "monthly_active_users",
+        "China",
+        100,
+        "accounts per 100 people",
+        [percapita.ACCOUNTS_WARNING + " (and users abroad count too)"],
+    ),
+    (
+        "mobile_mau_per_100_people_of_china",
+        "Mobile monthly active accounts per 100 people in China",
+        "mobile_monthly_active_users",
+        "China",
+        100,
+        "accounts per 100 people",
+        [percapita.ACCOUNTS_WARNING + " (and users abroad count too)"],
+    ),
+    (
+        "share_of_population",
+        "People sending digital Lunar New Year greetings, share of the population",
+        "lunar_new_year_greeting_senders",
+        None,
+        1,
+        "share",
+        ["people over one holiday, not monthly users"],
+    ),
+]
+
+
 def _pick(df: pd.DataFrame, row_id: str) -> Any:
     rows = df[df["id"] == row_id]
     if rows.empty:
         raise ChinaAIStatsError(f"derived indicator needs row {row_id}, which is not in the data")
     return next(rows.itertuples())
-
-
-def _nearest_population(df: pd.DataFrame, entity: str, of: Any) -> tuple[Any, list[str]]:
-    """The population row for ``entity`` nearest in date to row ``of`` (same source first)."""
-    pops = df[(df["indicator"] == "population") & (df["entity"] == entity)]
-    if pops.empty:
-        raise ChinaAIStatsError(f"no population figure for {entity}")
-    notes = []
-    if pd.notna(of.period_start) and pops["period_start"].notna().any():
-        dated = pops.dropna(subset=["period_start"])
-        gap = (dated["period_start"] - of.period_start).abs()
-        best = next(dated.loc[[gap.idxmin()]].itertuples())
-    else:
-        same = pops[pops["source_id"] == of.source_id]
-        best = next((same if not same.empty else pops).itertuples())
-        notes.append(
-            "dates unknown: population taken from "
-            + ("the same source" if not same.empty else "another source")
-        )
-    return best, notes
 
 
 def derived() -> pd.DataFrame:
@@ -226,7 +339,13 @@ def derived() -> pd.DataFrame:
     -------
     pandas.DataFrame
         ``id``, ``label``, ``value``, ``unit``, ``formula``, ``inputs`` (row ids),
-        ``as_of`` (of the inputs) and ``warnings``.
+        ``as_of`` (of the inputs) and ``warnings``. Per-person figures also fill
+        ``denominator`` (the World Bank population of the figure's year, persons),
+        ``denominator_basis`` (series, country, year), ``source_denominator`` and
+        ``source_denominator_id`` (the population the figure's own source gives, if
+        any), ``value_on_source_denominator`` and ``denominator_difference``
+        (source denominator / World Bank population - 1). An undated figure has no
+        per-person value, and says so.
 
     Examples
     --------
@@ -246,6 +365,7 @@ def derived() -> pd.DataFrame:
         formula: str,
         rows: list[Any],
         notes: list[str],
+        **extra: Any,
     ) -> None:
         for r in rows:
             q = _QUALIFIER_WARNINGS.get(r.qualifier)
@@ -266,21 +386,26 @@ def derived() -> pd.DataFrame:
                 "inputs": ", ".join(r.id for r in rows),
                 "as_of": ", ".join(dates),
                 "warnings": "; ".join(dict.fromkeys(notes)),
+                **extra,
             }
         )
 
-    # surveillance cameras per 100 people
-    for cam in df[df["indicator"] == "surveillance_cameras"].itertuples():
-        pop, notes = _nearest_population(df, cam.entity, cam)
-        add(
-            f"cameras_per_100_people_{cam.id}",
-            f"Surveillance cameras per 100 people, {cam.entity}",
-            cam.value / pop.value * 100,
-            "count per 100 people",
-            f"{cam.id}.value / {pop.id}.value * 100",
-            [cam, pop],
-            notes,
-        )
+    # counts per person, on the World Bank population of the figure's year
+    for key, label, indicator, whose, per, unit, notes in PER_PERSON:
+        for row in df[df["indicator"] == indicator].itertuples():
+            country = whose or row.entity
+            got = percapita.per_person(row, country, per, df)
+            pop = got["population"]
+            add(
+                f"{key}_{row.id}",
+                f"{label}, {row.entity}",
+                got["value"],
+                unit,
+                f"{row.id}.value / {pop.basis or 'population of the year'} * {per}",
+                [row],
+                [*notes, *got["notes"]],
+                **{c: got[c] for c in percapita.COLUMNS},
+            )
     # yuan investments in dollars at the rate of their date
     from .fx import add_currency
 
@@ -308,16 +433,13 @@ def derived() -> pd.DataFrame:
         if unit == "share" and b.qualifier in ("more_than", "at_least"):
             notes.append("the denominator is a lower bound, so this share is an upper bound")
         add(key, label, a.value / b.value, unit, f"{a.id}.value / {b.id}.value", [a, b], notes)
-    return pd.DataFrame(out).astype(
+    cols = ["id", "label", "value", "unit", "formula", "inputs", "as_of", "warnings"]
+    text = {"denominator_basis", "source_denominator_id"}
+    return pd.DataFrame(out, columns=[*cols, *percapita.COLUMNS]).astype(
         {
-            "id": "string",
-            "label": "string",
+            **{c: "string" for c in cols if c != "value"},
             "value": "float64",
-            "unit": "string",
-            "formula": "string",
-            "inputs": "string",
-            "as_of": "string",
-            "warnings": "string",
+            **{c: "string" if c in text else "float64" for c in percapita.COLUMNS},
         }
     )
 

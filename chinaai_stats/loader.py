@@ -149,8 +149,12 @@ def load(
         description=res.get("description", ""),
         version=desc["version"],
         sha256=res.get("hash", "").removeprefix("sha256:"),
-        licence=desc["licenses"][0]["name"],
-        sources=_sources_used(df["source_id"]) if "source_id" in df.columns else [],
+        licence=", ".join(x["name"] for x in res.get("licenses", desc["licenses"][:1])),
+        sources=(
+            _sources_used(df["source_id"])
+            if "source_id" in df.columns
+            else [dict(s) for s in res.get("sources", [])]
+        ),
     )
     if currency is not None:
         from .fx import add_currency

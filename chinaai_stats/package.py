@@ -16,14 +16,14 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
-import os
-import shutil
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from . import journal
 from .catalog import DESCRIPTOR, REGISTRY, data_root
+from .cff import render_citation
+from .errors import ChinaAIStatsError
 
 
 def file_sha256(path: Path) -> str:
@@ -45,45 +45,6 @@ def dump_json(data: Any) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
-def _stage(path: Path, text: str) -> Path:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".new", dir=path.parent)
-    with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-        f.write(text)
-        f.flush()
-        os.fsync(f.fileno())
-    return Path(tmp)
-
-
-def commit(changes: dict[Path, str]) -> None:
-    """Replace several files together: all new contents, or (on failure) all old ones."""
-    staged: dict[Path, Path] = {}
-    backups: dict[Path, Path] = {}
-    done: list[Path] = []
-    try:
-        for path, text in changes.items():
-            staged[path] = _stage(path, text)
-        for path in changes:
-            if path.exists():
-                fd, backup = tempfile.mkstemp(
-                    prefix=f".{path.name}.", suffix=".old", dir=path.parent
-                )
-                os.close(fd)
-                backups[path] = Path(backup)
-                shutil.copyfile(path, backup)
-        for path in changes:
-            os.replace(staged[path], path)
-            del staged[path]
-            done.append(path)
-    except BaseException:
-        for path in reversed(done):
-            if path in backups:
-                os.replace(backups.pop(path), path)
-        raise
-    finally:
-        for tmp in [*staged.values(), *backups.values()]:
-            tmp.unlink(missing_ok=True)
-
-
 def refreshed(root: Path | None = None) -> dict[str, Any]:
     """Return the descriptor with schemas, registry rows, bytes and hashes recomputed."""
     root = root or data_root()
@@ -103,11 +64,15 @@ def refreshed(root: Path | None = None) -> dict[str, Any]:
 def refresh(root: Path | None = None) -> bool:
     """Rewrite the descriptor (and CITATION.cff, in a checkout) if anything derived changed.
 
-    Returns whether a file changed. Both are replaced together, or neither.
+    Returns whether a file changed. Both are replaced together, or neither, under
+    the clone's lock (:mod:`chinaai_stats.journal`).
     """
-    from .release import render_citation
+    root = (root or data_root()).resolve()
+    with journal.locked(root, "package refresh"):
+        return _refresh_locked(root)
 
-    root = root or data_root()
+
+def _refresh_locked(root: Path) -> bool:
     path = root / "datasets" / DESCRIPTOR
     desc = refreshed(root)
     changes = {path: dump_json(desc)}
@@ -117,10 +82,33 @@ def refresh(root: Path | None = None) -> bool:
     changes = {p: t for p, t in changes.items() if p.read_text(encoding="utf-8") != t}
     if not changes:
         return False
-    commit(changes)
+    journal.commit(root, changes, command="package refresh")
     return True
 
 
+def main(argv: list[str] | None = None) -> int:
+    """``python -m chinaai_stats.package [ROOT]``: exit 0 done, 2 when the clone is unusable."""
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        prog="python -m chinaai_stats.package",
+        description="Recompute the schemas, source registry rows, sizes and hashes in "
+        "datasets/datapackage.json (and CITATION.cff in a checkout) after editing by hand.",
+    )
+    parser.add_argument(
+        "root", nargs="?", type=Path, help="folder holding datasets/ (default: the data in use)"
+    )
+    target = parser.parse_args(argv).root or data_root()
+    if not (target / "datasets" / DESCRIPTOR).is_file():
+        parser.exit(2, f"{parser.prog}: error: {target} has no datasets/{DESCRIPTOR}\n")
+    try:
+        changed = refresh(target)
+    except (ChinaAIStatsError, OSError) as exc:
+        print(f"{parser.prog}: error: {exc}", file=sys.stderr)
+        return 2
+    print(f"{target / 'datasets' / DESCRIPTOR}: {'updated' if changed else 'up to date'}")
+    return 0
+
+
 if __name__ == "__main__":  # pragma: no cover - thin command wrapper
-    target = Path(sys.argv[1]) if len(sys.argv) > 1 else data_root()
-    print(f"{target / 'datasets' / DESCRIPTOR}: {'updated' if refresh(target) else 'up to date'}")
+    sys.exit(main())

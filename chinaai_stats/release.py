@@ -17,16 +17,13 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from . import catalog, package
+from . import catalog, journal, package
+from .cff import render_citation
 from .errors import ChinaAIStatsError
 
+__all__ = ["ReleaseError", "changelog_released", "release", "render_citation"]
+
 SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
-_CFF_TYPES = {
-    "news": "newspaper-article",
-    "blog": "blog",
-    "event_recap": "blog",
-    "report": "report",
-}
 
 
 class ReleaseError(ChinaAIStatsError):
@@ -38,48 +35,6 @@ def parse_version(text: str) -> tuple[int, int, int]:
     if not m:
         raise ReleaseError(f"{text!r} is not a version of the form MAJOR.MINOR.PATCH")
     return int(m[1]), int(m[2]), int(m[3])
-
-
-def _quote(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def render_citation(desc: dict, version: str, released: str) -> str:
-    """CITATION.cff, written from a descriptor (its metadata and source registry rows)."""
-    reg = next(r for r in desc["resources"] if r["name"] == catalog.REGISTRY)
-    header, *rows = reg["data"]
-    lines = [
-        "cff-version: 1.2.0",
-        'message: "If you use these data, please cite them as below, naming the data version '
-        'you used."',
-        f"title: {_quote(desc['title'])}",
-        "type: dataset",
-        "authors:",
-        f"  - name: {_quote(desc['contributors'][0]['title'])}",
-        f"version: {_quote(version)}",
-        f"date-released: {_quote(released)}",
-        f"license: {desc['licenses'][0]['name']}",
-        f"abstract: {_quote(desc['description'] + ' ' + desc['rights'])}",
-        "keywords:",
-        *[f"  - {_quote(k)}" for k in desc.get("keywords", [])],
-        "references:",
-    ]
-    for values in rows:
-        src = dict(zip(header, values, strict=True))
-        lines += [
-            f"  - type: {_CFF_TYPES.get(src['kind'], 'generic')}",
-            f"    title: {_quote(src['title'])}",
-            "    authors:",
-            f"      - name: {_quote(src['author'] or src['publisher'] or 'Unknown author')}",
-        ]
-        if src["publisher"]:
-            lines += ["    publisher:", f"      name: {_quote(src['publisher'])}"]
-        if src["published"]:
-            lines.append(f"    date-published: {_quote(src['published'])}")
-        if src["url"]:
-            lines.append(f"    url: {_quote(src['url'])}")
-        lines.append(f"    notes: {_quote(src['date_note'] + ' ' + src['caveats'])}")
-    return "\n".join(lines) + "\n"
 
 
 def changelog_released(text: str, version: str, released: str) -> str:
@@ -103,12 +58,22 @@ def changelog_released(text: str, version: str, released: str) -> str:
 
 
 def current_version(root: Path) -> str:
+    """The data version recorded in ``datasets/datapackage.json``."""
     return package.read_json(root / "datasets" / catalog.DESCRIPTOR)["version"]
 
 
 def release(version: str, root: Path | None = None, today: date | None = None) -> list[Path]:
-    """Make the release; return the files rewritten."""
-    root = root or catalog.data_root()
+    """Make the release; return the files rewritten.
+
+    Holds the clone's lock (:func:`chinaai_stats.journal.locked`) and replaces every
+    file in one journalled commit.
+    """
+    root = (root or catalog.data_root()).resolve()
+    with journal.locked(root, "release"):
+        return _release_locked(version, root, today)
+
+
+def _release_locked(version: str, root: Path, today: date | None) -> list[Path]:
     released = (today or date.today()).isoformat()
     old = current_version(root)
     if parse_version(version) <= parse_version(old):
@@ -131,29 +96,30 @@ def release(version: str, root: Path | None = None, today: date | None = None) -
         changes_path.read_text(encoding="utf-8"), version, released
     )
     changes[root / "CITATION.cff"] = render_citation(desc, version, released)
-    package.commit(changes)
+    journal.commit(root, changes, command="release", note=f"version {version}")
     return list(changes)
 
 
 def main(argv: list[str] | None = None) -> int:
+    """``python -m chinaai_stats.release X.Y.Z``: exit 0 done, 1 refused, 2 unusable clone."""
     args = sys.argv[1:] if argv is None else argv
+    if args in (["-h"], ["--help"]):
+        print("usage: python -m chinaai_stats.release X.Y.Z\n\n" + (__doc__ or "").strip())
+        return 0
     if len(args) != 1:
         print("usage: python -m chinaai_stats.release X.Y.Z", file=sys.stderr)
         return 2
     try:
-        files = release(args[0], root=_checkout())
-    except ChinaAIStatsError as exc:
+        files = release(args[0], root=catalog.find_root())
+    except ReleaseError as exc:
         print(f"release: {exc}", file=sys.stderr)
         return 1
+    except ChinaAIStatsError as exc:  # no clone here, or another process holds it
+        print(f"release: {exc}", file=sys.stderr)
+        return 2
     for path in files:
         print(f"updated {path}")
     return 0
-
-
-def _checkout() -> Path:
-    from .add import find_root
-
-    return find_root()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -12,8 +12,9 @@ import pytest
 from frictionless import validate as fl_validate
 
 import chinaai_stats as cs
-from chinaai_stats import package as add_module
+from chinaai_stats import journal
 from chinaai_stats.add import AddError, add, changelog_with
+from chinaai_stats.errors import DataFileError
 from tests.conftest import REPO, run_cli
 from tests.test_validation import GOOD, row, write_rows
 
@@ -79,9 +80,8 @@ def test_add_outside_a_clone_is_unusable(tmp_path) -> None:
     [
         [GOOD, row(id="tal-0101", unit="kg")],  # one bad row stops the whole file
         [row(id="tal-0001")],  # an id the table already has
-        [],  # nothing to add
     ],
-    ids=["one-bad-row", "existing-id", "no-rows"],
+    ids=["one-bad-row", "existing-id"],
 )
 def test_add_refuses_and_writes_nothing(clone, tmp_path, rows) -> None:
     new = write_rows(tmp_path / "new.csv", rows)
@@ -89,6 +89,17 @@ def test_add_refuses_and_writes_nothing(clone, tmp_path, rows) -> None:
     r = run_cli("add", str(new), "--table", "talent", "--datasets", str(clone / "datasets"))
     assert r.returncode == 1
     assert "nothing was added" in r.stderr and "Traceback" not in r.stderr
+    assert snapshot(clone) == before
+
+
+def test_add_of_a_file_without_rows_passes_as_validate_does_and_writes_nothing(
+    clone, tmp_path
+) -> None:
+    new = write_rows(tmp_path / "new.csv", [])
+    before = snapshot(clone)
+    r = run_cli("add", str(new), "--table", "talent", "--datasets", str(clone / "datasets"))
+    assert r.returncode == 0, r.stderr
+    assert "the file has no rows; nothing to add" in r.stdout
     assert snapshot(clone) == before
 
 
@@ -106,28 +117,56 @@ def test_add_unusable_file_exit_2_and_writes_nothing(clone, tmp_path) -> None:
     assert snapshot(clone) == before
 
 
+@pytest.mark.parametrize("fail_at", [1, 2, 3, 4, 5])
+def test_a_write_failing_before_the_commit_point_leaves_every_file_as_it_was(
+    clone, tmp_path, monkeypatch, fail_at
+) -> None:
+    """Disk full while writing the journal or a staged copy: nothing changes, nothing is left."""
+    new = write_rows(tmp_path / "new.csv", [GOOD])
+    before = snapshot(clone)
+    real = journal.write_synced
+    calls = {"n": 0}
+
+    def flaky(path, data, mode, before_sync=None):
+        calls["n"] += 1
+        if calls["n"] == fail_at:
+            with open(path, "wb") as f:  # a partial file, as a full disk would leave
+                f.write(data[:10])
+            raise OSError(28, "No space left on device (injected)")
+        return real(path, data, mode, before_sync)
+
+    monkeypatch.setattr(journal, "write_synced", flaky)
+    with pytest.raises(DataFileError, match=r"injected.*nothing was changed"):
+        add(new, "talent", datasets=clone / "datasets")
+    assert snapshot(clone) == before, "a file changed or a temporary file was left behind"
+
+
 @pytest.mark.parametrize("fail_at", [1, 2, 3])
-def test_a_failure_between_writes_leaves_every_file_as_it_was(
+def test_a_rename_failing_after_the_commit_point_is_finished_by_the_next_command(
     clone, tmp_path, monkeypatch, fail_at
 ) -> None:
     new = write_rows(tmp_path / "new.csv", [GOOD])
-    before = snapshot(clone)
     real_replace = os.replace
     calls = {"n": 0}
 
     def flaky_replace(src, dst):
-        # count only the swaps of staged files into place, not the rollback
-        if str(src).endswith(".new"):
+        if str(src).endswith(journal.STAGED_SUFFIX):
             calls["n"] += 1
             if calls["n"] == fail_at:
-                raise OSError("disk full (injected)")
+                raise OSError(5, "Input/output error (injected)")
         return real_replace(src, dst)
 
-    monkeypatch.setattr(add_module.os, "replace", flaky_replace)
-    with pytest.raises(OSError, match="injected"):
+    monkeypatch.setattr(journal.os, "replace", flaky_replace)
+    with pytest.raises(DataFileError, match="next chinaai-stats command in this clone finishes"):
         add(new, "talent", datasets=clone / "datasets")
-    assert snapshot(clone) == before, "a file changed or a temporary file was left behind"
+    monkeypatch.setattr(journal.os, "replace", real_replace)
+    assert (clone / "datasets" / journal.JOURNAL_NAME).exists()
+    r = run_cli("list", env={"CHINAAI_STATS_DATA": str(clone)})
+    assert r.returncode == 0 and "finished an interrupted add" in r.stderr, r.stderr
     assert recorded_hash_matches(clone, "talent")
+    assert "tal-0100" in (clone / "datasets" / "talent.csv").read_text("utf-8")
+    assert "(tal-0100)" in (clone / "CHANGELOG.md").read_text("utf-8")
+    assert not [p for p in clone.rglob(".*") if p.is_file()], "a temporary file was left"
 
 
 def test_add_error_carries_the_report(clone, tmp_path) -> None:

@@ -15,11 +15,24 @@ TABLES = [
     "context",
     "indicators",
     "exchange_rates",
+    "populations",
+    "wdi_indicators",
+    "reference_rates",
+    "reference_series",
 ]
 
 
 def test_list_datasets_names_every_table() -> None:
     assert cs.list_datasets() == TABLES
+
+
+@pytest.mark.parametrize(
+    ("name", "suggestion"),
+    [("USER_COUNTS", "user_counts"), ("user_count", "user_counts"), ("talnet", "talent")],
+)
+def test_unknown_name_suggests_the_closest(name: str, suggestion: str) -> None:
+    with pytest.raises(cs.DatasetNotFoundError, match=f"did you mean '{suggestion}'"):
+        cs.load(name)
 
 
 @pytest.mark.parametrize(
@@ -41,7 +54,7 @@ def test_unknown_name_raises_and_lists_the_available_names(name: str) -> None:
     assert repr(name) in message
     for table in TABLES:
         assert table in message
-    assert "list_datasets()" in message
+    assert "list_datasets()" not in message  # the same words serve Python and the command line
     assert isinstance(info.value, cs.ChinaAIStatsError)
     assert isinstance(info.value, LookupError)
 

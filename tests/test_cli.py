@@ -5,11 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shlex
 
 import pytest
 
 import chinaai_stats as cs
-from tests.conftest import run_cli
+from tests.conftest import REPO, run_cli
 
 
 def test_list_prints_names_row_counts_and_titles() -> None:
@@ -163,3 +164,258 @@ def test_conversions_command() -> None:
     assert r.returncode == 0, r.stderr
     (row,) = json.loads(r.stdout)
     assert row["id"] == "inv-0001" and abs(row["implied_rate"] - 100 / 13.8) < 1e-9
+
+
+# ------------------------------------------------------------------ fitting the terminal
+
+
+@pytest.mark.parametrize("width", [60, 80, 120])
+@pytest.mark.parametrize("name", ["talent", "investments", "context", "exchange_rates"])
+def test_show_fits_the_terminal_width(name: str, width: int) -> None:
+    r = run_cli("show", name, env={"COLUMNS": str(width)})
+    assert r.returncode == 0, r.stderr
+    too_wide = [line for line in r.stdout.splitlines() if len(line) > width]
+    assert not too_wide, too_wide
+
+
+def test_show_wide_prints_every_cell_in_full() -> None:
+    r = run_cli("show", "talent", "--wide", env={"COLUMNS": "60"})
+    assert r.returncode == 0, r.stderr
+    assert "nearly three in four (73.7 percent)" in r.stdout
+    assert "techreview-2016-tencent-ai-lab" in r.stdout
+    narrow = run_cli("show", "talent", env={"COLUMNS": "60"})
+    assert "nearly three in four (73.7 percent)" not in narrow.stdout
+    assert "…" in narrow.stdout and "--wide" in narrow.stdout
+
+
+def test_show_keeps_ids_whole_when_eliding() -> None:
+    r = run_cli("show", "talent", env={"COLUMNS": "60"})
+    ids = [line.split()[0] for line in r.stdout.splitlines()[2:] if line.startswith("tal-")]
+    assert ids == cs.load("talent")["id"].tolist()
+
+
+def test_exchange_rates_shows_annual_rows_by_default() -> None:
+    r = run_cli("show", "exchange_rates")
+    assert r.returncode == 0, r.stderr
+    rates = cs.load("exchange_rates")
+    rows = [line for line in r.stdout.splitlines() if not line.startswith(("#", "period"))]
+    assert len(rows) == (rates["frequency"] == "year").sum() < 40
+    assert "--where frequency=month" in r.stdout
+    full = run_cli("show", "exchange_rates", "--format", "csv")
+    assert len(full.stdout.splitlines()) == len(rates) + 1
+
+
+# ------------------------------------------------------------------ filters
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (
+            ["context", "--entity", "China"],
+            ["ctx-0001", "ctx-0002", "ctx-0005", "ctx-0007", "ctx-0008"],
+        ),
+        (["context", "--entity", "Guiyang", "--indicator", "population"], ["ctx-0003"]),
+        (
+            ["context", "--indicator", "population", "--indicator", "benchmark_rank"],
+            ["ctx-0001", "ctx-0002", "ctx-0003", "ctx-0008"],
+        ),
+        (["investments", "--where", "unit=CNY"], ["inv-0001"]),
+        (["talent", "--where", "qualifier=more_than"], ["tal-0005"]),
+        (["talent", "--where", "value=0.24"], ["tal-0003"]),
+        (["talent", "--where", "entity=China", "--where", "unit=ratio"], ["tal-0002"]),
+        (["user_counts", "--from", "2017"], ["uc-0003", "uc-0004"]),
+        (["user_counts", "--to", "2016-12-31"], ["uc-0001", "uc-0002"]),
+        (["user_counts", "--from", "2016-Q3", "--to", "2016-Q3"], ["uc-0001", "uc-0002"]),
+        (["user_counts", "--from", "2018-02", "--to", "2018"], ["uc-0003"]),
+    ],
+)
+def test_show_filters(args: list[str], expected: list[str]) -> None:
+    r = run_cli("show", *args, "--format", "csv", "--columns", "id")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split()[1:] == expected
+
+
+def test_show_period_filter_says_how_many_undated_rows_it_left_out() -> None:
+    r = run_cli("show", "talent", "--from", "2010")
+    assert r.returncode == 0, r.stderr
+    assert "1 of 5 rows" in r.stdout and "4 undated row(s) left out" in r.stdout
+
+
+def test_show_period_filter_on_exchange_rates_uses_their_dates() -> None:
+    r = run_cli(
+        "show",
+        "exchange_rates",
+        "--where",
+        "frequency=month",
+        "--from",
+        "2018-01",
+        "--to",
+        "2018-03",
+        "--format",
+        "csv",
+        "--columns",
+        "period",
+    )
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split() == ["period", "2018-01", "2018-02", "2018-03"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["show", "talnet"], "did you mean 'talent'?"),
+        (["show", "talent", "--columns", "id,vaule"], "did you mean 'value'?"),
+        (["show", "talent", "--where", "qualifer=exact"], "did you mean 'qualifier'?"),
+        (["show", "context", "--indicator", "populaton"], "did you mean 'population'?"),
+        (["show", "context", "--entity", "china"], "did you mean 'China'?"),
+        (["show", "talent", "--where", "qualifier"], "is not COL=VALUE"),
+        (["show", "talent", "--where", "value=many"], "holds numbers"),
+        (["show", "talent", "--from", "last year"], "is not a date"),
+        (["show", "indicators", "--from", "2016"], "has no dates"),
+        (["compare", "Wechat"], "did you mean 'WeChat'?"),
+        (["compare", "WeChat", "--indicator", "mau"], "indicator 'mau'"),
+        (["compare"], "compare needs entities, --indicator or --table"),
+        (["cite", "talnet"], "did you mean 'talent'?"),
+    ],
+)
+def test_mistakes_are_one_line_with_a_hint(args: list[str], message: str) -> None:
+    r = run_cli(*args)
+    assert r.returncode == 2, r.stdout
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], r.stderr
+    assert "chinaai_stats." not in r.stderr and "()" not in r.stderr  # CLI words, not Python
+
+
+# ------------------------------------------------------------------ input slips
+
+
+def test_columns_tolerate_spaces_after_commas() -> None:
+    r = run_cli("show", "talent", "--format", "csv", "--columns", "id, value ,unit")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines()[0] == "id,value,unit"
+
+
+def test_fx_without_currency_is_an_error_not_ignored() -> None:
+    r = run_cli("show", "investments", "--fx", "stated")
+    assert r.returncode == 2
+    assert "--currency" in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    ok = run_cli("show", "investments", "--currency", "USD", "--fx", "stated", "--format", "csv")
+    rows = {row["id"]: row for row in csv.DictReader(io.StringIO(ok.stdout))}
+    assert float(rows["inv-0001"]["value_usd"]) == 13.8e9
+
+
+def test_bare_command_prints_help_and_exits_0() -> None:
+    r = run_cli()
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("usage: chinaai-stats") and "compare" in r.stdout
+    assert r.stderr == ""
+
+
+def _subcommands() -> list[str]:
+    from chinaai_stats.cli import _parser
+
+    parser = _parser()
+    action = next(a for a in parser._actions if a.dest == "command")
+    return sorted(action.choices)
+
+
+@pytest.mark.parametrize("name", _subcommands())
+def test_every_subcommand_says_what_it_does_with_an_example(name: str) -> None:
+    r = run_cli(name, "--help", env={"COLUMNS": "100"})
+    assert r.returncode == 0, r.stderr
+    _usage, description = r.stdout.split("\n\n")[:2]
+    assert len(description.strip()) > 15, r.stdout
+    examples = r.stdout.split("examples:\n", 1)[1].splitlines()
+    assert examples and all(e.strip().startswith(f"chinaai-stats {name}") for e in examples if e)
+
+
+# ------------------------------------------------------------------ compare, derived, conflicts
+
+
+def test_compare_command_aligns_and_ratios() -> None:
+    r = run_cli(
+        "compare", "WeChat", "QQ", "--indicator", "monthly_active_users", "--format", "json"
+    )
+    assert r.returncode == 0, r.stderr
+    rows = json.loads(r.stdout)
+    assert [row["entity"] for row in rows] == ["WeChat", "QQ"]
+    assert rows[1]["ratio_to_first"] == pytest.approx(877 / 846)
+    table = run_cli("compare", "WeChat", "QQ", "--indicator", "monthly_active_users")
+    assert table.returncode == 0 and "846,000,000" in table.stdout
+    assert table.stdout.startswith("# Comparison of 2 figures") and cs.__version__ in table.stdout
+
+
+def test_compare_command_warns_about_entities_without_the_indicator() -> None:
+    r = run_cli("compare", "WeChat", "Alibaba", "--indicator", "monthly_active_users")
+    assert r.returncode == 0, r.stderr
+    assert "warning: no monthly_active_users figure for Alibaba" in r.stderr
+    assert "WeChat" in r.stdout and "Alibaba" not in r.stdout.split("\n", 1)[1]
+
+
+def test_compare_command_converts_money_to_the_chosen_currency() -> None:
+    r = run_cli(
+        "compare", "SenseTime", "--table", "investments", "--currency", "CNY", "--format", "csv"
+    )
+    assert r.returncode == 0, r.stderr
+    rows = list(csv.DictReader(io.StringIO(r.stdout)))
+    assert {row["unit_aligned"] for row in rows} == {"CNY"}
+    assert float(rows[0]["value_aligned"]) > float(rows[0]["value"])  # USD -> CNY
+
+
+def test_compare_command_refuses_money_with_people() -> None:
+    r = run_cli("compare", "China", "Tencent")
+    assert r.returncode == 2 and "different dimensions" in r.stderr
+
+
+def test_compare_per_person_is_wired_or_clearly_unavailable() -> None:
+    import inspect
+
+    r = run_cli("compare", "China", "--indicator", "surveillance_cameras", "--per", "person")
+    if "per" in inspect.signature(cs.compare).parameters:
+        assert r.returncode == 0, r.stderr
+    else:
+        assert r.returncode == 2 and "--per is not available" in r.stderr
+
+
+def test_derived_and_conflicts_commands() -> None:
+    d = run_cli("derived", "--format", "csv")
+    assert d.returncode == 0, d.stderr
+    ids = [row["id"] for row in csv.DictReader(io.StringIO(d.stdout))]
+    assert ids == cs.derived()["id"].tolist()
+    c = run_cli("conflicts", "--format", "json")
+    assert c.returncode == 0, c.stderr
+    assert json.loads(c.stdout)[0]["ids"] == "ctx-0001, ctx-0002"
+    table = run_cli("conflicts", env={"COLUMNS": "80"})
+    assert table.returncode == 0 and "population" in table.stdout
+    assert max(len(line) for line in table.stdout.splitlines()) <= 80
+
+
+# ------------------------------------------------------------------ the README's examples
+
+
+def _readme_section(title: str) -> str:
+    text = (REPO / "README.md").read_text("utf-8")
+    return text.split(f"## {title}\n", 1)[1].split("\n## ", 1)[0]
+
+
+def _readme_commands() -> list[list[str]]:
+    block = _readme_section("On the command line").split("```bash\n", 1)[1].split("```")[0]
+    return [shlex.split(line.split("  #")[0])[1:] for line in block.splitlines() if line]
+
+
+@pytest.mark.parametrize("args", _readme_commands(), ids=" ".join)
+def test_readme_command_line_examples_run(args: list[str]) -> None:
+    r = run_cli(*args)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout and "Traceback" not in r.stderr
+
+
+def test_readme_shows_the_real_output_of_compare() -> None:
+    block = _readme_section("On the command line").split("```text\n", 1)[1].split("```")[0]
+    command, expected = block.split("\n", 1)
+    env, _, cmd = command.removeprefix("$ ").partition(" ")
+    key, value = env.split("=")
+    r = run_cli(*shlex.split(cmd)[1:], env={key: value})
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == expected

@@ -48,7 +48,7 @@ def test_compare_refuses_unlike_dimensions() -> None:
 
 
 def test_compare_unknown_entity() -> None:
-    with pytest.raises(cs.ChinaAIStatsError, match="no figures for Atlantis"):
+    with pytest.raises(cs.ChinaAIStatsError, match="no figures for entity 'Atlantis'"):
         cs.compare(["Atlantis"])
 
 
@@ -56,11 +56,17 @@ def test_derived_values_are_computed_from_their_inputs() -> None:
     d = cs.derived().set_index("id")
     facts = cs.facts().set_index("id")
     cams = d.loc["cameras_per_100_people_cam-0001"]
-    assert cams["inputs"] == "cam-0001, ctx-0002"
-    assert cams["value"] == pytest.approx(
+    assert cams["inputs"] == "cam-0001"
+    # on the World Bank population of the figure's year; the source's own denominator beside it
+    pop = cs.population("China", facts.loc["cam-0001", "as_of"])
+    if pop.value is None:
+        assert math.isnan(cams["value"]) and "undated" in cams["warnings"]
+    else:
+        assert cams["value"] == pytest.approx(facts.loc["cam-0001", "value"] / pop.value * 100)
+    assert cams["source_denominator_id"] == "ctx-0002"
+    assert cams["value_on_source_denominator"] == pytest.approx(
         facts.loc["cam-0001", "value"] / facts.loc["ctx-0002", "value"] * 100
     )
-    assert "population taken from the same source" in cams["warnings"]
     ratio = d.loc["china_us_startup_share_ratio"]
     assert ratio["value"] == pytest.approx(0.2 / 0.5) and ratio["unit"] == "ratio"
     assert d.loc["wechat_qq_mau_ratio", "value"] == pytest.approx(846 / 877)
@@ -103,3 +109,37 @@ def test_conflicts_tell_updates_from_disagreements(data_copy) -> None:
     path.write_text(text, "utf-8")
     c = cs.conflicts()
     assert c.loc[c["entity"] == "China", "kind"].iloc[0] == "update over time"
+
+
+def test_compare_takes_a_single_string_as_one_entity() -> None:
+    one = cs.compare("WeChat")
+    assert one["entity"].tolist() == ["WeChat"]
+    assert one.equals(cs.compare(["WeChat"]))
+    by_indicator = cs.compare(indicator="population")
+    assert by_indicator.equals(cs.compare(indicator=["population"]))
+
+
+def test_compare_warns_about_entities_left_out_by_the_indicator() -> None:
+    with pytest.warns(UserWarning, match="no monthly_active_users figure for Alibaba, China"):
+        df = cs.compare(["WeChat", "Alibaba", "QQ", "China"], indicator="monthly_active_users")
+    assert df["entity"].tolist() == ["WeChat", "QQ"]
+
+
+def test_compare_with_no_entity_having_the_indicator_is_an_error() -> None:
+    with pytest.raises(cs.ChinaAIStatsError, match="nothing to compare"):
+        cs.compare(["Alibaba"], indicator="monthly_active_users")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "hint"),
+    [
+        ({"entities": ["Wechat"]}, "did you mean 'WeChat'?"),
+        ({"entities": "wechat"}, "did you mean 'WeChat'?"),
+        ({"indicator": "populaton"}, "did you mean 'population'?"),
+        ({"table": "invest"}, "did you mean 'investments'?"),
+    ],
+)
+def test_compare_names_unknown_inputs_with_a_suggestion(kwargs: dict, hint: str) -> None:
+    with pytest.raises(cs.ChinaAIStatsError, match=hint.replace("?", r"\?")) as err:
+        cs.compare(**kwargs)
+    assert "chinaai_stats." not in str(err.value)

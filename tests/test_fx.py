@@ -136,14 +136,18 @@ def test_currency_on_a_table_without_money() -> None:
         cs.load("talent", currency="USD")
 
 
-def test_check_conversions_reports_implied_rate_and_closest_year() -> None:
+def test_check_conversions_reports_the_implied_range_and_the_months_inside_it() -> None:
     checks = cs.check_conversions().set_index("id")
     row = checks.loc["inv-0001"]
     assert row["implied_rate"] == pytest.approx(100 / 13.8)
+    # $13.8 billion is rounded: it stands for 13.75 to 13.85 billion
+    assert row["implied_low"] == pytest.approx(100 / 13.85)
+    assert row["implied_high"] == pytest.approx(100 / 13.75)
     assert math.isnan(row["reference_rate"]) and pd.isna(row["flagged"])
-    years = cs.load("exchange_rates").query("frequency == 'year'")
-    nearest = years.iloc[(years["rate"] - 100 / 13.8).abs().argsort().iloc[0]]["period"]
-    assert row["closest_year"] == nearest
+    months = cs.load("exchange_rates").query("frequency == 'month'")
+    inside = months[months["rate"].between(row["implied_low"], row["implied_high"])]
+    assert row["months_in_range"] == ", ".join(inside["period"])
+    assert "2024-05" in row["months_in_range"].split(", ")
 
 
 def test_check_conversions_flags_a_conversion_off_by_more_than_5_percent(data_copy: Path) -> None:

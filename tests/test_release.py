@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import chinaai_stats as cs
-from chinaai_stats import package
+from chinaai_stats import journal, package
 from chinaai_stats.release import ReleaseError, changelog_released, release, render_citation
 from tests.conftest import REPO
 
@@ -177,3 +177,21 @@ def test_registering_a_source_refreshes_descriptor_and_citation(checkout) -> Non
     assert 'title: "An Example Report"' in cff
     assert cff == render_citation(desc, desc["version"], desc["created"][:10])
     assert package.refresh(checkout) is False
+
+
+@pytest.mark.parametrize("command", [["chinaai_stats.release", "0.2.0"], ["chinaai_stats.package"]])
+def test_release_and_refresh_wait_for_a_running_add_then_exit_2(checkout, command) -> None:
+    _with_unreleased(checkout, "something")
+    before = {p: p.read_bytes() for p in checkout.rglob("*") if p.is_file()}
+    with journal.locked(checkout, "add"):
+        r = subprocess.run(
+            [sys.executable, "-m", *command, *([str(checkout)] if len(command) == 1 else [])],
+            cwd=checkout,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONPATH": str(checkout), journal.WAIT_ENV: "0.2"},
+        )
+    assert r.returncode == 2, r.stderr
+    assert f"another add is running on {checkout.resolve()} (pid {os.getpid()})" in r.stderr
+    assert "Traceback" not in r.stderr
+    assert {p: p.read_bytes() for p in checkout.rglob("*") if p.is_file()} == before

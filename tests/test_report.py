@@ -1,4 +1,4 @@
-"""The HTML catalog: offline pages with charts, rendered in a real headless browser."""
+"""The HTML catalog: offline pages, a fact card per figure and honest charts, in a real browser."""
 
 from __future__ import annotations
 
@@ -16,17 +16,33 @@ import chinaai_stats as cs
 from tests.conftest import REPO, run_cli
 
 ARTIFACTS = Path(os.environ.get("CHINAAI_STATS_ARTIFACTS", REPO / ".artifacts"))
+WIDTHS = (390, 1280)
 
 
-class _Links(HTMLParser):
+class _Page(HTMLParser):
+    """Links, sources, element ids and meta tags of one page."""
+
     def __init__(self) -> None:
         super().__init__()
         self.refs: list[tuple[str, str]] = []
+        self.ids: set[str] = set()
+        self.meta: dict[str, str] = {}
 
     def handle_starttag(self, tag, attrs):
-        for key, value in attrs:
-            if key in ("src", "href") and value:
-                self.refs.append((tag, value))
+        a = dict(attrs)
+        for key in ("src", "href"):
+            if a.get(key):
+                self.refs.append((tag, a[key]))
+        if a.get("id"):
+            self.ids.add(a["id"])
+        if tag == "meta" and a.get("name"):
+            self.meta[a["name"]] = a.get("content", "")
+
+
+def _parse(path: Path) -> _Page:
+    p = _Page()
+    p.feed(path.read_text("utf-8"))
+    return p
 
 
 @pytest.fixture(scope="module")
@@ -37,99 +53,252 @@ def catalog_dir(tmp_path_factory) -> Path:
     return out
 
 
-def test_pages_and_charts_exist_and_links_resolve(catalog_dir) -> None:
+def _pages(folder: Path) -> list[Path]:
+    return [folder / "index.html", *sorted(folder.glob("tables/*.html")),
+            *sorted(folder.glob("figures/*.html"))]  # fmt: skip
+
+
+def test_a_page_per_table_and_per_figure(catalog_dir) -> None:
     assert (catalog_dir / "index.html").is_file()
     for name in cs.list_datasets():
         assert (catalog_dir / "tables" / f"{name}.html").is_file()
-    svgs = sorted((catalog_dir / "charts").glob("*.svg"))
-    assert len(svgs) >= 5
-    for page in [catalog_dir / "index.html", *(catalog_dir / "tables").glob("*.html")]:
-        parser = _Links()
-        parser.feed(page.read_text("utf-8"))
-        for tag, ref in parser.refs:
+    figures = {p.stem for p in (catalog_dir / "figures").glob("*.html")}
+    assert figures == set(cs.facts()["id"])
+
+
+def test_links_and_anchors_resolve_and_nothing_loads_from_the_network(catalog_dir) -> None:
+    parsed = {p.resolve(): _parse(p) for p in _pages(catalog_dir)}
+    for page, info in parsed.items():
+        for tag, ref in info.refs:
             if ref.startswith(("http://", "https://")):
                 assert tag == "a", f"{page.name} loads {ref} from the network"
                 continue
-            target = (page.parent / ref.split("#")[0]).resolve()
+            path, _, anchor = ref.partition("#")
+            target = (page.parent / path).resolve() if path else page
             assert target.exists(), f"{page.name}: broken link {ref}"
+            if anchor and target.suffix == ".html":
+                assert anchor in parsed[target].ids, f"{page.name}: no #{anchor} in {path}"
 
 
-def test_charts_carry_axis_labels_units_and_dates(catalog_dir) -> None:
-    svg = (catalog_dir / "charts" / "wechat_qq_mau.svg").read_text("utf-8")
-    assert "accounts (millions)" in svg and "as of: 2016-Q3" in svg
-    inv = (catalog_dir / "charts" / "investments_usd.svg").read_text("utf-8")
-    assert "USD (billions)" in inv
+def test_every_page_has_a_viewport_tag(catalog_dir) -> None:
+    for page in _pages(catalog_dir):
+        assert _parse(page).meta.get("viewport") == "width=device-width, initial-scale=1", page
+
+
+def test_tables_scroll_in_their_own_box_and_urls_are_short_links(catalog_dir) -> None:
+    text = (catalog_dir / "tables" / "user_counts.html").read_text("utf-8")
+    assert text.count('<div class="scroll"><table>') == 1
+    url = "https://www.forbes.com/sites/greatspeculations/2018/02/02/"
+    link = re.search(rf'<a href="({re.escape(url)}[^"]*)" title="[^"]*">([^<]*)</a>', text)
+    assert link, "primary_source_url is not a link"
+    assert link[2].startswith("forbes.com/") and len(link[2]) < 40
+    assert '<td class="prose">' in text  # notes get room to wrap
+
+
+def test_long_tables_show_their_first_rows_and_say_how_to_get_all(catalog_dir) -> None:
+    page = catalog_dir / "tables" / "wdi_indicators.html"
+    text = page.read_text("utf-8")
+    total = len(cs.load("wdi_indicators"))
+    assert f"The first 2,000 of {total:,} rows" in text
+    assert text.count("<tr") == 2001  # header and 2,000 rows
+    assert page.stat().st_size < 1_000_000
+    assert "The first" not in (catalog_dir / "tables" / "talent.html").read_text("utf-8")
 
 
 def test_index_shows_version_licence_row_counts_and_sources(catalog_dir) -> None:
     text = (catalog_dir / "index.html").read_text("utf-8")
     assert cs.__version__ in text and "CC-BY-4.0" in text
     for name in cs.list_datasets():
-        assert f">{len(cs.load(name)):,}</td>" in text  # 2,264: thousands separated
+        assert f'<td class="num">{len(cs.load(name)):,}</td>' in text
     assert 'href="https://medium.com/@anant90/' in text
-    assert "ctx-0001, ctx-0002" in text  # the population conflict
+    assert 'href="figures/ctx-0001.html">ctx-0001</a>, <a href="figures/ctx-0002.html"' in text
 
 
-def _chromium() -> str | None:
-    return shutil.which("chromium") or shutil.which("chromium-browser")
+@pytest.mark.parametrize(
+    ("row_id", "expected"),
+    [
+        (
+            "inv-0005",
+            [
+                "“over $4.5 billion”",  # as printed
+                "more than 4,500,000,000 USD (4.5 billion)",  # normalised
+                "CNY",  # converted at the rate of its date
+                "annual mean 2018, ECB",
+                "2018-05 (2018-05-01 to 2018-05-31) · basis: stated in the source",
+                'href="https://medium.com/@anant90/',  # the source, linked
+                "none named",  # no primary source
+                "A bound",
+                "derived-sensetime_round_share_of_valuation",  # the derived figure it enters
+                "AI investments (table investments) [Data set], version 0.1.0",  # how to cite
+                "Figure inv-0005, p18 of source anant90-china-ai-dominance-2018",
+            ],
+        ),
+        (
+            "ctx-0002",
+            ["“1.3 billion”", 'href="ctx-0001.html"', "indicators.html#population",
+             "undated: cannot tell", "all conflicts",
+             "derived-cameras_per_100_people_cam-0001", "Source caveats"],
+        ),
+        (
+            "uc-0003",
+            ["Financial Times", 'href="https://www.ft.com/content/ad35315c', ">ft.com/content/",
+             "2018-02", "an event count, not a monthly active user count"],
+        ),
+        (
+            "inv-0001",
+            ["“100 billion yuan”", "the source's own conversion: 13,800,000,000 USD",
+             "not converted", "basis: unknown"],
+        ),
+    ],
+)  # fmt: skip
+def test_figure_page_is_a_fact_card(catalog_dir, row_id: str, expected: list[str]) -> None:
+    text = (catalog_dir / "figures" / f"{row_id}.html").read_text("utf-8")
+    for part in expected:
+        assert part in text or part.replace("'", "&#x27;") in text, part
 
 
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+# ------------------------------------------------------------------ charts
 
 
-def test_renders_in_headless_chromium(catalog_dir, tmp_path) -> None:
-    browser = _chromium()
+def _svg_texts(svg: Path) -> list[str]:
+    """The texts drawn in a matplotlib SVG (each text element carries a comment)."""
+    found = re.findall(r"<!-- (.*?) -->", svg.read_text("utf-8"), re.S)
+    return [" ".join(t.split()) for t in found]
+
+
+def test_charts_only_where_two_or_more_comparable_figures_exist(catalog_dir) -> None:
+    facts = cs.facts()
+    counts = facts.groupby("indicator", observed=True).size()
+    expected = {f"indicator-{i}.svg" for i, n in counts.items() if n >= 2}
+    assert {p.name for p in (catalog_dir / "charts").glob("*.svg")} == expected
+    kind = dict(zip(facts["id"], facts["indicator"], strict=True))
+    for svg in (catalog_dir / "charts").glob("*.svg"):
+        ids = {m for t in _svg_texts(svg) for m in re.findall(r"\(((?:[a-z]+)-\d{4})\)", t)}
+        assert len(ids) >= 2, f"{svg.name} draws a single bar"
+        assert {kind[i] for i in ids} == {svg.stem.removeprefix("indicator-")}, svg.name
+    assert not (catalog_dir / "charts" / "investments_usd.svg").exists()
+
+
+def test_every_chart_says_its_source_version_and_licence(catalog_dir) -> None:
+    for svg in (catalog_dir / "charts").glob("*.svg"):
+        text = svg.read_text("utf-8")
+        drawn = " ".join(_svg_texts(svg))  # a wrapped line is one text per line
+        footer = re.search(r"Sources: (.*?) · chinaai-stats data (\S+) · (\S+)", drawn)
+        assert footer, f"{svg.name} has no source · version · licence line"
+        assert footer[2] == cs.__version__ and footer[3] == "CC-BY-4.0"
+        assert set(footer[1].split(", ")) <= set(cs.sources()["id"])
+        assert "<dc:rights>" in text or "CC-BY-4.0</dc:" in text
+        assert "n/a" not in _svg_texts(svg)
+
+
+def test_chart_labels_are_full_not_cut(catalog_dir) -> None:
+    texts = " ".join(
+        _svg_texts(catalog_dir / "charts" / "indicator-share_of_world_tech_startups.svg")
+    )
+    assert "United States, undated" in texts and "(ctx-0006)" in texts
+    assert "Share of the world's tech start-ups" in texts.replace("&#39;", "'")
+
+
+def _add_rows(data_copy: Path, table: str, lines: list[str]) -> None:
+    path = data_copy / "datasets" / f"{table}.csv"
+    with open(path, "a", encoding="utf-8", newline="") as f:
+        f.write("".join(line + "\n" for line in lines))
+
+
+def test_bounds_are_drawn_as_bounds_and_undrawable_values_named(data_copy) -> None:
+    from chinaai_stats.site import charts
+
+    src = "anant90-china-ai-dominance-2018"
+    _add_rows(
+        data_copy,
+        "investments",
+        [
+            f"inv-0901,Megvii,company,valuation,2000000000,USD,exact,$2 billion,,,2018-05,"
+            f"stated,{src},p18,,,a second valuation",
+            f"inv-0902,Baidu,company,planned_investment,1000000000,USD,exact,$1 billion,,,"
+            f"2018,stated,{src},p18,,,a dated plan",
+            f"inv-0903,Alibaba,company,planned_investment,15000000000,USD,exact,$15 billion,,,"
+            f"2017,stated,{src},p18,,,another dated plan",
+        ],
+    )
+    facts = cs.facts()
+    plan = {c.indicator: c for c in charts.plan(facts, cs.load("indicators").set_index("id"))}
+    valuation = plan["valuation"]
+    assert [b.qualifier for b in valuation.bars] == ["more_than", "exact"]
+    # the undated yuan plan has no dated dollar value: named under the chart, not drawn at zero
+    planned = plan["planned_investment"]
+    assert [b.row_id for b in planned.bars] == ["inv-0902", "inv-0903"]
+    assert any("Tencent (inv-0001)" in s for s in planned.left_out)
+    assert "funding_round" not in plan  # one value: no chart
+    out = data_copy / "charts"
+    out.mkdir()
+    texts = " ".join(_svg_texts(charts.draw(valuation, out, "0.1.0", "CC-BY-4.0")))
+    assert "a lower bound (more than, at least): the value is higher" in texts
+    assert "&gt; 4.5 billion" in texts
+    texts = " ".join(_svg_texts(charts.draw(planned, out, "0.1.0", "CC-BY-4.0")))
+    assert "not drawn: Tencent (inv-0001)" in texts and "lower bound" not in texts
+
+
+# ------------------------------------------------------------------ in a real browser
+
+
+def _chromium() -> str:
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
     if browser is None:
         if os.environ.get("CI"):
             pytest.fail("chromium is missing: .ci/run installs Debian's chromium package")
         pytest.skip("chromium is not installed (apt-get install chromium)")
-    url = (catalog_dir / "index.html").as_uri()
-    r = subprocess.run(
-        [
-            browser,
-            *FLAGS,
-            f"--user-data-dir={tmp_path / 'profile'}",
-            "--enable-logging=stderr",
-            "--v=0",
-            "--virtual-time-budget=5000",
-            "--dump-dom",
-            url,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert r.returncode == 0, r.stderr[-2000:]
-    assert 'data-images-ok="true"' in r.stdout, "a chart failed to load in the browser"
-    images = int(re.search(r'data-images="(\d+)"', r.stdout)[1])
-    assert images == len(list((catalog_dir / "charts").glob("*.svg")))
-    console = [line for line in r.stderr.splitlines() if "CONSOLE" in line or "Uncaught" in line]
-    assert not console, console
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    shot = ARTIFACTS / "report-index.png"
-    s = subprocess.run(
-        [
-            browser,
-            *FLAGS,
-            f"--user-data-dir={tmp_path / 'profile2'}",
-            "--window-size=1280,2400",
-            f"--screenshot={shot}",
-            url,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert s.returncode == 0 and shot.stat().st_size > 10_000
+    return browser
+
+
+# What a page looks like to a reader: its width against the window's, images that failed,
+# elements sticking out of the window (outside a table's own scrolling box), script errors.
+STATE = """(() => {
+  const root = document.documentElement, w = window.innerWidth;
+  const imgs = Array.from(document.images);
+  return {
+    width: w, scrollWidth: root.scrollWidth, images: imgs.length,
+    broken: imgs.filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src),
+    wide: Array.from(document.querySelectorAll("body *"))
+      .filter(el => el.getBoundingClientRect().right > w + 1 && !el.closest(".scroll"))
+      .slice(0, 3).map(el => el.tagName + "." + el.className),
+    errors: window.__errors || [],
+  };
+})()"""
+
+SHOTS = ("index.html", "tables/talent.html", "figures/inv-0005.html")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_every_page_in_a_browser_fits_the_window_and_loads_its_images(
+    catalog_dir, tmp_path, width: int
+) -> None:
+    """Every page at phone and laptop width; screenshots kept in .artifacts/ for CI."""
+    from tests.browser import Browser
+
+    browser = Browser(_chromium(), width, tmp_path / "profile")
+    try:
+        charted = 0
+        for page in _pages(catalog_dir):
+            browser.events.clear()
+            browser.open(page.as_uri())
+            state = browser.evaluate(STATE)
+            name = page.relative_to(catalog_dir).as_posix()
+            assert state["width"] == width, f"{name}: laid out {state['width']}px wide"
+            assert state["scrollWidth"] <= width, f"{name} is wider than the window: {state}"
+            assert not state["wide"], f"{name}: {state['wide']} stick out of the window"
+            assert not state["broken"], f"{name}: images failed to load: {state['broken']}"
+            assert state["errors"] == [] and browser.problems() == [], name
+            charted += state["images"] > 0
+            if name in SHOTS:
+                ARTIFACTS.mkdir(parents=True, exist_ok=True)
+                stem = name.replace("/", "-").removesuffix(".html")
+                shot = ARTIFACTS / f"catalog-{stem}-{width}.png"
+                browser.screenshot(shot)
+                assert shot.stat().st_size > 10_000
+        assert charted >= 3, "charts are missing from the pages"
+    finally:
+        browser.close()
 
 
 def test_without_matplotlib_the_report_says_what_to_install(tmp_path) -> None:

@@ -78,10 +78,19 @@ BAD_ROWS = [
     ({"as_of_basis": "unknown"}, "as_of_basis", "as-of-basis"),
     ({"source_id": "no-such-source"}, "source_id", "foreign-key"),
     ({"locator": "line 5"}, "locator", "pattern"),
-    ({"primary_source_url": "ftp://example.org"}, "primary_source_url", "format"),
+    ({"primary_source_url": "ftp://example.org"}, "primary_source_url", "web-address"),
+    ({"primary_source_url": "example.org/page"}, "primary_source_url", "format"),
+    ({"value": " 120"}, "value", "plain-number"),
+    ({"value": "1_2_0"}, "value", "plain-number"),
+    ({"value": "1e400"}, "value", "finite"),
+    ({"value": "NaN"}, "value", "finite"),
+    ({"value": "-Infinity"}, "value", "finite"),
     ({"notes": '=HYPERLINK("http://x")'}, "notes", "formula"),
     ({"entity": "@SUM(A1)"}, "entity", "formula"),
     ({"notes": "x" * 2001}, "notes", "max-length"),
+    ({"notes": "x" * 10_001}, "notes", "max-length"),
+    ({"primary_source": "x" * 301}, "primary_source", "max-length"),
+    ({"locator": "p18\n"}, "locator", "trailing-line-break"),  # last: it spans two lines
 ]
 
 
@@ -120,7 +129,8 @@ def test_duplicate_ids_and_duplicate_facts(tmp_path) -> None:
     rows = [GOOD, row(value="130", value_text="about 130"), row(id="tal-0102")]
     report = cs.validate(write_rows(tmp_path / "r.csv", rows), table="talent")
     unique = report.errors[report.errors["check"] == "unique"]
-    assert sorted(unique["line"]) == [2, 3]
+    assert unique["line"].tolist() == [3], "the first occurrence is not an error"
+    assert "first on line 2" in unique["message"].iloc[0]
     dups = report.warnings[report.warnings["check"] == "duplicate-fact"]
     assert sorted(dups["line"]) == [2, 3, 4]
 
@@ -201,7 +211,7 @@ def test_stated_usd_warning_reports_the_implied_rate(tmp_path) -> None:
     cols = [f["name"] for f in catalog.resource("investments")["schema"]["fields"]]
     path = tmp_path / "inv.csv"
     rows[cols].iloc[[0]].to_csv(path, index=False)
-    report = cs.validate(path, table="investments")
+    report = cs.validate(path, table="investments", new_rows=False)
     assert report.ok  # a warning, not an error
     (warning,) = report.warnings.itertuples()
     assert warning.column == "stated_usd" and "7.2464 CNY per USD" in warning.message
@@ -358,7 +368,7 @@ def test_large_files_report_progress(tmp_path, monkeypatch) -> None:
     from chinaai_stats import validation
 
     calls: list[str] = []
-    monkeypatch.setattr(validation, "print_progress", calls.append)
+    monkeypatch.setattr(validation.core, "print_progress", calls.append)
     rows = [row(id=f"tal-{i:07d}", entity=f"Lab {i}") for i in range(100_001)]
     assert cs.validate(write_rows(tmp_path / "big.csv", rows), table="talent").ok
     big = tmp_path / "big.csv"
@@ -379,7 +389,7 @@ def test_progress_is_written_to_a_terminal_only(monkeypatch, tty: bool) -> None:
 
     fake = _io.StringIO()
     fake.isatty = lambda: tty  # type: ignore[method-assign]
-    monkeypatch.setattr(validation.sys, "stderr", fake)
+    monkeypatch.setattr(validation.core.sys, "stderr", fake)
     validation.print_progress("checking 1 rows…")
     assert fake.getvalue() == ("checking 1 rows…\n" if tty else "")
 
@@ -400,9 +410,9 @@ def test_parallel_column_checks_report_exactly_what_sequential_checks_do(
             changes["as_of"] = "2099"
         rows.append(row(**{"id": f"tal-{i:07d}", "entity": f"Lab {i % 50}", **changes}))
     path = write_rows(tmp_path / "mixed.csv", rows)
-    monkeypatch.setattr(validation, "PARALLEL_ROWS", 1)
+    monkeypatch.setattr(validation.columns, "PARALLEL_ROWS", 1)
     parallel = [cs.validate(path, table="talent").to_json() for _ in range(3)]
-    monkeypatch.setattr(validation, "PARALLEL_ROWS", 10**9)
+    monkeypatch.setattr(validation.columns, "PARALLEL_ROWS", 10**9)
     sequential = cs.validate(path, table="talent").to_json()
     assert parallel == [sequential] * 3
     assert json.loads(sequential)["errors"]

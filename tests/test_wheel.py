@@ -51,6 +51,18 @@ def test_wheel_ships_datasets_schemas_and_registry(wheel: Path) -> None:
 
 
 @pytest.mark.slow
+def test_wheel_stays_small(wheel: Path) -> None:
+    # 0.1.0 was 110 kB; the World Bank and FRED reference tables add about 450 kB compressed
+    # (2.3 MB of CSV installed). A budget, so a careless addition shows up here.
+    assert wheel.stat().st_size < 800_000
+    info = {i.filename: i for i in zipfile.ZipFile(wheel).infolist()}
+    for name in ("populations", "wdi_indicators"):
+        member = info[f"chinaai_stats/_data/datasets/{name}.csv"]
+        assert member.compress_type == zipfile.ZIP_DEFLATED
+        assert member.compress_size < member.file_size / 4, name
+
+
+@pytest.mark.slow
 def test_wheel_installs_into_a_fresh_venv_and_loads_every_table(
     wheel: Path, tmp_path: Path
 ) -> None:

@@ -1,31 +1,39 @@
 """The ``chinaai-stats`` command: a thin layer over the library.
 
-Exit codes: 0 success; 2 unusable input (unknown table, missing or unreadable
-file, bad arguments). Errors are one line on stderr, never a traceback.
+Exit codes: 0 success (a bare ``chinaai-stats`` prints its help and exits 0);
+1 invalid content; 2 unusable input (unknown table, missing or unreadable file,
+bad arguments); 3 a bug. Errors are one line on stderr, never a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
 
 from .. import __version__
 from ..errors import ChinaAIStatsError
-from . import contribute, figures, outputs, tables
+from . import compare, contribute, figures, outputs, tables
 from ._common import EXIT_BUG, EXIT_OK, EXIT_UNUSABLE
 
 EPILOG = """exit codes:
-  0  success
+  0  success (and a bare `chinaai-stats`, which prints this help)
   1  invalid content: rows that fail `validate` or `add` (each listed with its line,
      column and a fix), or `parse` text that is not a figure
   2  unusable input: unknown table name; a missing, empty, binary, non-UTF-8 or
      non-CSV file; a directory; bad arguments. Nothing is written.
   3  an unexpected failure inside chinaai-stats (please report it)
 
+`chinaai-stats COMMAND --help` says what a command does, with examples.
+
 examples:
   chinaai-stats list
   chinaai-stats show user_counts
+  chinaai-stats show context --indicator population --wide
+  chinaai-stats compare WeChat QQ --indicator monthly_active_users
+  chinaai-stats derived
+  chinaai-stats conflicts
   chinaai-stats show investments --format csv > investments.csv
   chinaai-stats describe talent
   chinaai-stats show investments --currency USD --fx annual
@@ -41,7 +49,7 @@ examples:
 
 
 #: The modules that each add a group of subcommands (each has ``register(sub)``).
-_GROUPS = (tables, figures, contribute, outputs)
+_GROUPS = (tables, compare, figures, contribute, outputs)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -52,7 +60,7 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--version", action="version", version=f"chinaai-stats {__version__}")
-    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
     for group in _GROUPS:
         group.register(sub)
     return p
@@ -60,10 +68,15 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:  # a bare `chinaai-stats`: say what there is
+        parser.print_help()
+        return EXIT_OK
     try:
         return int(args.func(args))
     except ChinaAIStatsError as exc:
+        _json_error(args, str(exc), EXIT_UNUSABLE)
         print(f"chinaai-stats: error: {exc}", file=sys.stderr)
         return EXIT_UNUSABLE
     except BrokenPipeError:  # e.g. piped into `head`
@@ -74,8 +87,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except Exception as exc:  # a bug: one line, a distinct exit code, no traceback
         where = f"{type(exc).__name__}: {exc}".splitlines()[0][:300]
+        _json_error(args, f"internal error ({where})", EXIT_BUG)
         print(f"chinaai-stats: internal error ({where}); please report it", file=sys.stderr)
         return EXIT_BUG
+
+
+def _json_error(args: argparse.Namespace, message: str, code: int) -> None:
+    """For commands that promise JSON (``--format json``), the failure as a JSON object."""
+    if getattr(args, "json_errors", False) and getattr(args, "format", None) == "json":
+        doc = {"ok": False, "error": message, "exit_code": code}
+        print(json.dumps(doc, ensure_ascii=False), flush=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

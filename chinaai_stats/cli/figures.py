@@ -1,4 +1,4 @@
-"""Commands about figures and money: ``parse``, ``extract``, ``conversions``."""
+"""Commands about figures and money: ``parse``, ``extract``, ``conversions``, ``rates-check``."""
 
 from __future__ import annotations
 
@@ -6,18 +6,27 @@ import argparse
 import sys
 from typing import Any
 
-from ._common import EXIT_INVALID, EXIT_OK, emit
+from ._common import EXIT_INVALID, EXIT_OK, command, emit
 
 
 def register(sub: Any) -> None:
     """Add this module's subcommands to the parser."""
-    parse = sub.add_parser("parse", help="read a figure expression into value, unit, qualifier")
+    parse = command(
+        sub,
+        "parse",
+        "read a figure expression into value, unit, qualifier",
+        'chinaai-stats parse "over $4.5 billion"',
+        'chinaai-stats parse "约1.2万亿元人民币" --format json',
+    )
     parse.set_defaults(func=_cmd_parse)
     parse.add_argument("text", help='e.g. "over $4.5 billion" or "约1.2万亿元人民币"')
     parse.add_argument("--format", choices=["text", "json"], default="text")
-    ext = sub.add_parser(
+    ext = command(
+        sub,
         "extract",
-        help="list every figure in an article as candidate rows (CSV with review_ columns)",
+        "list every figure in an article as candidate rows (CSV with review_ columns)",
+        "chinaai-stats extract article.txt --source-id ID --published 2018-05-30",
+        "chinaai-stats extract article.md --table talent > candidates.csv",
     )
     ext.set_defaults(func=_cmd_extract)
     ext.add_argument("file", help="the article: plain text or markdown, UTF-8")
@@ -27,11 +36,28 @@ def register(sub: Any) -> None:
     )
     ext.add_argument("--table", help="the template columns of this table (default: all)")
     ext.add_argument("--format", choices=["csv", "json"], default="csv")
-    conv = sub.add_parser(
-        "conversions", help="check each source's own dollar conversion against the dated rate"
+    conv = command(
+        sub,
+        "conversions",
+        "check each source's own dollar conversion against the ECB, FRED and World Bank rates",
+        "chinaai-stats conversions",
+        "chinaai-stats conversions --format csv",
     )
     conv.set_defaults(func=_cmd_conversions)
     conv.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    conv.add_argument("--wide", action="store_true", help="every column, in full")
+    check = command(
+        sub,
+        "rates-check",
+        "the exchange_rates means beside the Federal Reserve's and the World Bank's rates",
+        "chinaai-stats rates-check --frequency year --from 2006 --to 2025",
+        "chinaai-stats rates-check --frequency month --from 2024 --format csv",
+    )
+    check.set_defaults(func=_cmd_rates_check)
+    check.add_argument("--frequency", choices=["year", "month"], help="annual or monthly only")
+    check.add_argument("--from", dest="start", type=int, help="first year shown")
+    check.add_argument("--to", dest="end", type=int, help="last year shown")
+    check.add_argument("--format", choices=["table", "csv", "json"], default="table")
 
 
 def _cmd_parse(args: argparse.Namespace) -> int:
@@ -116,5 +142,48 @@ def _cmd_conversions(args: argparse.Namespace) -> int:
     from ..fx import check_conversions
 
     df = check_conversions()
-    emit(df, args.format, None, f"# Source conversions to USD: {len(df)} rows")
+    header = f"# Source conversions to USD: {len(df)} rows (CNY per USD; ECB, FRED, World Bank)"
+    if args.format != "table" or args.wide or df.empty:
+        emit(df, args.format, None, header, wide=args.wide)
+        return EXIT_OK
+    notes = [
+        f"{r.id}: {r.stated_usd_text} stands for {r.implied_low:.4f} to {r.implied_high:.4f}; "
+        f"{r.reference_basis}; months inside that range: ECB {r.months_in_range or 'none'}; "
+        f"FRED {r.fred_months_in_range or 'none'}; World Bank years {r.wb_years_in_range or 'none'}"
+        for r in df.itertuples()
+    ]
+    emit(df[list(CONVERSION_COLUMNS)], "table", None, header, notes=notes)
+    return EXIT_OK
+
+
+#: What ``conversions`` shows on a terminal: the implied rate and range, the three references.
+CONVERSION_COLUMNS = (
+    "id",
+    "implied_rate",
+    "implied_low",
+    "implied_high",
+    "reference_rate",
+    "fred_rate",
+    "wb_rate",
+    "flagged",
+)
+
+
+def _cmd_rates_check(args: argparse.Namespace) -> int:
+    from ..fxcheck import AGREEMENT, cross_check
+
+    df = cross_check(args.frequency)
+    years = df["period"].str[:4].astype(int)
+    df = df[years.between(args.start or 0, args.end or 9999)].reset_index(drop=True)
+    off = int((df["agrees"] == False).sum())  # noqa: E712  (nullable: missing is not False)
+    if args.format == "table":  # deviations as percentages for reading; csv/json keep numbers
+        for col in ("fred_deviation", "wb_deviation"):
+            df[col] = [f"{v:+.3%}" if v == v else "" for v in df[col]]
+    emit(
+        df,
+        args.format,
+        None,
+        f"# exchange_rates (ECB) vs FRED and World Bank, CNY per USD: {len(df)} periods, "
+        f"{off} more than {AGREEMENT:.1%} apart",
+    )
     return EXIT_OK

@@ -3,26 +3,76 @@
 from __future__ import annotations
 
 import argparse
+import textwrap
 from typing import Any
 
 from ..errors import ChinaAIStatsError
-from ._common import EXIT_OK
+from ._common import EXIT_OK, command
+
+_FOLDER_RULE = (
+    "OUT must be new, empty, or written by chinaai-stats before (it then holds a "
+    ".chinaai-stats-output file listing what it wrote); any other folder is refused "
+    "(exit 2) and nothing in it is changed. Missing parent folders are created."
+)
+_FORCE = (
+    "write alongside the files of a non-empty folder chinaai-stats did not write; "
+    "a file with the same name as one of the outputs is still refused"
+)
 
 
 def register(sub: Any) -> None:
     """Add this module's subcommands to the parser."""
-    cite = sub.add_parser("cite", help="cite the package or one table (version, hash, sources)")
+    cite = command(
+        sub,
+        "cite",
+        "cite the package or one table (version, hash, sources)",
+        "chinaai-stats cite talent --style bibtex",
+        "chinaai-stats cite --style apa",
+    )
     cite.set_defaults(func=_cmd_cite)
     cite.add_argument("name", nargs="?", help="table name; omit to cite the whole package")
     cite.add_argument("--style", choices=["text", "apa", "bibtex"], default="text")
     cite.add_argument("--accessed", help="access date to state (YYYY-MM-DD; default: today)")
-    rep = sub.add_parser("report", help="write a static HTML catalog with charts (works offline)")
+    rep = command(
+        sub,
+        "report",
+        "write a static HTML catalog with charts and a page per figure (works offline)",
+        "chinaai-stats report --out catalog/",
+        "chinaai-stats report --out catalog/   # again: replaces the catalog it wrote",
+    )
+    rep.description = textwrap.fill(f"{rep.description} {_FOLDER_RULE}", 79)
     rep.set_defaults(func=_cmd_report)
-    rep.add_argument("--out", required=True, help="folder to write (replaced if it exists)")
-    exp = sub.add_parser("export", help="export every table to SQLite, Parquet or JSON")
+    rep.add_argument("--out", required=True, help="folder to write")
+    rep.add_argument("--force", action="store_true", help=_FORCE)
+    exp = command(
+        sub,
+        "export",
+        "export every table to SQLite, Parquet, JSON, CSV or Excel",
+        "chinaai-stats export --format sqlite --out chinaai.sqlite",
+        "chinaai-stats export --format parquet --out parquet/",
+        "chinaai-stats export --format csv --out csv/",
+        "chinaai-stats export --format xlsx --out chinaai.xlsx",
+    )
+    exp.description = textwrap.fill(
+        f"{exp.description} sqlite and xlsx write one file (sqlite also writes "
+        "NAME.metadata.json beside it: datasette serve NAME.sqlite -m NAME.metadata.json) "
+        "and replace only a file chinaai-stats wrote; parquet, json and csv write a folder. "
+        + _FOLDER_RULE,
+        79,
+    )
     exp.set_defaults(func=_cmd_export)
-    exp.add_argument("--format", choices=["sqlite", "parquet", "json"], required=True)
-    exp.add_argument("--out", required=True, help="a file for sqlite, a folder otherwise")
+    exp.add_argument(
+        "--format", choices=["sqlite", "parquet", "json", "csv", "xlsx"], required=True
+    )
+    exp.add_argument("--out", required=True, help="a file for sqlite and xlsx, a folder otherwise")
+    exp.add_argument("--force", action="store_true", help=_FORCE)
+    exp.add_argument(
+        "--no-bom",
+        dest="bom",
+        action="store_false",
+        help="csv: omit the UTF-8 byte-order mark (by default it is written, so Excel "
+        "reads Chinese text correctly)",
+    )
 
 
 def _cmd_cite(args: argparse.Namespace) -> int:
@@ -44,7 +94,7 @@ def _cmd_cite(args: argparse.Namespace) -> int:
 def _cmd_report(args: argparse.Namespace) -> int:
     from ..report import write_report
 
-    pages = write_report(args.out)
+    pages = write_report(args.out, force=args.force)
     print(f"wrote {len(pages)} pages to {args.out} (open {pages[0]})")
     return EXIT_OK
 
@@ -52,6 +102,6 @@ def _cmd_report(args: argparse.Namespace) -> int:
 def _cmd_export(args: argparse.Namespace) -> int:
     from ..exports import export
 
-    for path in export(args.format, args.out):
+    for path in export(args.format, args.out, force=args.force, bom=args.bom):
         print(f"wrote {path}")
     return EXIT_OK

@@ -1,0 +1,63 @@
+"""validate and add give one verdict: ids already used and facts already held, in a clone."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+import chinaai_stats as cs
+from chinaai_stats.add import AddError, add
+from tests.conftest import run_cli
+from tests.test_validation import COLUMNS, row, write_rows
+
+
+def first_row(root) -> dict[str, str]:
+    with open(root / "datasets" / "talent.csv", encoding="utf-8", newline="") as f:
+        return next(csv.DictReader(f))
+
+
+def cases(root) -> list[tuple[str, list[dict[str, str]], bool, str]]:
+    old = first_row(root)
+    return [
+        ("reused id", [row(id=old["id"])], False, "id-exists"),
+        ("same fact, new id", [{**old, "id": "tal-0900", "notes": "Again."}], True, "fact-exists"),
+        ("new fact", [row(id="tal-0901")], True, ""),
+    ]
+
+
+@pytest.mark.parametrize("case", [0, 1, 2], ids=["reused-id", "same-fact", "new-fact"])
+def test_validate_reports_what_add_does(data_copy, tmp_path, case: int) -> None:
+    _, rows, ok, check = cases(data_copy)[case]
+    path = write_rows(tmp_path / "new.csv", rows, COLUMNS)
+    checked = cs.validate(path, table="talent")
+    assert checked.ok is ok
+    problems = checked.warnings if ok else checked.errors
+    if check:
+        (hit,) = problems[problems["check"] == check].itertuples()
+        assert hit.line == 2
+        if check == "fact-exists":
+            assert first_row(data_copy)["id"] in hit.message
+    r = run_cli("validate", str(path), "--table", "talent")
+    assert r.returncode == (0 if ok else 1)
+    try:
+        result = add(path, "talent", datasets=data_copy / "datasets")
+    except AddError as exc:
+        assert not ok, exc
+        assert exc.report.to_json() == checked.to_json()
+        return
+    assert ok
+    assert result.report.to_json() == checked.to_json()
+
+
+def test_the_tables_own_file_is_not_checked_against_itself(data_copy) -> None:
+    report = cs.validate(data_copy / "datasets" / "talent.csv", table="talent")
+    assert report.ok and report.warnings.empty
+
+
+def test_new_rows_false_skips_the_comparison(data_copy, tmp_path) -> None:
+    old = first_row(data_copy)
+    path = write_rows(tmp_path / "new.csv", [row(id=old["id"])])
+    assert cs.validate(path, table="talent", new_rows=False).ok
+    r = run_cli("validate", str(path), "--table", "talent", "--not-new")
+    assert r.returncode == 0, r.stdout
