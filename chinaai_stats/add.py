@@ -1,7 +1,8 @@
 """Merge a contributor's validated rows into a table of a clone, atomically.
 
-``add`` validates the file against the table (ids already in the table count as
-taken), and merges only when every row is valid. It then writes the table's CSV,
+``add`` validates the file as ``validate`` does in the same clone (ids already in
+the table are errors, facts it already holds are warnings), and merges only when
+every row is valid: it refuses nothing ``validate`` passes. It then writes the table's CSV,
 ``datasets/datapackage.json`` (new ``bytes`` and ``hash``) and an Unreleased entry
 in ``CHANGELOG.md``, all three together or none (:mod:`chinaai_stats.journal`):
 it holds the clone's lock from reading the table to the last write, so a second
@@ -160,7 +161,7 @@ def _add_locked(path: Path, table: str, root: Path) -> AddResult:
     res = catalog.resource(table, root)
     table_path = root / "datasets" / res["path"]
     existing, by_id = _read_table(table_path)
-    report = validate(path, table, existing_ids=set(by_id), root=root)
+    report = validate(path, table, new_rows=True, root=root)  # exactly what validate says
     columns = [f["name"] for f in res["schema"]["fields"]]
     rows = _cells(report, columns)
     if not report.ok:

@@ -114,7 +114,7 @@ def add_currency(df: pd.DataFrame, currency: str = "USD", fx: str = "annual") ->
     if not units.isin(CURRENCIES).any():
         raise UnitError(
             f"{df.attrs.get('name', 'this table')} holds no money figures; "
-            "currency= applies to tables with money values (e.g. investments)"
+            "a currency conversion applies to tables with money values (e.g. investments)"
         )
     rates = _Rates()
     published = _publication_dates()

@@ -12,6 +12,7 @@ import contextlib
 import json
 import os
 import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -24,21 +25,22 @@ class Browser:
         cmd_r, self._cmd_w = os.pipe()  # we write commands, Chromium reads them on fd 3
         self._res_r, res_w = os.pipe()  # Chromium writes answers on fd 4
 
-        def fds() -> None:  # in the child: the pipe ends become fds 3 and 4
-            import fcntl
-
-            high = [fcntl.fcntl(fd, fcntl.F_DUPFD, 10) for fd in (cmd_r, res_w)]
-            os.dup2(high[0], 3)
-            os.dup2(high[1], 4)
-
+        flags = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--hide-scrollbars", "--remote-debugging-pipe",
+                 f"--user-data-dir={profile}", "about:blank"]  # fmt: skip
+        # a tiny launcher puts the pipe ends on fds 3 and 4, where Chromium looks for them
+        move = (
+            "import fcntl, os, sys; "
+            "r, w = (fcntl.fcntl(int(a), fcntl.F_DUPFD, 10) for a in sys.argv[1:3]); "
+            "os.dup2(r, 3); os.dup2(w, 4); os.execv(sys.argv[3], sys.argv[3:])"
+        )
         self.proc = subprocess.Popen(
-            [executable, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-             "--disable-background-networking", "--disable-component-update", "--disable-sync",
-             "--hide-scrollbars", "--remote-debugging-pipe", f"--user-data-dir={profile}",
-             "about:blank"],
-            preexec_fn=fds, close_fds=False,  # fds 3 and 4 must stay open past exec
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
+            [sys.executable, "-c", move, str(cmd_r), str(res_w), executable, *flags],
+            pass_fds=(cmd_r, res_w),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         os.close(cmd_r)
         os.close(res_w)
         self._buf = b""

@@ -5,9 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shlex
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import chinaai_stats as cs
 from tests.conftest import REPO, run_cli
@@ -169,8 +172,10 @@ def test_conversions_command() -> None:
 # ------------------------------------------------------------------ fitting the terminal
 
 
-@pytest.mark.parametrize("width", [60, 80, 120])
-@pytest.mark.parametrize("name", ["talent", "investments", "context", "exchange_rates"])
+@pytest.mark.parametrize(
+    ("name", "width"),
+    [("talent", 60), ("investments", 80), ("context", 100), ("exchange_rates", 60)],
+)
 def test_show_fits_the_terminal_width(name: str, width: int) -> None:
     r = run_cli("show", name, env={"COLUMNS": str(width)})
     assert r.returncode == 0, r.stderr
@@ -186,6 +191,12 @@ def test_show_wide_prints_every_cell_in_full() -> None:
     narrow = run_cli("show", "talent", env={"COLUMNS": "60"})
     assert "nearly three in four (73.7 percent)" not in narrow.stdout
     assert "…" in narrow.stdout and "--wide" in narrow.stdout
+
+
+def test_show_a_single_chosen_text_column_still_fits() -> None:
+    r = run_cli("show", "investments", "--columns", "notes", env={"COLUMNS": "50"})
+    assert r.returncode == 0, r.stderr
+    assert max(len(line) for line in r.stdout.splitlines()) <= 50
 
 
 def test_show_keeps_ids_whole_when_eliding() -> None:
@@ -279,7 +290,12 @@ def test_show_period_filter_on_exchange_rates_uses_their_dates() -> None:
         (["compare", "Wechat"], "did you mean 'WeChat'?"),
         (["compare", "WeChat", "--indicator", "mau"], "indicator 'mau'"),
         (["compare"], "compare needs entities, --indicator or --table"),
+        (["compare", "WeChat", "--population", "China"], "add --per person"),
         (["cite", "talnet"], "did you mean 'talent'?"),
+        (["shwo", "talent"], "did you mean 'show'?"),
+        (["conflict"], "did you mean 'conflicts'?"),
+        (["show", "talent", "--currency", "USD"], "talent holds no money figures"),
+        (["compare", "China", "Tencent"], "pick one indicator"),
     ],
 )
 def test_mistakes_are_one_line_with_a_hint(args: list[str], message: str) -> None:
@@ -287,7 +303,9 @@ def test_mistakes_are_one_line_with_a_hint(args: list[str], message: str) -> Non
     assert r.returncode == 2, r.stdout
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1 and message in lines[0], r.stderr
-    assert "chinaai_stats." not in r.stderr and "()" not in r.stderr  # CLI words, not Python
+    # CLI words, not Python ones
+    assert "chinaai_stats." not in r.stderr and "()" not in r.stderr and "=)" not in r.stderr
+    assert not re.search(r"\b[a-z_]+= ", r.stderr), r.stderr
 
 
 # ------------------------------------------------------------------ input slips
@@ -315,22 +333,59 @@ def test_bare_command_prints_help_and_exits_0() -> None:
     assert r.stderr == ""
 
 
-def _subcommands() -> list[str]:
+def test_every_subcommand_says_what_it_does_with_an_example() -> None:
     from chinaai_stats.cli import _parser
 
-    parser = _parser()
-    action = next(a for a in parser._actions if a.dest == "command")
-    return sorted(action.choices)
+    action = next(a for a in _parser()._actions if a.dest == "command")
+    for name, sub in action.choices.items():
+        text = sub.format_help()
+        assert len((sub.description or "").strip()) > 15, name
+        examples = text.split("examples:\n", 1)[1].splitlines()
+        assert examples and all(e.strip().startswith(f"chinaai-stats {name}") for e in examples)
+    r = run_cli("compare", "--help")  # and as a user sees it
+    assert r.returncode == 0 and "examples:\n  chinaai-stats compare WeChat QQ" in r.stdout
 
 
-@pytest.mark.parametrize("name", _subcommands())
-def test_every_subcommand_says_what_it_does_with_an_example(name: str) -> None:
-    r = run_cli(name, "--help", env={"COLUMNS": "100"})
+# ------------------------------------------------------------------ the README's examples
+
+
+def _readme_section(title: str) -> str:
+    text = (REPO / "README.md").read_text("utf-8")
+    return text.split(f"## {title}\n", 1)[1].split("\n## ", 1)[0]
+
+
+def _readme_commands() -> list[list[str]]:
+    block = _readme_section("On the command line").split("```bash\n", 1)[1].split("```")[0]
+    return [shlex.split(line.split("  #")[0])[1:] for line in block.splitlines() if line]
+
+
+#: Commands whose help examples only read: each example is run as written.
+_READ_ONLY = ("list", "show", "describe", "sources", "compare", "derived", "conflicts",
+              "parse", "conversions", "cite", "template")  # fmt: skip
+
+
+def _help_examples() -> list[list[str]]:
+    from chinaai_stats.cli import _parser
+
+    action = next(a for a in _parser()._actions if a.dest == "command")
+    found = []
+    for name in _READ_ONLY:
+        lines = action.choices[name].epilog.split("examples:\n", 1)[1].splitlines()
+        found += [shlex.split(line.split(" > ")[0])[1:] for line in lines if line.strip()]
+    in_readme = _readme_commands()  # those run by test_readme_command_line_examples_run
+    return [args for args in found if args not in in_readme]
+
+
+@pytest.mark.parametrize("args", _help_examples(), ids=" ".join)
+def test_help_examples_run(args: list[str]) -> None:
+    import inspect
+
+    r = run_cli(*args)
+    if "--per" in args and "per" not in inspect.signature(cs.compare).parameters:
+        assert r.returncode == 2 and "--per is not available" in r.stderr
+        return
     assert r.returncode == 0, r.stderr
-    _usage, description = r.stdout.split("\n\n")[:2]
-    assert len(description.strip()) > 15, r.stdout
-    examples = r.stdout.split("examples:\n", 1)[1].splitlines()
-    assert examples and all(e.strip().startswith(f"chinaai-stats {name}") for e in examples if e)
+    assert r.stdout.strip()
 
 
 # ------------------------------------------------------------------ compare, derived, conflicts
@@ -374,9 +429,12 @@ def test_compare_command_refuses_money_with_people() -> None:
 def test_compare_per_person_is_wired_or_clearly_unavailable() -> None:
     import inspect
 
-    r = run_cli("compare", "China", "--indicator", "surveillance_cameras", "--per", "person")
+    args = ["compare", "WeChat", "--indicator", "monthly_active_users", "--per", "100"]
+    r = run_cli(*args, "--population", "China", "--format", "csv")
     if "per" in inspect.signature(cs.compare).parameters:
         assert r.returncode == 0, r.stderr
+        (row,) = csv.DictReader(io.StringIO(r.stdout))
+        assert row["unit_aligned"] == "per 100 people"
     else:
         assert r.returncode == 2 and "--per is not available" in r.stderr
 
@@ -394,19 +452,6 @@ def test_derived_and_conflicts_commands() -> None:
     assert max(len(line) for line in table.stdout.splitlines()) <= 80
 
 
-# ------------------------------------------------------------------ the README's examples
-
-
-def _readme_section(title: str) -> str:
-    text = (REPO / "README.md").read_text("utf-8")
-    return text.split(f"## {title}\n", 1)[1].split("\n## ", 1)[0]
-
-
-def _readme_commands() -> list[list[str]]:
-    block = _readme_section("On the command line").split("```bash\n", 1)[1].split("```")[0]
-    return [shlex.split(line.split("  #")[0])[1:] for line in block.splitlines() if line]
-
-
 @pytest.mark.parametrize("args", _readme_commands(), ids=" ".join)
 def test_readme_command_line_examples_run(args: list[str]) -> None:
     r = run_cli(*args)
@@ -422,3 +467,43 @@ def test_readme_shows_the_real_output_of_compare() -> None:
     r = run_cli(*shlex.split(cmd)[1:], env={key: value})
     assert r.returncode == 0, r.stderr
     assert r.stdout == expected
+
+
+# ------------------------------------------------------------------ the text table itself
+
+_text = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Zl", "Zp")),
+    max_size=60,
+)
+
+
+@given(
+    cells=st.lists(st.tuples(_text, _text, st.floats(allow_nan=True, width=32)), max_size=8),
+    width=st.integers(min_value=40, max_value=160),
+)
+@settings(max_examples=150, deadline=None)
+def test_text_tables_fit_any_width_and_never_cut_numbers(cells, width) -> None:
+    import math
+
+    import pandas as pd
+
+    from chinaai_stats.cli._common import _width, format_table
+
+    df = pd.DataFrame(
+        {
+            "id": [f"r-{i}" for i in range(len(cells))],
+            "name": pd.array([c[0] for c in cells], dtype="string"),
+            "value": pd.array([c[2] for c in cells], dtype="float64"),
+            "notes": pd.array([c[1] for c in cells], dtype="string"),
+        }
+    )
+    out = format_table(df, width)
+    lines = out.splitlines()
+    assert all(_width(line) <= width for line in lines), out
+    assert len(lines) >= len(df) + 1
+    body = "\n".join(lines[1 : len(df) + 1])
+    for i, v in enumerate(df["value"]):
+        assert f"r-{i}" in body
+        if not math.isnan(v):
+            text = f"{v:,.0f}" if v.is_integer() and abs(v) < 1e18 else f"{v:,.6g}"
+            assert text in body

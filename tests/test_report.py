@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import shutil
@@ -129,13 +130,13 @@ def test_index_shows_version_licence_row_counts_and_sources(catalog_dir) -> None
                 "none named",  # no primary source
                 "A bound",
                 "derived-sensetime_round_share_of_valuation",  # the derived figure it enters
-                "AI investments (table investments) [Data set], version 0.1.0",  # how to cite
                 "Figure inv-0005, p18 of source anant90-china-ai-dominance-2018",
             ],
         ),
         (
             "ctx-0002",
-            ["“1.3 billion”", 'href="ctx-0001.html"', "indicators.html#population",
+            ["“1.3 billion”", "1,300,000,000 (1.3 billion)", "spread 7.69%",
+             'href="ctx-0001.html"', "indicators.html#population",
              "undated: cannot tell", "all conflicts",
              "derived-cameras_per_100_people_cam-0001", "Source caveats"],
         ),
@@ -155,6 +156,9 @@ def test_figure_page_is_a_fact_card(catalog_dir, row_id: str, expected: list[str
     text = (catalog_dir / "figures" / f"{row_id}.html").read_text("utf-8")
     for part in expected:
         assert part in text or part.replace("'", "&#x27;") in text, part
+    facts = cs.facts().set_index("id")
+    how_to_cite = cs.cite(facts.loc[row_id, "table"]).split(" Accessed")[0]
+    assert html.escape(how_to_cite) in text
 
 
 # ------------------------------------------------------------------ charts

@@ -50,6 +50,13 @@ def test_validate_reports_what_add_does(data_copy, tmp_path, case: int) -> None:
     assert result.report.to_json() == checked.to_json()
 
 
+def test_a_row_already_in_the_table_is_one_problem_not_two(data_copy, tmp_path) -> None:
+    path = write_rows(tmp_path / "again.csv", [first_row(data_copy)])
+    report = cs.validate(path, table="talent")
+    assert report.errors["check"].tolist() == ["id-exists"]
+    assert report.warnings.empty
+
+
 def test_the_tables_own_file_is_not_checked_against_itself(data_copy) -> None:
     report = cs.validate(data_copy / "datasets" / "talent.csv", table="talent")
     assert report.ok and report.warnings.empty

@@ -41,10 +41,12 @@ def csv_bytes(rows: list[dict[str, str]], newline: str = "\n") -> bytes:
 # ---- pipes, FIFOs and devices: read as streams or refused, never a hang ----
 
 
-def test_a_fifo_nobody_writes_to_is_refused_not_waited_on(tmp_path) -> None:
+@pytest.mark.parametrize("command", ["validate", "add"])
+def test_a_fifo_nobody_writes_to_is_refused_not_waited_on(data_copy, tmp_path, command) -> None:
     fifo = tmp_path / "rows.csv"
     os.mkfifo(fifo)
-    code, out, err = cli("validate", str(fifo), "--table", "talent", timeout=30)
+    datasets = ["--datasets", str(data_copy / "datasets")] if command == "add" else []
+    code, out, err = cli(command, str(fifo), "--table", "talent", *datasets, timeout=30)
     assert code == 2 and out == ""
     assert "nothing arrived" in err and len(err.strip().splitlines()) == 1
 
@@ -143,6 +145,14 @@ def test_add_prints_one_json_object_for_every_outcome(data_copy, tmp_path) -> No
 
 
 # ---- odd but readable files ----
+
+
+def test_crlf_with_a_bom_takes_the_fast_path_and_keeps_lines(tmp_path) -> None:
+    path = tmp_path / "win.csv"
+    text = csv_bytes([GOOD, row(id="tal-0101", entity_type="planet")], newline="\r\n")
+    path.write_bytes(b"\xef\xbb\xbf" + text)
+    report_ = cs.validate(path, table="talent")
+    assert report_.errors[["line", "check"]].values.tolist() == [[3, "enum"]]
 
 
 def test_lone_cr_line_endings_are_read(tmp_path) -> None:

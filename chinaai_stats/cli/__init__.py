@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from .. import __version__
-from ..errors import ChinaAIStatsError
+from ..errors import ChinaAIStatsError, did_you_mean
 from . import compare, contribute, figures, outputs, tables
 from ._common import EXIT_BUG, EXIT_OK, EXIT_UNUSABLE
 
@@ -69,7 +69,16 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     parser = _parser()
-    args = parser.parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    commands = next(a for a in parser._actions if a.dest == "command").choices
+    if words and not words[0].startswith("-") and words[0] not in commands:
+        hint = did_you_mean(words[0], list(commands))
+        print(
+            f"chinaai-stats: error: no command {words[0]!r}{hint}; see: chinaai-stats --help",
+            file=sys.stderr,
+        )
+        return EXIT_UNUSABLE
+    args = parser.parse_args(words)
     if args.command is None:  # a bare `chinaai-stats`: say what there is
         parser.print_help()
         return EXIT_OK

@@ -17,6 +17,9 @@ EXIT_INVALID = 1  # invalid content: rows that fail validation, text that is not
 EXIT_UNUSABLE = 2
 EXIT_BUG = 3  # an unexpected failure inside chinaai-stats: please report it
 
+#: Columns that identify a row: a text table never cuts them.
+KEYS = ("id", "period")
+
 #: Width assumed when the output is not a terminal and $COLUMNS is not set.
 FALLBACK_WIDTH = 100
 
@@ -124,8 +127,8 @@ def _cell(value: Any) -> str:
 def format_table(df: Any, width: int | None) -> str:
     """Render ``df`` as aligned text; with ``width``, elide long cells (…) to fit it.
 
-    Numbers are never cut; text columns shrink, widest first, down to their header's
-    width (at least 6). Columns that still do not fit are left out and named.
+    Numbers, dates and row ids are never cut; text columns shrink, widest first, down to
+    their header's width (at least 10). Columns that still do not fit are left out and named.
     """
     import pandas as pd
 
@@ -138,9 +141,9 @@ def format_table(df: Any, width: int | None) -> str:
     widths = list(natural)
     left_out: list[str] = []
     if width is not None:
-        keep = [  # numbers, dates and the row key (first column) are never cut
-            num or i == 0 or pd.api.types.is_datetime64_any_dtype(df[c].dtype)
-            for i, (c, num) in enumerate(zip(df.columns, numeric, strict=True))
+        keep = [  # numbers, dates and row keys are never cut
+            num or str(c) in KEYS or pd.api.types.is_datetime64_any_dtype(df[c].dtype)
+            for c, num in zip(df.columns, numeric, strict=True)
         ]
         floors = [
             nat if k else min(nat, max(10, _width(n)))

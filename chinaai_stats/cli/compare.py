@@ -22,6 +22,7 @@ BRIEF = {
         "ratio_to_first",
         "as_of",
         "warnings",
+        "denominator_basis",
         "indicator",
         "value",
         "unit",
@@ -47,6 +48,8 @@ def register(sub: Any) -> None:
         "chinaai-stats compare WeChat QQ --indicator monthly_active_users",
         "chinaai-stats compare SenseTime --table investments --currency CNY",
         "chinaai-stats compare China 'United States' --indicator share_of_world_tech_startups",
+        "chinaai-stats compare WeChat --indicator monthly_active_users --per 100 "
+        "--population China",
     )
     cmp.set_defaults(func=_cmd_compare)
     cmp.add_argument(
@@ -74,6 +77,11 @@ def register(sub: Any) -> None:
         "--per",
         choices=["person", "100"],
         help="divide by the entity's population: per person, or per 100 people",
+    )
+    cmp.add_argument(
+        "--population",
+        metavar="ENTITY",
+        help="with --per: whose population to divide by (default: each row's own entity)",
     )
     _output_options(cmp)
     der = command(
@@ -110,20 +118,26 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         "table": args.table,
         "currency": args.currency,
     }
+    if args.population and not args.per:
+        raise ChinaAIStatsError("--population names the denominator of --per: add --per person")
     if args.per:
-        if "per" not in inspect.signature(compare).parameters:
+        accepted = inspect.signature(compare).parameters
+        if "per" not in accepted:
             raise ChinaAIStatsError(
                 "--per is not available in this version of chinaai-stats: it has no "
                 "per-person figures yet"
             )
         kwargs["per"] = args.per if args.per == "person" else int(args.per)
+        if args.population:
+            kwargs["population"] = args.population
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         df = compare(**kwargs)
     for w in caught:
         print(f"chinaai-stats: warning: {w.message}", file=sys.stderr)
     units = ", ".join(dict.fromkeys(str(u) for u in df["unit_aligned"]))
-    header = f"# Comparison of {len(df)} figures on one unit ({units}){_stamp()}"
+    figures = f"{len(df)} figure" + ("s" if len(df) != 1 else "")
+    header = f"# Comparison of {figures} on one unit ({units}){_stamp()}"
     emit(df, args.format, _columns(args, df), header, wide=args.wide)
     return EXIT_OK
 

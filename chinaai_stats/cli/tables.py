@@ -29,13 +29,37 @@ def register(sub: Any) -> None:
     command(
         sub, "list", "list the tables with their titles and row counts", "chinaai-stats list"
     ).set_defaults(func=_cmd_list)
+    _register_show(sub)
+    desc = command(
+        sub,
+        "describe",
+        "list a table's columns, types and allowed values",
+        "chinaai-stats describe investments",
+    )
+    desc.set_defaults(func=_cmd_describe)
+    desc.add_argument("name", help="table name (see: chinaai-stats list)")
+    src = command(
+        sub,
+        "sources",
+        "print the source registry",
+        "chinaai-stats sources",
+        "chinaai-stats sources --format json",
+    )
+    src.set_defaults(func=_cmd_sources)
+    src.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    src.add_argument("--wide", action="store_true", help="print every cell in full")
+
+
+def _register_show(sub: Any) -> None:
+    """Add ``show``: its output options, filters and currency conversion."""
     show = command(
         sub,
         "show",
         "print one table, fitted to the terminal, optionally filtered",
         "chinaai-stats show user_counts",
         "chinaai-stats show talent --entity China --wide",
-        "chinaai-stats show context --indicator population --from 2010 --to 2019",
+        "chinaai-stats show context --indicator population",
+        "chinaai-stats show user_counts --from 2017 --to 2018-06",
         "chinaai-stats show exchange_rates --where frequency=month --from 2018-01 --to 2018-06",
         'chinaai-stats show investments --columns "id, value, unit" --format csv',
         "chinaai-stats show investments --currency USD --fx stated",
@@ -87,24 +111,6 @@ def register(sub: Any) -> None:
         help="with --currency: the rate to use: mean of the as_of year or month (ECB), or the "
         "source's own conversion (default: annual)",
     )
-    desc = command(
-        sub,
-        "describe",
-        "list a table's columns, types and allowed values",
-        "chinaai-stats describe investments",
-    )
-    desc.set_defaults(func=_cmd_describe)
-    desc.add_argument("name", help="table name (see: chinaai-stats list)")
-    src = command(
-        sub,
-        "sources",
-        "print the source registry",
-        "chinaai-stats sources",
-        "chinaai-stats sources --format json",
-    )
-    src.set_defaults(func=_cmd_sources)
-    src.add_argument("--format", choices=["table", "csv", "json"], default="table")
-    src.add_argument("--wide", action="store_true", help="print every cell in full")
 
 
 def _row_count(name: str) -> int:

@@ -22,16 +22,25 @@ DERIVED_COLUMNS = {
     ),
 }
 
-#: The unit of each numeric column, stated beside its description.
+#: The unit of a numeric column, stated beside its description: (table or "*", column).
 UNITS = {
-    "value": "in the row's `unit`",
-    "stated_usd": "US dollars",
-    "rate": "units of `quote` per unit of `base` (CNY per USD)",
-    "days": "days",
+    ("*", "value"): "in the row's `unit`",
+    ("wdi_indicators", "value"): "in the unit of the row's series (`reference_series.unit`)",
+    ("*", "stated_usd"): "US dollars",
+    ("exchange_rates", "rate"): "yuan per US dollar (CNY per USD)",
+    ("reference_rates", "rate"): "the row's `quote` currency per unit of its `base` currency",
+    ("*", "days"): "days",
+    ("populations", "population"): "persons",
+    ("*", "year"): "calendar year",
 }
 
 #: The column naming each row of a table other tables refer to (datasette ``label_column``).
-LABEL_COLUMNS = {"sources": "title", "indicators": "label"}
+LABEL_COLUMNS = {"sources": "title", "indicators": "label", "reference_series": "title"}
+
+
+def key_fields(fields: str | list[str]) -> list[str]:
+    """A Table Schema key's fields as a list (the schema may give one name as a string)."""
+    return [fields] if isinstance(fields, str) else list(fields)
 
 
 @dataclass
@@ -59,8 +68,9 @@ class Table:
         """The column's description, with its unit where it has one."""
         text = next((f.get("description", "") for f in self.fields if f["name"] == column), "")
         text = text or DERIVED_COLUMNS.get(column, ("", ""))[1]
-        if column in UNITS:
-            text += f" Unit: {UNITS[column]}."
+        unit = UNITS.get((self.name, column)) or UNITS.get(("*", column))
+        if unit:
+            text += f" Unit: {unit}."
         return text.strip()
 
     def date_columns(self) -> list[str]:
@@ -91,9 +101,8 @@ def tables() -> list[Table]:
     desc = catalog.descriptor()
     registry = {row["id"]: row for row in catalog.registry_rows()}
     by_name = {r["name"]: r for r in desc["resources"]}
-    order = [catalog.REGISTRY, *sorted(catalog.list_datasets(), key=lambda n: n != "indicators")]
     out = []
-    for name in order:
+    for name in _referenced_first(by_name):
         res = by_name[name]
         frame = sources() if name == catalog.REGISTRY else load(name)
         out.append(
@@ -103,13 +112,38 @@ def tables() -> list[Table]:
                 description=res.get("description", ""),
                 frame=frame,
                 fields=res["schema"]["fields"],
-                primary_key=list(res["schema"].get("primaryKey", [])),
-                foreign_keys=list(res["schema"].get("foreignKeys", [])),
+                primary_key=key_fields(res["schema"].get("primaryKey", [])),
+                foreign_keys=[
+                    {
+                        "fields": key_fields(fk["fields"]),
+                        "resource": fk["reference"]["resource"],
+                        "reference": key_fields(fk["reference"]["fields"]),
+                    }
+                    for fk in res["schema"].get("foreignKeys", [])
+                ],
                 sha256=res.get("hash", "").removeprefix("sha256:"),
                 sources=_table_sources(frame, res, registry),
             )
         )
     return out
+
+
+def _referenced_first(by_name: dict[str, dict[str, Any]]) -> list[str]:
+    """Table names, the registry first and every table after the tables it refers to."""
+    order: list[str] = []
+
+    def visit(name: str, seen: tuple[str, ...] = ()) -> None:
+        if name in order or name in seen:
+            return
+        for fk in by_name[name]["schema"].get("foreignKeys", []):
+            target = fk["reference"]["resource"]
+            if target and target in by_name:
+                visit(target, (*seen, name))
+        order.append(name)
+
+    for name in [catalog.REGISTRY, *catalog.list_datasets()]:
+        visit(name)
+    return order
 
 
 def package_metadata() -> dict[str, Any]:

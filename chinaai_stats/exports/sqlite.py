@@ -41,10 +41,9 @@ def create_table_sql(table: Table) -> str:
     if table.primary_key:
         cols.append(f"PRIMARY KEY ({', '.join(map(_q, table.primary_key))})")
     for fk in table.foreign_keys:
-        ref = fk["reference"]
         cols.append(
             f"FOREIGN KEY ({', '.join(map(_q, fk['fields']))}) REFERENCES "
-            f"{_q(ref['resource'])} ({', '.join(map(_q, ref['fields']))})"
+            f"{_q(fk['resource'])} ({', '.join(map(_q, fk['reference']))})"
         )
     return f"CREATE TABLE {_q(table.name)} (\n  " + ",\n  ".join(cols) + "\n)"
 

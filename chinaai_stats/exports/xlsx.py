@@ -55,33 +55,49 @@ def _readme_rows(tables: list[Table], meta: dict[str, Any], citation: str) -> li
 
 
 def write_workbook(path: Path, tables: list[Table], meta: dict[str, Any], citation: str) -> None:
-    """Write the workbook: README first, then one sheet per table (``sources`` included)."""
+    """Write the workbook: README first, then one sheet per table (``sources`` included).
+
+    Written in openpyxl's streaming mode: rows go to disk as they come.
+    """
     openpyxl = _openpyxl()
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
-    wb = openpyxl.Workbook()
-    readme = wb.active
-    readme.title = README
-    for row in _readme_rows(tables, meta, citation):
-        readme.append(row)
-    readme["A1"].font = Font(bold=True, size=14)
+    wb = openpyxl.Workbook(write_only=True)
+    readme = wb.create_sheet(README)
     readme.column_dimensions["A"].width = 18
     readme.column_dimensions["B"].width = 40
+    for i, row in enumerate(_readme_rows(tables, meta, citation)):
+        if i == 0:
+            title = WriteOnlyCell(readme, value=row[0])
+            title.font = Font(bold=True, size=14)
+            row = [title]
+        readme.append(row)
+    bold = Font(bold=True)
     for t in tables:
         ws = wb.create_sheet(t.name[:31])
-        ws.append(list(t.frame.columns))
-        dates = set(t.date_columns())
-        for row in t.frame.itertuples(index=False):
-            ws.append([_cell(v) for v in row])
-        for i, col in enumerate(t.frame.columns, start=1):
-            letter = ws.cell(row=1, column=i).column_letter
-            ws.cell(row=1, column=i).font = Font(bold=True)
-            width = max([len(str(col)), *(len(str(v)) for v in t.frame[col].head(200))])
-            ws.column_dimensions[letter].width = min(max(width, 8) + 2, 60)
-            if col in dates:
-                for (cell,) in ws.iter_rows(min_row=2, min_col=i, max_col=i):
-                    cell.number_format = "yyyy-mm-dd"
         ws.freeze_panes = "A2"
+        columns = list(t.frame.columns)
+        for i, col in enumerate(columns, start=1):
+            width = max([len(str(col)), *(len(str(v)) for v in t.frame[col].head(200))])
+            ws.column_dimensions[openpyxl.utils.get_column_letter(i)].width = min(
+                max(width, 8) + 2, 60
+            )
+        header = []
+        for col in columns:
+            cell = WriteOnlyCell(ws, value=col)
+            cell.font = bold
+            header.append(cell)
+        ws.append(header)
+        dates = [i for i, c in enumerate(columns) if c in set(t.date_columns())]
+        for row in t.frame.itertuples(index=False):
+            values: list[Any] = [_cell(v) for v in row]
+            for i in dates:
+                if values[i] is not None:
+                    cell = WriteOnlyCell(ws, value=values[i])
+                    cell.number_format = "yyyy-mm-dd"
+                    values[i] = cell
+            ws.append(values)
     props = wb.properties
     props.creator = WRITER
     props.title = meta["title"]
@@ -92,15 +108,13 @@ def write_workbook(path: Path, tables: list[Table], meta: dict[str, Any], citati
 
 
 def is_ours(path: Path) -> bool:
-    """Whether ``path`` is a workbook chinaai-stats exported."""
+    """Whether ``path`` is a workbook chinaai-stats exported (its document properties say so)."""
+    import zipfile
+
     try:
-        openpyxl = _openpyxl()
-        wb = openpyxl.load_workbook(path, read_only=True)
-    except ChinaAIStatsError:
-        raise
-    except Exception:  # not a workbook at all
+        with zipfile.ZipFile(path) as z:
+            core = z.read("docProps/core.xml").decode("utf-8")
+            workbook = z.read("xl/workbook.xml").decode("utf-8")
+    except (OSError, KeyError, UnicodeDecodeError, zipfile.BadZipFile):
         return False
-    try:
-        return wb.properties.creator == WRITER and README in wb.sheetnames
-    finally:
-        wb.close()
+    return f"<dc:creator>{WRITER}</dc:creator>" in core and f'name="{README}"' in workbook

@@ -72,7 +72,8 @@ def normalised(row: Any) -> str:
     if unit == "share":
         return f"{words}{num(row.value * 100)}% (a share of {num(row.value)})"
     big = f" ({in_words(row.value)})" if abs(row.value) >= 1e6 else ""
-    return f"{words}{num(row.value)} {e(unit)}{big}"
+    shown = "" if unit == "count" else f" {e(unit)}"
+    return f"{words}{num(row.value)}{shown}{big}"
 
 
 # ------------------------------------------------------------------ index
@@ -84,7 +85,11 @@ def index_page(data: Data, tables: list[dict[str, Any]]) -> str:
     charts = "".join(figure_html(c, "") for c in data.charts)
     der = data.derived[["label", "value", "unit", "inputs", "as_of", "warnings", "formula", "id"]]
     con = data.conflicts[["entity", "indicator", "ids", "values", "unit", "spread", "as_of"]]
-    con = con.assign(kind=data.conflicts["kind"], sources=data.conflicts["sources"])
+    con = con.assign(
+        spread=[f"{v * 100:.3g}%" if v == v else "" for v in con["spread"]],
+        kind=data.conflicts["kind"],
+        sources=data.conflicts["sources"],
+    )
     src_items = "".join(_source_item(r) for r in data.sources.reset_index().itertuples())
     return (
         f"<h1>{e(desc['title'])}</h1><p>{e(desc['description'])}</p>"
@@ -106,7 +111,7 @@ def index_page(data: Data, tables: list[dict[str, Any]]) -> str:
             row_ids={"id": "derived-{}"},
         )
         + '<h2 id="conflicts">Conflicting figures</h2><p>Quantities given more than once.</p>'
-        + table(con, numeric=("spread",), links={"ids": "figures/{}.html"})
+        + table(con, links={"ids": "figures/{}.html", "sources": "#source-{}"})
         + f"<h2>Sources</h2><ul>{src_items}</ul>"
     )
 
@@ -205,8 +210,8 @@ def figure_page(data: Data, row: Any, citation: str) -> str:
         f'<p><a href="../tables/{e(row.table)}.html">← {e(row.table)}</a></p>'
         f"<h1>{e(row.entity)}: {e(ind['label'])}</h1>"
         f'<p class="value">{normalised(row)}</p>'
-        f'<p class="meta">figure <code>{e(row.id)}</code> · as of '
-        f"{e(row.as_of) or 'undated'} · table {e(row.table)}</p>"
+        f'<p class="meta">figure <code>{e(row.id)}</code> · '
+        f"{'as of ' + e(row.as_of) if e(row.as_of) else 'undated'} · table {e(row.table)}</p>"
         f'<dl class="card">{dl}</dl>'
         + "".join(figure_html(c, "../") for c in charts)
         + "<h2>How to cite</h2>"
@@ -279,7 +284,7 @@ def _conflicts(data: Data, row: Any) -> str:
             f'<a href="{e(i)}.html">{e(i)}</a>' for i in str(c.ids).split(", ") if i != row.id
         )
         out.append(
-            f"also given by {ids} ({e(c.values)}; spread {num(c.spread * 100)}%): {e(c.kind)} "
+            f"also given by {ids} ({e(c.values)}; spread {c.spread * 100:.3g}%): {e(c.kind)} "
             f'· <a href="../index.html#conflicts">all conflicts</a>'
         )
     return "<br>".join(out)

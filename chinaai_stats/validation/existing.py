@@ -56,7 +56,8 @@ def existing_checks(
 def _fact_exists(
     cells: dict[str, pa.ChunkedArray], value: np.ndarray, old: pa.Table, c: Collector, table: str
 ) -> None:
-    """Warn on rows whose entity, indicator, as_of and value match a row of the table."""
+    """Warn on rows whose entity, indicator, as_of and value match a row of the table
+    under another id."""
     if not old.num_rows:
         return
     number = pc.match_substring_regex(old.column("value"), NUMBER)
@@ -71,9 +72,12 @@ def _fact_exists(
             **{k: cells[k].take(take) for k in FACT_COLUMNS},
             "value": pa.array(value[rows], pa.float64()),
             "position": take,
+            "new_id": cells["id"].take(take),
         }
     )
     hits = new.join(known, keys=[*FACT_COLUMNS, "value"], join_type="inner")
+    # the same row again (same id) is an id-exists error already, not a second fact
+    hits = hits.filter(pc.not_equal(hits["new_id"], hits["existing"]))
     if not hits.num_rows:
         return
     # one existing id per new row: the lowest
