@@ -130,8 +130,24 @@ def test_parse_json_and_unreadable_text() -> None:
     assert bad.stdout == ""
     assert bad.stderr.strip().splitlines() == [
         "chinaai-stats: cannot read '5 or 6 million' as a figure: "
-        "two different numbers with no restatement relation"
+        "two different numbers with no restatement relation ('or 6 million' left)"
     ]
+
+
+def test_parse_shows_the_sources_own_conversion() -> None:
+    text = "13.8 billion yuan (about 2.1 billion U.S. dollars)"
+    r = run_cli("parse", text)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == (
+        "value=13800000000 unit=CNY qualifier=exact restated=2100000000 USD approximately"
+    )
+    r = run_cli("parse", text, "--format", "json")
+    assert json.loads(r.stdout)["restated"] == {
+        "value": 2.1e9,
+        "unit": "USD",
+        "qualifier": "approximately",
+        "text": "about 2.1 billion U.S. dollars",
+    }
 
 
 def test_show_with_currency_adds_the_converted_columns() -> None:
@@ -194,7 +210,8 @@ def test_exchange_rates_shows_annual_rows_by_default() -> None:
     assert r.returncode == 0, r.stderr
     rates = cs.load("exchange_rates")
     rows = [line for line in r.stdout.splitlines() if not line.startswith(("#", "period"))]
-    assert len(rows) == (rates["frequency"] == "year").sum() < 40
+    annual_cny = (rates["frequency"] == "year") & (rates["quote"] == "CNY")
+    assert len(rows) == annual_cny.sum() < 40
     assert "--where frequency=month" in r.stdout
     full = run_cli("show", "exchange_rates", "--format", "csv")
     assert len(full.stdout.splitlines()) == len(rates) + 1
@@ -246,6 +263,8 @@ def test_show_period_filter_on_exchange_rates_uses_their_dates() -> None:
         "exchange_rates",
         "--where",
         "frequency=month",
+        "--where",
+        "quote=CNY",
         "--from",
         "2018-01",
         "--to",

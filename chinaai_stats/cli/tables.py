@@ -217,11 +217,13 @@ def select_rows(df: Any, args: argparse.Namespace) -> tuple[Any, list[str]]:
             notes.append(f"{undated} undated row(s) left out by --from/--to")
     brief = args.format == "table" and not args.wide and not args.where
     if brief and df.attrs["name"] == "exchange_rates" and not (args.date_from or args.date_to):
-        rest = int((df["frequency"] != "year").sum())
-        df = df[df["frequency"] == "year"]
+        keep = (df["frequency"] == "year") & (df["quote"].astype(str) == "CNY")
+        rest = int((~keep).sum())
+        df = df[keep]
         notes.append(
-            f"annual means only; {rest} quarterly and monthly rows not shown (--where "
-            f"frequency=month, --from/--to, --wide or --format csv show them)"
+            f"annual CNY per USD only; {rest} other rows not shown (quarterly and monthly, "
+            f"and EUR, GBP, HKD, JPY: --where frequency=month, --where quote=HKD, --from/--to, "
+            f"--wide or --format csv show them)"
         )
     return df, notes
 

@@ -210,7 +210,9 @@ def _header_checks(
                 "unknown-column",
                 col,
                 f"{col} is not a column of {table}",
-                f"columns are: {', '.join(expected)}",
+                "review_ columns come from extract and are for review only: delete the column"
+                if col.startswith("review_")
+                else f"columns are: {', '.join(expected)}",
             )
     required = {f["name"] for f in schema["fields"] if f.get("constraints", {}).get("required")}
     for col in expected:
