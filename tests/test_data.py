@@ -15,7 +15,7 @@ from frictionless import validate
 import chinaai_stats as cs
 from chinaai_stats import catalog, package
 from chinaai_stats.dates import as_of_bounds
-from chinaai_stats.provenance import TextIndex, check_data, check_registry, check_rows, source_dirs
+from chinaai_stats.provenance import TextIndex, check_data, check_registry, source_dirs
 from chinaai_stats.units import DIMENSION_UNITS
 
 FACT_TABLES = ["user_counts", "investments", "talent", "camera_counts", "context"]
@@ -141,18 +141,6 @@ def test_every_undated_row_says_why_its_date_is_unknown() -> None:
         )
 
 
-def test_pending_rows_have_the_table_columns_and_unused_ids() -> None:
-    """Rows waiting for parser grammar: same columns, ids not yet in the table."""
-    for path in sorted((ROOT / "seeds" / "pending_rows").glob("*.csv")):
-        table = path.stem
-        with open(path, encoding="utf-8", newline="") as f:
-            reader = csv.DictReader(f)
-            rows = list(reader)
-        fields = [f["name"] for f in catalog.resource(table)["schema"]["fields"]]
-        assert reader.fieldnames == fields, path.name
-        assert not {r["id"] for r in rows} & set(cs.load(table)["id"]), path.name
-
-
 def test_every_row_says_what_the_figure_is_not_or_whose_it_is() -> None:
     facts = _facts()
     assert facts["notes"].notna().all()
@@ -182,13 +170,8 @@ def test_source_texts_match_their_registered_sha256(source_texts: list[Path]) ->
 
 
 def test_every_figure_occurs_verbatim_at_its_locator(source_texts: list[Path]) -> None:
-    """value_text and stated_usd_text of every row, and of the pending rows, on their line."""
+    """value_text and stated_usd_text of every row on their line."""
     problems = check_data()
-    registry = catalog.registry_rows()
-    index = TextIndex(source_dirs())
-    for path in sorted((ROOT / "seeds" / "pending_rows").glob("*.csv")):
-        with open(path, encoding="utf-8", newline="") as f:
-            problems += check_rows(csv.DictReader(f), registry, index)
     assert not problems, "\n".join(p.message for p in problems)
 
 

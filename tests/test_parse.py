@@ -156,6 +156,8 @@ CASES = [
     ("第二", 2, "rank", "exact"),
     ("sixth", 6, "rank", "exact"),
     ("number one", 1, "rank", "exact"),
+    ("top spot", 1, "rank", "exact"),
+    ("the top place", 1, "rank", "exact"),
     ("top 10", 10, "rank", "at_most"),
     ("前三名", 3, "rank", "at_most"),
     ("50 to 1", 50, "ratio", "exact"),

@@ -135,6 +135,7 @@ _RE_TIMES = re.compile(rf"({NUMBER}|{EN_NUMBER_WORDS}) ?(?:x|×|times)")
 _RE_BEI = re.compile(rf"([0-9.,{lx.ZH_CHARS}]+)倍([一二三四五六七八九])?")
 _RE_TO_ONE = re.compile(rf"({NUMBER}|{EN_NUMBER_WORDS})(?: to |:)(?:1|one)")
 _RE_RANK = re.compile(r"(?:no\.? ?|number |#)?(\d+)(?:st|nd|rd|th)?(?: place)?")
+_RE_TOP_SPOT = re.compile(r"(?:the )?top (?:spot|place|position|rank)")
 _RE_RANK_WORD = re.compile(r"(?:number|no\.?) (one|two|three|four|five|six|seven|eight|nine|ten)")
 _RE_ZH_RANK = re.compile(rf"(?:第|前)(\d+|[{lx.ZH_CHARS}]+)([{_CJK}]{{0,2}})")
 _ZH_PERIODS = frozenset("季月周天日")
@@ -555,6 +556,8 @@ def _first_period(rest: str, original: str) -> tuple[Decimal, str, str | None] |
 
 
 def _parse_simple(text: str, original: str) -> tuple[Decimal, str, str]:
+    if _RE_TOP_SPOT.fullmatch(text):  # "the top spot": first place
+        return Decimal(1), "rank", "exact"
     m = _RE_TOP.fullmatch(text)
     if m:  # top 10: a rank of 10 or better
         return number_of(m.group(1), original), "rank", "at_most"
