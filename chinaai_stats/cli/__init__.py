@@ -39,7 +39,7 @@ examples:
   chinaai-stats show investments --currency USD --fx annual
   chinaai-stats parse "约1.2万亿元人民币"
   chinaai-stats conversions
-  chinaai-stats sources add article.txt --id example-2018 --title "…" --publisher "…" \
+  chinaai-stats sources add article.txt --id example-2018 --title "…" --publisher "…" \\
       --published 2018-05-30 --caveats "…"
   chinaai-stats sources check --texts ~/texts
   chinaai-stats validate new_rows.csv --table investments --texts ~/texts
