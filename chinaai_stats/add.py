@@ -139,6 +139,8 @@ def add(
         Some row is invalid; nothing was written.
     InputFileError, DatasetNotFoundError, DataFileError
         The file, the table or the clone cannot be used at all; nothing was written.
+    ChinaAIStatsError
+        The table is built by a script from upstream data (``catalog.BUILT_TABLES``).
     DataBusyError
         Another process kept the clone locked for longer than
         ``$CHINAAI_STATS_LOCK_WAIT`` seconds (default 5); nothing was written.
@@ -156,6 +158,11 @@ def add(
     >>> add(new, "talent", datasets=clone / "datasets").ids
     ('tal-9001',)
     """
+    if table in catalog.BUILT_TABLES:
+        raise ChinaAIStatsError(
+            f"{table} is built from upstream data by `{catalog.BUILT_TABLES[table]}`; rows "
+            "are not added by hand (add figures from sources to a fact table instead)"
+        )
     root = catalog.clone_root(datasets)
     with journal.locked(root, "add"):
         return _add_locked(Path(path), table, root, texts)
