@@ -168,10 +168,16 @@ def compare(
     --------
     >>> import chinaai_stats as cs
     >>> mau = cs.compare(["WeChat", "QQ"], indicator="monthly_active_users")
-    >>> mau[["entity", "value_aligned", "ratio_to_first"]].round(3).values.tolist()
-    [['WeChat', 846000000.0, 1.0], ['QQ', 877000000.0, 1.037]]
+    >>> cols = ["entity", "as_of", "value_aligned", "ratio_to_first"]
+    >>> for row in mau[cols].drop_duplicates().round(3).values.tolist():
+    ...     print(row)
+    ['WeChat', '2015-Q4', 697000000.0, 1.0]
+    ['WeChat', '2016-Q1', 761000000.0, 1.092]
+    ['WeChat', '2016-Q2', 806000000.0, 1.156]
+    ['WeChat', '2016-Q3', 846000000.0, 1.214]
+    ['QQ', '2016-Q3', 877000000.0, 1.258]
     >>> per100 = cs.compare(["WeChat"], "monthly_active_users", per=100, population="China")
-    >>> row = per100.iloc[0]
+    >>> row = per100.set_index("id").loc["uc-0001"]
     >>> round(float(row["value_aligned"]), 2), row["unit_aligned"], row["denominator_basis"]
     (60.96, 'per 100 people', 'World Bank SP.POP.TOTL, China 2016')
     >>> per100["warnings"].iloc[0]

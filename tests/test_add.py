@@ -54,7 +54,7 @@ def test_add_merges_valid_rows_and_updates_hash_and_changelog(clone, tmp_path) -
     report = fl_validate(clone / "datasets" / "datapackage.json")
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
     changelog = (clone / "CHANGELOG.md").read_text("utf-8")
-    unreleased = changelog.split("## [Unreleased]")[1].split("## [0.1.0]")[0]
+    unreleased = changelog.split("## [Unreleased]")[1].split("\n## [")[0]
     assert "`talent`: 2 rows added (tal-0100, tal-0101)" in unreleased
     loaded = run_cli("show", "talent", "--format", "csv", env={"CHINAAI_STATS_DATA": str(clone)})
     assert "tal-0101,Second Lab" in loaded.stdout

@@ -142,12 +142,11 @@ def test_columns_are_the_template_plus_review_columns() -> None:
 # ---- real articles (not redistributed: read from $CHINAAI_STATS_SOURCES) ----
 
 
-def _texts(source_texts: Path) -> list[Path]:
-    shared = source_texts.parent
-    return sorted((shared / "sources").glob("*.txt")) + sorted((shared / "seeds").glob("*.txt"))
+def _texts(source_texts: list[Path]) -> list[Path]:
+    return [p for folder in source_texts for p in sorted(folder.glob("*.txt"))]
 
 
-def test_every_labelled_figure_is_found_in_the_real_articles(source_texts: Path) -> None:
+def test_every_labelled_figure_is_found_in_the_real_articles(source_texts: list[Path]) -> None:
     found = labelled = 0
     texts = {p.stem: p for p in _texts(source_texts)}
     for label_file in sorted(BENCH_LABELS.glob("*.csv")):
@@ -167,7 +166,7 @@ def test_every_labelled_figure_is_found_in_the_real_articles(source_texts: Path)
     assert found / labelled >= 0.95
 
 
-def test_every_value_text_is_in_its_line_and_reads_as_its_value(source_texts: Path) -> None:
+def test_every_value_text_is_in_its_line_and_reads_as_its_value(source_texts: list[Path]) -> None:
     for path in _texts(source_texts):
         text = path.read_text(encoding="utf-8")
         lines = paragraphs(text)
