@@ -59,11 +59,33 @@ def refreshed(root: Path | None = None, registry_text: str | None = None) -> dic
             if registry_text is None:
                 registry_text = (root / "seeds" / "sources.csv").read_bytes().decode("utf-8")
             res["data"] = list(csv.reader(io.StringIO(registry_text, newline="")))
+            desc["sources"] = _package_sources(desc.get("sources", []), res["data"])
             continue
         path = root / "datasets" / res["path"]
         res["bytes"] = path.stat().st_size
         res["hash"] = "sha256:" + file_sha256(path)
     return desc
+
+
+def _package_sources(current: list[dict[str, str]], rows: list[list[str]]) -> list[dict[str, str]]:
+    """The descriptor's ``sources``: one per registered text, then the upstream data kept.
+
+    An entry whose title begins with a registered title is that source's (it is
+    rewritten from the registry); any other entry (the World Bank, the Federal
+    Reserve) is an upstream of built tables and kept as written.
+    """
+    header, *records = rows
+    registered = [dict(zip(header, r, strict=True)) for r in records]
+    titles = tuple(r["title"] for r in registered)
+    out = []
+    for r in registered:
+        when = r["published"] or "undated"
+        by = ", ".join(x for x in (r["publisher"], when) if x)
+        entry = {"title": f"{r['title']} ({by})"}
+        if r["url"]:
+            entry["path"] = r["url"]
+        out.append(entry)
+    return out + [s for s in current if not s.get("title", "").startswith(titles)]
 
 
 def refresh(root: Path | None = None) -> bool:

@@ -75,3 +75,13 @@ def test_data_env_without_a_package_is_a_clear_error(tmp_path, monkeypatch) -> N
     monkeypatch.setenv(catalog.DATA_ENV, str(tmp_path))
     with pytest.raises(cs.DataFileError, match=r"no datasets/datapackage\.json there"):
         cs.list_datasets()
+
+
+def test_the_descriptor_lists_every_registered_source_then_the_upstreams() -> None:
+    desc = catalog.descriptor()
+    titles = [s["title"] for s in desc["sources"]]
+    registry = catalog.registry_rows()
+    assert len(titles) == len(registry) + 2
+    for title, row in zip(titles, registry, strict=False):
+        assert title.startswith(row["title"] + " (") and (row["published"] or "undated") in title
+    assert "World Bank" in titles[-2] and "Federal Reserve" in titles[-1]

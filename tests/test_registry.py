@@ -61,6 +61,10 @@ def test_add_source_writes_registry_descriptor_and_citation(clone: Path, text: P
     assert {p.name for p in r.files} == {"sources.csv", "datapackage.json", "CITATION.cff"}
     assert "example-note" in {s["id"] for s in catalog.registry_rows(clone)}
     assert "Example News" in (clone / "CITATION.cff").read_text("utf-8")
+    desc = json.loads((clone / "datasets" / "datapackage.json").read_text("utf-8"))
+    listed = [s for s in desc["sources"] if s["title"].startswith("A note (")]
+    assert listed == [{"title": "A note (Example News, 2018-05-17)", "path": "https://example.org/a"}]
+    assert any("World Bank" in s["title"] for s in desc["sources"])  # upstreams kept
     report = validate(clone / "datasets" / "datapackage.json")
     assert report.valid, report.flatten(["type", "note"])
 
