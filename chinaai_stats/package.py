@@ -48,7 +48,7 @@ def dump_json(data: Any) -> str:
 def refreshed(root: Path | None = None) -> dict[str, Any]:
     """Return the descriptor with schemas, registry rows, bytes and hashes recomputed."""
     root = root or data_root()
-    desc = read_json(root / "datasets" / DESCRIPTOR)
+    desc: dict[str, Any] = read_json(root / "datasets" / DESCRIPTOR)
     for res in desc["resources"]:
         res["schema"] = read_json(root / "schemas" / f"{res['name']}.json")
         if res["name"] == REGISTRY:
