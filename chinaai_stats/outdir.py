@@ -33,7 +33,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import Any
@@ -404,7 +404,7 @@ def _check_file(target: Path, is_ours: Callable[[Path], bool], hint: str) -> Non
 
 @contextlib.contextmanager
 def output_files(
-    targets: list[tuple[Path, Callable[[Path], bool]]], *, hint: str
+    targets: Sequence[tuple[Path, Callable[[Path], bool]]], *, hint: str
 ) -> Iterator[list[Path]]:
     """Build one or more single-file outputs under temporary names; move them into place.
 
