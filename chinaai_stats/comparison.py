@@ -391,6 +391,8 @@ def derived() -> pd.DataFrame:
         )
 
     # counts per person, on the World Bank population of the figure's year
+    row: Any  # rows of the facts table (pandas-stubs types every cell as any scalar)
+    conv: Any
     for key, label, indicator, whose, per, unit, notes in PER_PERSON:
         for row in df[df["indicator"] == indicator].itertuples():
             country = whose or row.entity

@@ -520,7 +520,10 @@ def _parse_core(body: str, original: str) -> tuple[Decimal, str, str | None]:
         w = _RE_WORD_NUMBER.match(rest)
         if not w:
             raise _fail(original, _no_number(rest))
-        value = Decimal(_word_number(w.group()))
+        number = _word_number(w.group())
+        if number is None:  # the pattern admits number words only; kept as a guard
+            raise _fail(original, _no_number(rest))
+        value = Decimal(number)
         rest = rest[w.end() :]
 
     rest = rest.strip()
@@ -599,7 +602,7 @@ def _strip_qualifiers(rest: str) -> tuple[str | None, str]:
     qualifier, rest = _EN_QUALIFIER_M.take(rest)
     if qualifier is None:
         qualifier, rest = _ZH_QUALIFIER_M.take(rest)
-    found = "filler"
+    found: str | None = "filler"
     while found:
         found, rest = _FILLER_M.take(rest)
     return qualifier, rest
