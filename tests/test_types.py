@@ -43,3 +43,52 @@ def test_mypy_strict_passes() -> None:
     )
     assert r.returncode == 0, r.stdout[-6000:] + r.stderr[-2000:]
     assert "Success: no issues found" in r.stdout
+
+
+USER_SCRIPT = """
+import pandas as pd
+import chinaai_stats as cs
+
+df: pd.DataFrame = cs.load("user_counts")
+names: list[str] = cs.list_datasets()
+reveal_type(cs.load)
+reveal_type(cs.parse_quantity("about 3 million users"))
+reveal_type(cs.validate(df, "user_counts"))
+reveal_type(cs.compare(entities=["ChatGPT"]))
+try:
+    cs.load("user_cuonts")
+except cs.DatasetNotFoundError as exc:
+    reveal_type(exc)
+cs.load(3)
+"""
+
+
+@pytest.mark.slow
+def test_a_users_type_checker_sees_the_public_api(tmp_path: Path) -> None:
+    """py.typed ships, so a user's ``mypy --strict`` checks calls against the real signatures."""
+    script = tmp_path / "analysis.py"
+    script.write_text(USER_SCRIPT, encoding="utf-8")
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--strict",
+            "--cache-dir",
+            str(tmp_path / "cache"),
+            "analysis.py",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    out = r.stdout
+    assert 'Revealed type is "def (name: str, *, version: str | None =' in out, out
+    assert ':10: note: Revealed type is "pandas.core.frame.DataFrame"' in out, out
+    assert 'Revealed type is "chinaai_stats.parse.Quantity"' in out, out
+    assert 'Revealed type is "chinaai_stats.validation.report.ValidationReport"' in out, out
+    assert 'Revealed type is "chinaai_stats.errors.DatasetNotFoundError"' in out, out
+    assert 'Argument 1 to "load" has incompatible type "int"; expected "str"' in out, out
+    # the deliberate mistake is the only error: the rest of the script type-checks
+    assert "Found 1 error in 1 file" in out, out
