@@ -599,7 +599,185 @@ def bench_long_cells(quick: bool) -> None:
         )
 
 
+# ------------------------------------------------------------------ extract
+
+LABELS = Path(__file__).parent / "labels"
+#: The labelled articles: label file stem -> (text file, language group, published).
+ARTICLES = {
+    "01_mydrivers_wechat-846m-q3-2016": ("sources", "zh", "2016-11-16"),
+    "03_techcrunch-zh_sensetime-620m": ("sources", "mixed", "2018-05-30"),
+    "02_macropolo_ai-talent-growing-then-leaving": ("sources", "en", None),
+    "10_nextbigfuture_china-176m-cameras": ("sources", "en", None),
+    "11_ecns-xinhua_beijing-ai-park": ("sources", "en", "2018-01-03"),
+    "12_chinamoneynetwork_tianjin-ai-fund": ("sources", "en", "2018-05-17"),
+    "seed_000_76a462c45f02f1ef": ("seeds", "en", "2016-12-08"),
+    "seed_001_30bbca938958e64b": ("seeds", "en", None),
+    "seed_002_71de8916751170a2": ("seeds", "en", None),
+    "seed_003_bbca744d1036233d": ("seeds", "en", "2018-08-01"),
+    # translated TechCrunch articles from a public archive (see labels/SOURCES.md);
+    # read from $CHINAAI_STATS_BENCH_TEXTS, skipped when it is not set
+    "tczh_tencent-500-billion": ("extra", "mixed", "2017-11-20"),
+    "tczh_didi-chuxing-to-become-worlds-second-highest-valued-startup": (
+        "extra",
+        "mixed",
+        "2017-04-27",
+    ),
+    # the beginnings of four English news pages (see labels/SOURCES.md), same folder
+    "web_cnet-sensetime-cctv-funding": ("extra", "en", None),
+    "web_mobileidworld-yitu-investment": ("extra", "en", None),
+    "web_techreportarticles-supremind": ("extra", "en", None),
+    "web_equalocean-intellifusion": ("extra", "en", None),
+}
+
+
+def _article_path(stem: str, folder: str) -> Path:
+    if folder == "extra":
+        extra = Path(os.environ.get("CHINAAI_STATS_BENCH_TEXTS", "/nonexistent"))
+        if stem.startswith("web_"):
+            return extra / (stem + ".txt")
+        return extra / (stem.removeprefix("tczh_") + ".md")
+    shared = Path(os.environ.get("CHINAAI_STATS_SHARED", "/work/shared"))
+    name = stem.removeprefix("seed_") + ".txt"
+    return shared / folder / name
+
+
+def _match(labels: list[tuple[str, float, str]], found: list[tuple[str, float, str]]):
+    """Pair labels with candidates on the same line with the same value (each used once).
+
+    A label in a unit the package does not hold (value None for the candidate) is
+    found by a listed problem on its line whose words contain the label's words.
+    """
+    left = list(found)
+    hits = 0
+    for label in labels:
+        for k, cand in enumerate(left):
+            if _same(label, cand):
+                hits += 1
+                del left[k]
+                break
+    return hits, len(labels), len(found)
+
+
+def _same(a: tuple, b: tuple) -> bool:
+    (aloc, av, at), (bloc, bv, bt) = a, b
+    if aloc != bloc:
+        return False
+    if av is not None and bv is not None:
+        return abs(av - bv) <= 1e-9 * max(abs(av), 1)
+    return at in bt or bt in at
+
+
+def _unmatched(a: list, b: list) -> list[str]:
+    """Items of ``a`` with no partner in ``b`` (as locator: words)."""
+    out = []
+    for item in a:
+        if not any(_same(item, other) for other in b):
+            out.append(f"{item[0]}: {item[2]}")
+    return out
+
+
+def _extract_candidates(text: str, published: str | None) -> list[tuple[str, float, str]]:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from chinaai_stats import extract
+
+    rows = extract(text, published=published)
+    out = []
+    for r in rows.itertuples():
+        value = None if r.value != r.value else float(r.value)
+        out.append((r.locator, value, r.value_text))
+        if r.stated_usd == r.stated_usd:  # the source's own conversion is a figure too
+            out.append((r.locator, float(r.stated_usd), r.stated_usd_text))
+        if r.review_restated:
+            out.append((r.locator, float(r.review_restated.split()[0]), r.review_restated))
+    return out
+
+
+def _quantulum_candidates(text: str) -> list[tuple[str, float, str]]:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from quantulum3 import parser
+
+    out = []
+    lines = [line for line in text.splitlines() if line.strip()]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for n, line in enumerate(lines, start=1):
+            for q in parser.parse(line):
+                value = abs(float(q.value))  # "(US$15.72 billion)" reads as negative
+                if q.unit.name == "percentage":
+                    value /= 100  # labels hold shares
+                out.append((f"p{n}", value, q.surface))
+    return out
+
+
+def _extract_speed(quick: bool) -> None:
+    """Characters per second of extract on a line dense with numbers, at n and 4n."""
+    from chinaai_stats import extract
+
+    extract("5 million")  # imports and caches out of the timing
+    sizes = (200, 800) if quick else (800, 3200)
+    times = []
+    for n in sizes:
+        text = " ".join(f"{i * 7919 % 100003} users" for i in range(n))
+        times.append(best_of(lambda text=text: extract(text), repeat=1 if quick else 3))
+    record(
+        "extract, a line of numbers",
+        f"{sizes[0]} numbers {times[0]:.2f} s, {sizes[1]} numbers {times[1]:.2f} s",
+        f"4x the numbers: {times[1] / times[0]:.1f}x the time",
+    )
+
+
+def bench_extract(quick: bool) -> None:
+    """Recall and precision of extract on labelled real articles, vs quantulum3 (English)."""
+    print("extract: labelled figures found (recall) and candidates that are figures (precision)")
+    try:
+        import quantulum3  # noqa: F401
+
+        have_q = True
+    except ImportError:
+        have_q = False
+        print("  quantulum3 not installed (pip install -e '.[bench]'): its rows are skipped")
+    totals: dict[tuple[str, str], list[int]] = {}
+    for stem, (folder, lang, published) in ARTICLES.items():
+        path = _article_path(stem, folder)
+        if not path.exists():
+            print(f"  {stem}: text not found at {path}; skipped")
+            continue
+        text = path.read_text(encoding="utf-8")
+        with open(LABELS / f"{stem}.csv", encoding="utf-8", newline="") as f:
+            labels = [(r["locator"], float(r["value"]), r["value_text"]) for r in csv.DictReader(f)]
+        tools = [("extract", _extract_candidates(text, published))]
+        if have_q and lang == "en":
+            tools.append(("quantulum3", _quantulum_candidates(text)))
+        for tool, found in tools:
+            # one-to-one pairs: found labels (recall) and right candidates (precision)
+            hits, n_labels, n_found = _match(labels, found)
+            t = totals.setdefault((tool, lang), [0, 0, 0])
+            t[0] += hits
+            t[1] += n_labels
+            t[2] += n_found
+            missed = _unmatched(labels, found)
+            extra = _unmatched(found, labels)
+            if missed or extra:
+                print(f"  {stem} ({tool}): missed {missed}; not labelled {extra}")
+    _extract_speed(quick)
+    print(f"  {'tool':<11} {'language':<8} {'labels':>6} {'recall':>8} {'precision':>10}")
+    for (tool, lang), (hits, n_labels, n_found) in sorted(totals.items()):
+        good = hits
+        recall = hits / n_labels if n_labels else float("nan")
+        precision = good / n_found if n_found else float("nan")
+        print(f"  {tool:<11} {lang:<8} {n_labels:>6} {recall:>8.1%} {precision:>10.1%}")
+        record(
+            f"extract recall/precision ({tool}, {lang})",
+            f"{hits}/{n_labels} found, {good}/{n_found} candidates right",
+            f"recall {recall:.1%}, precision {precision:.1%}",
+        )
+
+
 BENCHMARKS = {
+    "extract": bench_extract,
     "import": bench_import,
     "load": bench_load,
     "parse": bench_parse,

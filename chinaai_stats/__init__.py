@@ -47,6 +47,7 @@ _LAZY = {
     "ValidationReport": "validation",
     "InputFileError": "validation",
     "pandera_schema": "schema",
+    "extract": "extraction",
 }
 
 if TYPE_CHECKING:  # what type checkers see; at run time each name loads on first use
@@ -57,6 +58,7 @@ if TYPE_CHECKING:  # what type checkers see; at run time each name loads on firs
     from .comparison import derived as derived
     from .comparison import facts as facts
     from .exports import export as export
+    from .extraction import extract as extract
     from .fx import check_conversions as check_conversions
     from .loader import describe as describe
     from .loader import load as load

@@ -117,6 +117,7 @@ def add(
     table: str,
     *,
     datasets: str | os.PathLike[str] | None = None,
+    texts: list[str | os.PathLike[str]] | None = None,
 ) -> AddResult:
     """Validate ``path`` for ``table`` and merge its rows into a clone's data.
 
@@ -129,6 +130,9 @@ def add(
     datasets : path, optional
         The clone's ``datasets/`` folder; found by walking up from the current
         folder when not given.
+    texts : list of paths, optional
+        Folders of source texts (default: ``$CHINAAI_STATS_SOURCES``; ``[]``: none):
+        each row's ``value_text`` must be on its locator's line of its source's text.
 
     Raises
     ------
@@ -136,6 +140,8 @@ def add(
         Some row is invalid; nothing was written.
     InputFileError, DatasetNotFoundError, DataFileError
         The file, the table or the clone cannot be used at all; nothing was written.
+    ChinaAIStatsError
+        The table is built by a script from upstream data (``catalog.BUILT_TABLES``).
     DataBusyError
         Another process kept the clone locked for longer than
         ``$CHINAAI_STATS_LOCK_WAIT`` seconds (default 5); nothing was written.
@@ -153,16 +159,23 @@ def add(
     >>> add(new, "talent", datasets=clone / "datasets").ids
     ('tal-9001',)
     """
+    if table in catalog.BUILT_TABLES:
+        raise ChinaAIStatsError(
+            f"{table} is built from upstream data by `{catalog.BUILT_TABLES[table]}`; rows "
+            "are not added by hand (add figures from sources to a fact table instead)"
+        )
     root = catalog.clone_root(datasets)
     with journal.locked(root, "add"):
-        return _add_locked(Path(path), table, root)
+        return _add_locked(Path(path), table, root, texts)
 
 
-def _add_locked(path: Path, table: str, root: Path) -> AddResult:
+def _add_locked(
+    path: Path, table: str, root: Path, texts: list[str | os.PathLike[str]] | None = None
+) -> AddResult:
     res = catalog.resource(table, root)
     table_path = root / "datasets" / res["path"]
     existing, by_id = _read_table(table_path)
-    report = validate(path, table, new_rows=True, root=root)  # exactly what validate says
+    report = validate(path, table, new_rows=True, root=root, texts=texts)  # as validate says
     columns = [f["name"] for f in res["schema"]["fields"]]
     rows = _cells(report, columns)
     if not report.ok:

@@ -21,6 +21,14 @@ DATA_ENV = "CHINAAI_STATS_DATA"
 DESCRIPTOR = "datapackage.json"
 #: Resources of the descriptor that are not fact tables of their own.
 REGISTRY = "sources"
+#: Tables a script builds from upstream data (rows are never added by hand), and the script.
+BUILT_TABLES = {
+    "exchange_rates": "python -m chinaai_stats.fxbuild",
+    "populations": "python -m chinaai_stats.refbuild",
+    "wdi_indicators": "python -m chinaai_stats.refbuild",
+    "reference_rates": "python -m chinaai_stats.refbuild",
+    "reference_series": "python -m chinaai_stats.refbuild",
+}
 
 _cache: dict[Path, tuple[tuple[int, int], dict[str, Any]]] = {}
 

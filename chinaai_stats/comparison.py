@@ -94,6 +94,8 @@ def _select(
         df = df[df["table"] == table]
     if wanted_ind is not None:
         df = df[df["indicator"].isin(wanted_ind)]
+    else:  # a forecast is not a count: compared only when asked for by name
+        df = df[~df["indicator"].str.endswith("_forecast")]
     if wanted is not None:
         lacking = [e for e in wanted if e not in set(df["entity"])]
         df = df[df["entity"].isin(wanted)]
@@ -131,7 +133,8 @@ def compare(
         A single string is one entity. An entity with no figure for ``indicator`` is left
         out with a ``UserWarning`` naming it.
     indicator : str or list of str, optional
-        Indicator id(s) from the codebook.
+        Indicator id(s) from the codebook. Forecasts (``*_forecast``) are left out
+        unless named here: a forecast is not a count.
     table : str, optional
         Restrict to one fact table.
     currency : {"USD", "CNY"}
@@ -165,10 +168,16 @@ def compare(
     --------
     >>> import chinaai_stats as cs
     >>> mau = cs.compare(["WeChat", "QQ"], indicator="monthly_active_users")
-    >>> mau[["entity", "value_aligned", "ratio_to_first"]].round(3).values.tolist()
-    [['WeChat', 846000000.0, 1.0], ['QQ', 877000000.0, 1.037]]
+    >>> cols = ["entity", "as_of", "value_aligned", "ratio_to_first"]
+    >>> for row in mau[cols].drop_duplicates().round(3).values.tolist():
+    ...     print(row)
+    ['WeChat', '2015-Q4', 697000000.0, 1.0]
+    ['WeChat', '2016-Q1', 761000000.0, 1.092]
+    ['WeChat', '2016-Q2', 806000000.0, 1.156]
+    ['WeChat', '2016-Q3', 846000000.0, 1.214]
+    ['QQ', '2016-Q3', 877000000.0, 1.258]
     >>> per100 = cs.compare(["WeChat"], "monthly_active_users", per=100, population="China")
-    >>> row = per100.iloc[0]
+    >>> row = per100.set_index("id").loc["uc-0001"]
     >>> round(float(row["value_aligned"]), 2), row["unit_aligned"], row["denominator_basis"]
     (60.96, 'per 100 people', 'World Bank SP.POP.TOTL, China 2016')
     >>> per100["warnings"].iloc[0]
@@ -278,7 +287,7 @@ RATIOS = [
         "inv-0004",
         "inv-0005",
         "share",
-        [],
+        ["the round (April 2018) and the valuation (May 2018) belong to different rounds"],
     ),
 ]
 
@@ -315,12 +324,12 @@ PER_PERSON = [
     ),
     (
         "share_of_population",
-        "People sending digital Lunar New Year greetings, share of the population",
-        "lunar_new_year_greeting_senders",
-        None,
+        "WeChat red-packet users over Lunar New Year, share of China's population",
+        "lunar_new_year_red_packet_users",
+        "China",
         1,
         "share",
-        ["people over one holiday, not monthly users"],
+        ["users over one holiday, not monthly users (users abroad count too)"],
     ),
 ]
 
@@ -449,55 +458,126 @@ def derived() -> pd.DataFrame:
 # ------------------------------------------------------------------ conflicts
 
 
-def conflicts() -> pd.DataFrame:
-    """Groups of rows giving one quantity (same entity and indicator) more than once.
+#: Kinds of pair :func:`conflicts` reports, from most to least benign.
+CONFLICT_KINDS = (
+    "same figure",
+    "rounding",
+    "update over time",
+    "different measure",
+    "undated: cannot tell an update from a disagreement",
+    "disagreement at the same date",
+)
 
-    ``kind`` tells an update over time (different dates) from a disagreement (the
-    same date, or dates that cannot be told apart because a figure is undated).
+
+def _precision(value: float) -> float:
+    """Half a unit of the last significant digit of ``value`` (2e9 -> 5e8, 8.46e8 -> 5e5)."""
+    from decimal import Decimal
+
+    if not math.isfinite(value) or value == 0:
+        return 0.0
+    exponent = Decimal(repr(float(value))).normalize().as_tuple().exponent
+    return 0.5 * 10.0 ** int(exponent)
+
+
+def _interval(row: Any, factor: float) -> tuple[float, float]:
+    """The values a stated figure allows, on the aligned unit (bounds are open-ended)."""
+    half = _precision(row.value) * factor
+    v = row.value_aligned
+    if row.qualifier == "approximately":  # "about a quarter" allows more than 0.245-0.255
+        half = max(half, 0.05 * abs(v))
+    if row.qualifier in ("more_than", "at_least"):
+        return v, math.inf
+    if row.qualifier in ("less_than", "at_most"):
+        return -math.inf, v
+    return v - half, v + half
+
+
+def _overlap(a: Any, b: Any) -> bool | None:
+    """Whether two rows' periods overlap; None when either is undated."""
+    if pd.isna(a.period_start) or pd.isna(b.period_start):
+        return None
+    return bool(a.period_start <= b.period_end and b.period_start <= a.period_end)
+
+
+def _related(a: Any, b: Any) -> bool:
+    """Indicators measuring one kind of thing: one id extends the other, or both end alike.
+
+    (``monthly_active_users`` and ``peak_concurrent_users``; ``planned_fund`` and
+    ``planned_sub_fund``; ``top_conference_researchers`` and its ``_decade`` total.)
+    """
+    x, y = str(a.indicator), str(b.indicator)
+    return x.startswith(y) or y.startswith(x) or x.rsplit("_", 1)[-1] == y.rsplit("_", 1)[-1]
+
+
+def _pair_kind(a: Any, b: Any) -> str:
+    if a.indicator != b.indicator:
+        return "different measure"
+    if math.isclose(a.value_aligned, b.value_aligned, rel_tol=1e-9):
+        return "same figure"
+    lo_a, hi_a = _interval(a, a.value_aligned / a.value if a.value else 1.0)
+    lo_b, hi_b = _interval(b, b.value_aligned / b.value if b.value else 1.0)
+    within = max(lo_a, lo_b) < min(hi_a, hi_b)
+    overlap = _overlap(a, b)
+    if overlap is None:
+        return "rounding" if within else CONFLICT_KINDS[4]
+    if not overlap:
+        return "update over time"
+    return "rounding" if within else "disagreement at the same date"
+
+
+def _aligned_facts() -> pd.DataFrame:
+    """All facts with ``value_aligned``: money in US dollars at the rate of its date."""
+    from .fx import add_currency
+
+    df = facts()
+    df["value_aligned"] = df["value"]
+    money = df["dimension"] == "money"
+    if money.any():
+        usd = add_currency(df[money].assign(unit=df.loc[money, "unit"].astype("string")), "USD")
+        df.loc[money, "value_aligned"] = usd["value_usd"].to_numpy()
+    return df
+
+
+def conflicts() -> pd.DataFrame:
+    """Pairs of rows that give one quantity twice, or two measures of one thing at one date.
+
+    Rows of the same entity and indicator are paired, and ``kind`` says what the
+    difference is: ``same figure``; ``rounding`` (the values agree within the
+    precision each is stated to, after converting money to US dollars at the rate
+    of its date); ``update over time`` (dates that do not overlap); ``undated:
+    cannot tell an update from a disagreement``; ``disagreement at the same date``.
+    Rows of one entity and table with different indicators of the same dimension
+    at overlapping dates are paired as ``different measure`` (QQ's monthly and
+    mobile monthly users, a fund and its sub-fund): not the same quantity. A
+    forecast is paired only with forecasts.
 
     Returns
     -------
     pandas.DataFrame
-        ``entity``, ``indicator``, ``rows``, ``ids``, ``values``, ``unit``, ``min``,
-        ``max``, ``spread`` (max / min - 1), ``as_of``, ``sources``, ``kind``.
+        One row per pair: ``entity``, ``indicator`` (``a / b`` for a different
+        measure), ``rows`` (2), ``ids``, ``values``, ``unit``, ``min``, ``max``,
+        ``spread`` (max / min - 1, on the aligned unit), ``as_of``, ``sources``, ``kind``.
 
     Examples
     --------
     >>> import chinaai_stats as cs
-    >>> c = cs.conflicts()
-    >>> c.loc[c.entity == "China", ["indicator", "ids", "kind"]].values.tolist()[0]
-    ['population', 'ctx-0001, ctx-0002', 'undated: cannot tell an update from a disagreement']
+    >>> c = cs.conflicts().set_index("ids")
+    >>> c.loc["inv-0003, inv-0012", "kind"], c.loc["uc-0001, uc-0005", "kind"]
+    ('rounding', 'same figure')
     """
-    df = facts()
+    df = _aligned_facts()
     out = []
-    for (entity, indicator), group in df.groupby(["entity", "indicator"], sort=True):
-        if len(group) < 2:
-            continue
-        units = set(group["unit"])
-        dates = group["as_of"].tolist()
-        if any(not isinstance(d, str) for d in dates):
-            kind = "undated: cannot tell an update from a disagreement"
-        elif len(set(dates)) == len(dates):
-            kind = "update over time"
-        else:
-            kind = "disagreement at the same date"
-        lo, hi = group["value"].min(), group["value"].max()
-        out.append(
-            {
-                "entity": entity,
-                "indicator": indicator,
-                "rows": len(group),
-                "ids": ", ".join(group["id"]),
-                "values": ", ".join(f"{v:,.15g}" for v in group["value"]),
-                "unit": ", ".join(sorted(units)),
-                "min": lo,
-                "max": hi,
-                "spread": hi / lo - 1 if lo else math.nan,
-                "as_of": ", ".join(d if isinstance(d, str) else "undated" for d in dates),
-                "sources": ", ".join(group["source_id"]),
-                "kind": kind,
-            }
-        )
+    for (entity, _table), group in df.groupby(["entity", "table"], sort=True):
+        rows: list[Any] = list(group.itertuples())
+        for i, a in enumerate(rows):
+            for b in rows[i + 1 :]:
+                if a.indicator.endswith("_forecast") != b.indicator.endswith("_forecast"):
+                    continue
+                if a.indicator != b.indicator and not (
+                    a.dimension == b.dimension and _overlap(a, b) and _related(a, b)
+                ):
+                    continue
+                out.append(_pair_record(str(entity), a, b))
     cols = [
         "entity",
         "indicator",
@@ -513,3 +593,22 @@ def conflicts() -> pd.DataFrame:
         "kind",
     ]
     return pd.DataFrame(out, columns=cols)
+
+
+def _pair_record(entity: str, a: Any, b: Any) -> dict[str, Any]:
+    lo, hi = sorted((a.value_aligned, b.value_aligned))
+    indicator = a.indicator if a.indicator == b.indicator else f"{a.indicator} / {b.indicator}"
+    return {
+        "entity": entity,
+        "indicator": indicator,
+        "rows": 2,
+        "ids": f"{a.id}, {b.id}",
+        "values": f"{a.value:,.15g} {a.unit}, {b.value:,.15g} {b.unit}",
+        "unit": ", ".join(sorted({a.unit, b.unit})),
+        "min": lo,
+        "max": hi,
+        "spread": hi / lo - 1 if lo else math.nan,
+        "as_of": ", ".join(d if isinstance(d, str) else "undated" for d in (a.as_of, b.as_of)),
+        "sources": ", ".join(dict.fromkeys((a.source_id, b.source_id))),
+        "kind": _pair_kind(a, b),
+    }

@@ -1,6 +1,8 @@
-"""Convert money figures between yuan and dollars at dated, cited exchange rates.
+"""Convert money figures between currencies at dated, cited exchange rates.
 
-Rates come from the ``exchange_rates`` table (ECB reference rates, CNY per USD).
+Rates come from the ``exchange_rates`` table (ECB reference rates: CNY, EUR, GBP,
+HKD and JPY per USD); between two currencies other than the dollar the cross rate
+goes through the dollar.
 Converting never overwrites what the source said: ``value`` and ``unit`` stay as
 stated and the converted amount, the rate and its basis are added beside them.
 """
@@ -15,14 +17,14 @@ from .errors import ExchangeRateError, UnitError
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-CURRENCIES = ("USD", "CNY")
+CURRENCIES = ("USD", "CNY", "HKD", "EUR", "GBP", "JPY")
 FX_METHODS = ("annual", "monthly", "stated")
 #: A source's own conversion further than this from the dated rate is flagged.
 TOLERANCE = 0.05
 
 
 class _Rates:
-    """Lookup of CNY-per-USD means by (frequency, period)."""
+    """Lookup of currency-per-USD means by (quote, frequency, period)."""
 
     def __init__(self) -> None:
         from .loader import load
@@ -30,8 +32,9 @@ class _Rates:
         df = load("exchange_rates")
         self.table = df
         self.by_key = {
-            (f, p): (float(r), int(d), bool(c))
-            for f, p, r, d, c in zip(
+            (q, f, p): (float(r), int(d), bool(c))
+            for q, f, p, r, d, c in zip(
+                df["quote"].astype(str),
                 df["frequency"].astype(str),
                 df["period"],
                 df["rate"],
@@ -40,15 +43,20 @@ class _Rates:
                 strict=True,
             )
         }
-        years = df[df["frequency"] == "year"]
-        self.coverage = f"{years['period'].min()} to {years['period'].max()}"
+        self.years = df[(df["frequency"] == "year") & (df["quote"] == "CNY")]
+        self.coverage = f"{self.years['period'].min()} to {self.years['period'].max()}"
 
-    def get(self, frequency: str, period: str, row_id: str) -> tuple[float, str]:
-        hit = self.by_key.get((frequency, period))
+    def get(
+        self, frequency: str, period: str, row_id: str, quote: str = "CNY"
+    ) -> tuple[float, str]:
+        """``quote`` per USD in a period, and its basis."""
+        if quote == "USD":
+            return 1.0, ""
+        hit = self.by_key.get((quote, frequency, period))
         if hit is None:
             raise ExchangeRateError(
-                f"{row_id}: no {frequency} CNY/USD rate for {period}; the exchange_rates table "
-                f"covers {self.coverage} (rebuild it with python -m chinaai_stats.fxbuild)"
+                f"{row_id}: no {frequency} {quote}/USD rate for {period}; the exchange_rates "
+                f"table covers {self.coverage} (rebuild it with python -m chinaai_stats.fxbuild)"
             )
         rate, days, complete = hit
         label = {"year": "annual", "quarter": "quarterly", "month": "monthly"}[frequency]
@@ -76,16 +84,19 @@ def _publication_dates() -> dict[str, str]:
 def add_currency(df: pd.DataFrame, currency: str = "USD", fx: str = "annual") -> pd.DataFrame:
     """Return ``df`` with money converted to ``currency`` in new columns.
 
-    Adds ``value_usd`` (or ``value_cny``), ``fx_rate`` (CNY per USD used; empty when
-    no conversion was needed) and ``fx_basis`` (which rate and why, e.g.
-    ``"annual mean 2018, ECB"``). Rows not in money get empty values and say so.
+    Adds ``value_usd`` (or ``value_cny``, ``value_hkd``, ...), ``fx_rate`` and
+    ``fx_basis`` (which rate and why, e.g. ``"annual mean 2018, ECB"``). ``fx_rate``
+    is the table's rate where one side is the dollar (units of the other currency
+    per USD, e.g. CNY per USD) and the cross rate via the dollar otherwise (units
+    of ``currency`` per unit of the figure's currency); empty when no conversion
+    was needed. Rows not in money get empty values and say so.
 
     Parameters
     ----------
     df : pandas.DataFrame
         A table from :func:`chinaai_stats.load` with ``value``, ``unit``, ``as_of``,
         ``source_id`` (and ``stated_usd`` for ``fx="stated"``).
-    currency : {"USD", "CNY"}
+    currency : {"USD", "CNY", "HKD", "EUR", "GBP", "JPY"}
     fx : {"annual", "monthly", "stated"}
         ``annual``: the mean of the ``as_of`` year. ``monthly``: the mean of the
         ``as_of`` month (quarter or year when the date is that coarse). ``stated``:
@@ -103,7 +114,7 @@ def add_currency(df: pd.DataFrame, currency: str = "USD", fx: str = "annual") ->
     if not units.isin(CURRENCIES).any():
         raise UnitError(
             f"{df.attrs.get('name', 'this table')} holds no money figures; "
-            "a currency conversion applies to tables with CNY or USD values (e.g. investments)"
+            "a currency conversion applies to tables with money values (e.g. investments)"
         )
     rates = _Rates()
     published = _publication_dates()
@@ -142,8 +153,8 @@ def add_currency(df: pd.DataFrame, currency: str = "USD", fx: str = "annual") ->
             as_of = pub
             note += " (fallback: figure undated, publication date used)"
         freq, period = _period_for(as_of, method)
-        rate, basis = rates.get(freq, period, row_id)
-        values.append(value / rate if currency == "USD" else value * rate)
+        value, rate, basis = _convert(rates, value, unit, currency, (freq, period), row_id)
+        values.append(value)
         fx_rates.append(rate)
         bases.append(basis + note)
     out = df.copy()
@@ -156,6 +167,21 @@ def add_currency(df: pd.DataFrame, currency: str = "USD", fx: str = "annual") ->
     out.attrs = dict(df.attrs)
     out.attrs["fx"] = {"currency": currency, "method": fx, "rates": "exchange_rates (ECB)"}
     return out
+
+
+def _convert(
+    rates: _Rates, value: float, unit: str, currency: str, when: tuple[str, str], row_id: str
+) -> tuple[float, float, str]:
+    """(converted value, fx_rate, basis) for ``value`` in ``unit`` to ``currency``."""
+    freq, period = when
+    from_rate, from_basis = rates.get(freq, period, row_id, unit)
+    to_rate, to_basis = rates.get(freq, period, row_id, currency)
+    if unit == "USD":
+        return value * to_rate, to_rate, to_basis
+    if currency == "USD":
+        return value / from_rate, from_rate, from_basis
+    cross = to_rate / from_rate
+    return value * cross, cross, f"{from_basis}, via USD"
 
 
 def check_conversions() -> pd.DataFrame:
@@ -196,7 +222,7 @@ def check_conversions() -> pd.DataFrame:
     from .loader import load
 
     rates = _Rates()
-    months = {p: r for (f, p), (r, _, _) in rates.by_key.items() if f == "month"}
+    months = {p: r for (q, f, p), (r, _, _) in rates.by_key.items() if q == "CNY" and f == "month"}
     refs = reference_rates()
     by_series: dict[str, dict[str, float]] = {}
     for (code, period), rate in refs.items():

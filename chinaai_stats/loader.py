@@ -106,9 +106,9 @@ def load(
     version : str, optional
         The data version an analysis was written against; a different installed
         version raises :class:`DataVersionError`.
-    currency : {"USD", "CNY"}, optional
-        Add the money figures converted to this currency (``value_usd`` or
-        ``value_cny``), with ``fx_rate`` (CNY per USD) and ``fx_basis``; ``value``
+    currency : {"USD", "CNY", "HKD", "EUR", "GBP", "JPY"}, optional
+        Add the money figures converted to this currency (``value_usd``,
+        ``value_cny``, ...), with ``fx_rate`` (e.g. CNY per USD) and ``fx_basis``; ``value``
         and ``unit`` keep what the source stated. See :func:`chinaai_stats.fx.add_currency`.
     fx : {"annual", "monthly", "stated"}
         Which rate: the mean of the ``as_of`` year or month (ECB), or the source's
@@ -131,7 +131,7 @@ def load(
     --------
     >>> import chinaai_stats as cs
     >>> df = cs.load("user_counts")
-    >>> wechat = df.set_index("entity").loc["WeChat"]
+    >>> wechat = df.set_index("id").loc["uc-0001"]
     >>> float(wechat["value"]), wechat["unit"], wechat["as_of"]
     (846000000.0, 'count', '2016-Q3')
     """
@@ -200,7 +200,7 @@ def describe(name: str) -> pd.DataFrame:
     --------
     >>> import chinaai_stats as cs
     >>> cs.describe("investments").set_index("field").loc["unit", "allowed"]
-    'CNY, USD'
+    'CNY, USD, HKD, EUR, GBP, JPY'
     """
     res = catalog.resource(name)
     rows = []

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import json
 import sys
 from pathlib import Path
@@ -45,15 +46,19 @@ def dump_json(data: Any) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
-def refreshed(root: Path | None = None) -> dict[str, Any]:
-    """Return the descriptor with schemas, registry rows, bytes and hashes recomputed."""
+def refreshed(root: Path | None = None, registry_text: str | None = None) -> dict[str, Any]:
+    """Return the descriptor with schemas, registry rows, bytes and hashes recomputed.
+
+    ``registry_text``, if given, stands for the content of ``seeds/sources.csv``.
+    """
     root = root or data_root()
     desc: dict[str, Any] = read_json(root / "datasets" / DESCRIPTOR)
     for res in desc["resources"]:
         res["schema"] = read_json(root / "schemas" / f"{res['name']}.json")
         if res["name"] == REGISTRY:
-            with open(root / "seeds" / "sources.csv", encoding="utf-8", newline="") as f:
-                res["data"] = list(csv.reader(f))
+            if registry_text is None:
+                registry_text = (root / "seeds" / "sources.csv").read_bytes().decode("utf-8")
+            res["data"] = list(csv.reader(io.StringIO(registry_text, newline="")))
             continue
         path = root / "datasets" / res["path"]
         res["bytes"] = path.stat().st_size
@@ -73,17 +78,27 @@ def refresh(root: Path | None = None) -> bool:
 
 
 def _refresh_locked(root: Path) -> bool:
-    path = root / "datasets" / DESCRIPTOR
-    desc = refreshed(root)
-    changes = {path: dump_json(desc)}
-    cff = root / "CITATION.cff"
-    if cff.exists():  # a checkout: the citation lists the registered sources too
-        changes[cff] = render_citation(desc, desc["version"], desc["created"][:10])
-    changes = {p: t for p, t in changes.items() if p.read_text(encoding="utf-8") != t}
+    changes = refresh_changes(root)
     if not changes:
         return False
     journal.commit(root, changes, command="package refresh")
     return True
+
+
+def refresh_changes(root: Path, registry: dict[Path, str] | None = None) -> dict[Path, str]:
+    """The files :func:`refresh` would replace, and their new text (the caller holds the lock).
+
+    ``registry`` maps ``seeds/sources.csv`` to its new text, to register a source:
+    it is then part of the changes, and the descriptor and citation are derived from it.
+    """
+    path = root / "datasets" / DESCRIPTOR
+    reg_text = next(iter(registry.values())) if registry else None
+    desc = refreshed(root, reg_text)
+    changes = {**(registry or {}), path: dump_json(desc)}
+    cff = root / "CITATION.cff"
+    if cff.exists():  # a checkout: the citation lists the registered sources too
+        changes[cff] = render_citation(desc, desc["version"], desc["created"][:10])
+    return {p: t for p, t in changes.items() if p.read_text(encoding="utf-8") != t}
 
 
 def main(argv: list[str] | None = None) -> int:

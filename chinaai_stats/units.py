@@ -18,10 +18,10 @@ if TYPE_CHECKING:  # pragma: no cover
 #: Allowed ``unit`` values for each ``dimension`` of the indicator codebook.
 DIMENSION_UNITS: dict[str, tuple[str, ...]] = {
     "count": ("count",),
-    "money": ("CNY", "USD"),
+    "money": ("CNY", "USD", "HKD", "EUR", "GBP", "JPY"),
     "share": ("share",),
     "ratio": ("ratio",),
-    "duration": ("second", "minute", "hour", "day"),
+    "duration": ("second", "minute", "hour", "day", "week", "month", "year"),
     "rank": ("rank",),
 }
 
@@ -30,6 +30,9 @@ second = [time] = s = sec
 minute = 60 * second = min
 hour = 60 * minute = h = hr
 day = 24 * hour = d
+week = 7 * day
+year = 365.25 * day = a
+month = year / 12
 count = [count]
 thousand_count = 1000 * count
 million_count = 1000000 * count
@@ -40,6 +43,10 @@ ratio = [ratio]
 rank = [rank]
 USD = [currency_USD]
 CNY = [currency_CNY]
+HKD = [currency_HKD]
+EUR = [currency_EUR]
+GBP = [currency_GBP]
+JPY = [currency_JPY]
 """
 
 

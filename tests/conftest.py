@@ -25,18 +25,28 @@ def data_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-@pytest.fixture(scope="session")
-def source_texts() -> Path:
-    """The folder of source texts named by $CHINAAI_STATS_SOURCES (tests skip without it)."""
-    folder = os.environ.get(SOURCES_ENV)
-    if not folder:
+#: The folders of source texts the run was given. Taken out of the environment here, so that
+#: ``validate``/``add`` check texts only in the tests that ask for them (``source_texts``).
+_SOURCES = os.environ.pop(SOURCES_ENV, None)
+
+
+@pytest.fixture
+def source_texts(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The folders of source texts named by $CHINAAI_STATS_SOURCES (tests skip without it).
+
+    The variable may list several folders separated by os.pathsep; it is set again for
+    the test (and the commands it runs) that asks for this fixture.
+    """
+    if not _SOURCES:
         pytest.skip(
             f"{SOURCES_ENV} is not set: the source texts are not redistributed with the package"
         )
-    path = Path(folder)
-    if not path.is_dir():
-        pytest.fail(f"{SOURCES_ENV}={folder} is not a folder")
-    return path
+    folders = [Path(p) for p in _SOURCES.split(os.pathsep) if p]
+    for path in folders:
+        if not path.is_dir():
+            pytest.fail(f"{SOURCES_ENV}: {path} is not a folder")
+    monkeypatch.setenv(SOURCES_ENV, _SOURCES)
+    return folders
 
 
 def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None):

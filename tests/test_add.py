@@ -54,7 +54,7 @@ def test_add_merges_valid_rows_and_updates_hash_and_changelog(clone, tmp_path) -
     report = fl_validate(clone / "datasets" / "datapackage.json")
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
     changelog = (clone / "CHANGELOG.md").read_text("utf-8")
-    unreleased = changelog.split("## [Unreleased]")[1].split("## [0.1.0]")[0]
+    unreleased = changelog.split("## [Unreleased]")[1].split("\n## [")[0]
     assert "`talent`: 2 rows added (tal-0100, tal-0101)" in unreleased
     loaded = run_cli("show", "talent", "--format", "csv", env={"CHINAAI_STATS_DATA": str(clone)})
     assert "tal-0101,Second Lab" in loaded.stdout
@@ -197,3 +197,27 @@ def test_add_error_carries_the_report(clone, tmp_path) -> None:
 )
 def test_changelog_entry_goes_under_unreleased(text: str, expected: str) -> None:
     assert changelog_with(text, "new") == expected
+
+
+@pytest.mark.parametrize("table", ["exchange_rates", "populations"])
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_add_refuses_tables_built_from_upstream_data(clone, tmp_path, table, fmt) -> None:
+    """A built table would lose hand-added rows at its next rebuild: add refuses it."""
+    rows = tmp_path / "rows.csv"
+    rows.write_text((clone / "datasets" / f"{table}.csv").read_text("utf-8").splitlines()[0])
+    before = (clone / "datasets" / f"{table}.csv").read_bytes()
+    r = run_cli(
+        "add",
+        str(rows),
+        "--table",
+        table,
+        "--datasets",
+        str(clone / "datasets"),
+        "--format",
+        fmt,
+    )
+    assert r.returncode == 2, r.stderr
+    assert "built from upstream data" in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    if fmt == "json":
+        assert json.loads(r.stdout)["ok"] is False
+    assert (clone / "datasets" / f"{table}.csv").read_bytes() == before

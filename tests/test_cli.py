@@ -55,7 +55,7 @@ def test_show_json_gives_records_with_numbers_and_nulls() -> None:
     assert by_id["inv-0001"]["value"] == 100e9
     assert by_id["inv-0001"]["stated_usd"] == 13.8e9
     assert by_id["inv-0002"]["stated_usd"] is None
-    assert by_id["inv-0004"]["period_start"].startswith("2018-05-01")
+    assert by_id["inv-0004"]["period_start"].startswith("2018-04-01")
 
 
 def test_show_columns_selects_and_rejects_unknown_columns() -> None:
@@ -130,8 +130,24 @@ def test_parse_json_and_unreadable_text() -> None:
     assert bad.stdout == ""
     assert bad.stderr.strip().splitlines() == [
         "chinaai-stats: cannot read '5 or 6 million' as a figure: "
-        "two different numbers with no restatement relation"
+        "two different numbers with no restatement relation ('or 6 million' left)"
     ]
+
+
+def test_parse_shows_the_sources_own_conversion() -> None:
+    text = "13.8 billion yuan (about 2.1 billion U.S. dollars)"
+    r = run_cli("parse", text)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == (
+        "value=13800000000 unit=CNY qualifier=exact restated=2100000000 USD approximately"
+    )
+    r = run_cli("parse", text, "--format", "json")
+    assert json.loads(r.stdout)["restated"] == {
+        "value": 2.1e9,
+        "unit": "USD",
+        "qualifier": "approximately",
+        "text": "about 2.1 billion U.S. dollars",
+    }
 
 
 def test_show_with_currency_adds_the_converted_columns() -> None:
@@ -149,8 +165,8 @@ def test_show_with_currency_adds_the_converted_columns() -> None:
 def test_conversions_command() -> None:
     r = run_cli("conversions", "--format", "json")
     assert r.returncode == 0, r.stderr
-    (row,) = json.loads(r.stdout)
-    assert row["id"] == "inv-0001" and abs(row["implied_rate"] - 100 / 13.8) < 1e-9
+    row = {rec["id"]: rec for rec in json.loads(r.stdout)}["inv-0001"]
+    assert abs(row["implied_rate"] - 100 / 13.8) < 1e-9
 
 
 # ------------------------------------------------------------------ fitting the terminal
@@ -170,10 +186,10 @@ def test_show_fits_the_terminal_width(name: str, width: int) -> None:
 def test_show_wide_prints_every_cell_in_full() -> None:
     r = run_cli("show", "talent", "--wide", env={"COLUMNS": "60"})
     assert r.returncode == 0, r.stderr
-    assert "nearly three in four (73.7 percent)" in r.stdout
+    assert "share_of_top_conference_researchers_decade" in r.stdout
     assert "techreview-2016-tencent-ai-lab" in r.stdout
     narrow = run_cli("show", "talent", env={"COLUMNS": "60"})
-    assert "nearly three in four (73.7 percent)" not in narrow.stdout
+    assert "share_of_top_conference_researchers_decade" not in narrow.stdout
     assert "…" in narrow.stdout and "--wide" in narrow.stdout
 
 
@@ -194,7 +210,8 @@ def test_exchange_rates_shows_annual_rows_by_default() -> None:
     assert r.returncode == 0, r.stderr
     rates = cs.load("exchange_rates")
     rows = [line for line in r.stdout.splitlines() if not line.startswith(("#", "period"))]
-    assert len(rows) == (rates["frequency"] == "year").sum() < 40
+    annual_cny = (rates["frequency"] == "year") & (rates["quote"] == "CNY")
+    assert len(rows) == annual_cny.sum() < 40
     assert "--where frequency=month" in r.stdout
     full = run_cli("show", "exchange_rates", "--format", "csv")
     assert len(full.stdout.splitlines()) == len(rates) + 1
@@ -208,20 +225,33 @@ def test_exchange_rates_shows_annual_rows_by_default() -> None:
     [
         (
             ["context", "--entity", "China"],
-            ["ctx-0001", "ctx-0002", "ctx-0005", "ctx-0007", "ctx-0008"],
+            [
+                "ctx-0001",
+                "ctx-0002",
+                "ctx-0005",
+                "ctx-0007",
+                "ctx-0008",
+                "ctx-0011",
+                "ctx-0013",
+                "ctx-0009",
+                "ctx-0010",
+            ],
         ),
         (["context", "--entity", "Guiyang", "--indicator", "population"], ["ctx-0003"]),
         (
             ["context", "--indicator", "population", "--indicator", "benchmark_rank"],
-            ["ctx-0001", "ctx-0002", "ctx-0003", "ctx-0008"],
+            ["ctx-0001", "ctx-0002", "ctx-0003", "ctx-0008", "ctx-0009"],
         ),
-        (["investments", "--where", "unit=CNY"], ["inv-0001"]),
+        (["investments", "--where", "unit=CNY"], ["inv-0001", "inv-0012", "inv-0013", "inv-0014"]),
         (["talent", "--where", "qualifier=more_than"], ["tal-0005"]),
         (["talent", "--where", "value=0.24"], ["tal-0003"]),
-        (["talent", "--where", "entity=China", "--where", "unit=ratio"], ["tal-0002"]),
+        (["talent", "--where", "entity=China", "--where", "unit=ratio"], ["tal-0002", "tal-0006"]),
         (["user_counts", "--from", "2017"], ["uc-0003", "uc-0004"]),
-        (["user_counts", "--to", "2016-12-31"], ["uc-0001", "uc-0002"]),
-        (["user_counts", "--from", "2016-Q3", "--to", "2016-Q3"], ["uc-0001", "uc-0002"]),
+        (["user_counts", "--to", "2015-12-31"], ["uc-0007"]),
+        (
+            ["user_counts", "--from", "2016-Q3", "--to", "2016-Q3", "--entity", "QQ"],
+            ["uc-0002", "uc-0006", "uc-0010", "uc-0011"],
+        ),
         (["user_counts", "--from", "2018-02", "--to", "2018"], ["uc-0003"]),
     ],
 )
@@ -232,9 +262,9 @@ def test_show_filters(args: list[str], expected: list[str]) -> None:
 
 
 def test_show_period_filter_says_how_many_undated_rows_it_left_out() -> None:
-    r = run_cli("show", "talent", "--from", "2010")
+    r = run_cli("show", "camera_counts", "--from", "2016")
     assert r.returncode == 0, r.stderr
-    assert "1 of 5 rows" in r.stdout and "4 undated row(s) left out" in r.stdout
+    assert "7 of 11 rows" in r.stdout and "2 undated row(s) left out" in r.stdout
 
 
 def test_show_period_filter_on_exchange_rates_uses_their_dates() -> None:
@@ -243,6 +273,8 @@ def test_show_period_filter_on_exchange_rates_uses_their_dates() -> None:
         "exchange_rates",
         "--where",
         "frequency=month",
+        "--where",
+        "quote=CNY",
         "--from",
         "2018-01",
         "--to",
@@ -353,6 +385,7 @@ def _help_examples() -> list[list[str]]:
     for name in _READ_ONLY:
         lines = action.choices[name].epilog.split("examples:\n", 1)[1].splitlines()
         found += [shlex.split(line.split(" > ")[0])[1:] for line in lines if line.strip()]
+    found = [args for args in found if args[:2] != ["sources", "add"]]  # writes a registry
     in_readme = _readme_commands()  # those run by test_readme_command_line_examples_run
     return [args for args in found if args not in in_readme]
 
@@ -378,11 +411,12 @@ def test_compare_command_aligns_and_ratios() -> None:
     )
     assert r.returncode == 0, r.stderr
     rows = json.loads(r.stdout)
-    assert [row["entity"] for row in rows] == ["WeChat", "QQ"]
-    assert rows[1]["ratio_to_first"] == pytest.approx(877 / 846)
+    assert [row["entity"] for row in rows] == ["WeChat"] * 5 + ["QQ"] * 2
+    assert [row["as_of"] for row in rows][:4] == ["2015-Q4", "2016-Q1", "2016-Q2", "2016-Q3"]
+    assert rows[-1]["ratio_to_first"] == pytest.approx(877 / 697)
     table = run_cli("compare", "WeChat", "QQ", "--indicator", "monthly_active_users")
     assert table.returncode == 0 and "846,000,000" in table.stdout
-    assert table.stdout.startswith("# Comparison of 2 figures") and cs.__version__ in table.stdout
+    assert table.stdout.startswith("# Comparison of 7 figures") and cs.__version__ in table.stdout
 
 
 def test_compare_command_warns_about_entities_without_the_indicator() -> None:
@@ -414,8 +448,10 @@ def test_compare_per_person_is_wired_or_clearly_unavailable() -> None:
     r = run_cli(*args, "--population", "China", "--format", "csv")
     if "per" in inspect.signature(cs.compare).parameters:
         assert r.returncode == 0, r.stderr
-        (row,) = csv.DictReader(io.StringIO(r.stdout))
-        assert row["unit_aligned"] == "per 100 people"
+        rows = {row["id"]: row for row in csv.DictReader(io.StringIO(r.stdout))}
+        assert {row["unit_aligned"] for row in rows.values()} == {"per 100 people"}
+        # 846 million accounts on China's 2016 population (World Bank: 1,387.79 million)
+        assert float(rows["uc-0001"]["value_aligned"]) == pytest.approx(846 / 1387.79 * 100)
     else:
         assert r.returncode == 2 and "--per is not available" in r.stderr
 
@@ -427,7 +463,9 @@ def test_derived_and_conflicts_commands() -> None:
     assert ids == cs.derived()["id"].tolist()
     c = run_cli("conflicts", "--format", "json")
     assert c.returncode == 0, c.stderr
-    assert json.loads(c.stdout)[0]["ids"] == "ctx-0001, ctx-0002"
+    pairs = {rec["ids"]: rec["kind"] for rec in json.loads(c.stdout)}
+    assert pairs["ctx-0001, ctx-0002"] == "update over time"
+    assert pairs["inv-0003, inv-0012"] == "rounding"
     table = run_cli("conflicts", env={"COLUMNS": "80"})
     assert table.returncode == 0 and "population" in table.stdout
     assert max(len(line) for line in table.stdout.splitlines()) <= 80

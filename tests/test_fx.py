@@ -19,14 +19,15 @@ def test_exchange_rates_table_is_typed_and_complete_for_the_data_years() -> None
     fx = cs.load("exchange_rates")
     assert fx["rate"].dtype == "float64" and fx["days"].dtype == "Int64"
     assert str(fx["first_date"].dtype).startswith("datetime64")
-    years = fx[fx["frequency"] == "year"].set_index("period")
+    years = fx[(fx["frequency"] == "year") & (fx["quote"] == "CNY")].set_index("period")
     for year in ("2010", "2016", "2017", "2018"):
         assert years.loc[year, "complete"]
         assert 6 < years.loc[year, "rate"] < 8.5
     # one row per period, 12 months and 4 quarters in a complete year
     assert fx[["period", "base", "quote"]].duplicated().sum() == 0
-    assert (fx["period"].str.startswith("2018") & (fx["frequency"] == "month")).sum() == 12
-    assert (fx["period"].str.startswith("2018") & (fx["frequency"] == "quarter")).sum() == 4
+    cny = fx[fx["quote"] == "CNY"]
+    assert (cny["period"].str.startswith("2018") & (cny["frequency"] == "month")).sum() == 12
+    assert (cny["period"].str.startswith("2018") & (cny["frequency"] == "quarter")).sum() == 4
 
 
 def test_annual_mean_is_the_mean_of_the_daily_cross_rates() -> None:
@@ -62,7 +63,12 @@ def test_rebuild_restores_a_damaged_rates_file(data_copy: Path) -> None:
 
 def test_rates_resource_states_source_method_and_coverage() -> None:
     res = catalog.resource("exchange_rates")
-    for words in ("European Central Bank", "cross rate", "arithmetic mean", "Coverage: 2005-04-01"):
+    for words in (
+        "European Central Bank",
+        "cross rate",
+        "arithmetic mean",
+        "Coverage: CNY 2005-04-01",
+    ):
         assert words in res["description"]
     assert res["sources"]
 
@@ -93,8 +99,8 @@ def test_load_in_cny_uses_the_rate_of_the_as_of_year() -> None:
 def test_monthly_rates_use_the_as_of_month() -> None:
     cny = cs.load("investments", currency="CNY", fx="monthly").set_index("id")
     may = cs.load("exchange_rates").query("period == '2018-05'")["rate"].iloc[0]
-    assert cny.loc["inv-0004", "fx_rate"] == may
-    assert cny.loc["inv-0004", "fx_basis"] == "monthly mean 2018-05, ECB"
+    assert cny.loc["inv-0005", "fx_rate"] == may  # valuation of May 2018
+    assert cny.loc["inv-0005", "fx_basis"] == "monthly mean 2018-05, ECB"
     # undated figure from a source published 2018-08-01: that month, named as a fallback
     assert cny.loc["inv-0002", "fx_basis"].startswith("monthly mean 2018-08, ECB (fallback")
 
@@ -109,13 +115,16 @@ def test_stated_conversion_uses_the_source_and_reports_its_rate() -> None:
 def test_period_outside_the_rates_is_a_clear_error(data_copy: Path) -> None:
     path = data_copy / "datasets" / "investments.csv"
     path.write_text(path.read_text("utf-8").replace(",2018-05,", ",2031-05,"), "utf-8")
-    with pytest.raises(cs.ExchangeRateError, match=r"inv-0004: no year CNY/USD rate for 2031"):
+    with pytest.raises(cs.ExchangeRateError, match=r"inv-0005: no year CNY/USD rate for 2031"):
         cs.load("investments", currency="CNY")
 
 
 @pytest.mark.parametrize(
     ("kwargs", "match"),
-    [({"currency": "EUR"}, "not one of USD, CNY"), ({"currency": "USD", "fx": "daily"}, "fx")],
+    [
+        ({"currency": "CHF"}, "not one of USD, CNY, HKD, EUR, GBP, JPY"),
+        ({"currency": "USD", "fx": "daily"}, "fx"),
+    ],
 )
 def test_bad_currency_arguments(kwargs, match) -> None:
     with pytest.raises(cs.UnitError, match=match):
@@ -170,3 +179,41 @@ def test_fxbuild_requires_only_a_dev_dependency() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_rates_of_other_currencies_per_dollar() -> None:
+    fx = cs.load("exchange_rates")
+    year = fx[(fx["frequency"] == "year") & (fx["period"] == "2018")].set_index("quote")["rate"]
+    assert sorted(year.index) == ["CNY", "EUR", "GBP", "HKD", "JPY"]
+    assert 7.7 < year["HKD"] < 7.9  # the HKD peg band
+    assert 0.8 < year["EUR"] < 0.9 and 0.7 < year["GBP"] < 0.8 and 100 < year["JPY"] < 120
+    # the CNY rows keep their place and meaning: the first row of each period is CNY per USD
+    assert fx.query("period == '2018'")["quote"].iloc[0] == "CNY"
+
+
+def test_euro_per_dollar_is_the_inverse_of_the_ecb_dollar_rate() -> None:
+    pytest.importorskip("currency_converter")
+    from currency_converter import CurrencyConverter
+
+    c = CurrencyConverter(fallback_on_missing_rate=False)
+    eur = fxbuild.daily_cross_rates("EUR")
+    day = sorted(eur)[-1]
+    assert float(eur[day]) == pytest.approx(c.convert(1, "USD", "EUR", date=day), rel=1e-9)
+    hkd = fxbuild.daily_cross_rates("HKD")
+    assert float(hkd[day]) == pytest.approx(c.convert(1, "USD", "HKD", date=day), rel=1e-9)
+
+
+@pytest.mark.parametrize("unit", ["HKD", "EUR", "GBP", "JPY"])
+def test_other_currencies_convert_through_the_dollar(unit: str) -> None:
+    from chinaai_stats.fx import add_currency
+
+    df = cs.load("investments").head(1).assign(value=1e9, unit=unit, as_of="2018")
+    rates = cs.load("exchange_rates").query("period == '2018'").set_index("quote")["rate"]
+    usd = add_currency(df, "USD").iloc[0]
+    assert usd["value_usd"] == pytest.approx(1e9 / rates[unit])
+    assert usd["fx_rate"] == rates[unit]
+    cny = add_currency(df, "CNY").iloc[0]
+    assert cny["value_cny"] == pytest.approx(1e9 / rates[unit] * rates["CNY"])
+    assert cny["fx_basis"] == "annual mean 2018, ECB, via USD"
+    back = add_currency(cs.load("investments").head(1).assign(as_of="2018"), unit).iloc[0]
+    assert back[f"value_{unit.lower()}"] > 0

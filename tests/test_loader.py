@@ -99,7 +99,7 @@ def test_as_of_bounds_of_undated_figures_is_none(empty) -> None:
 def test_periods_are_sortable_and_match_as_of() -> None:
     df = cs.load("user_counts")
     assert str(df["period_start"].dtype).startswith("datetime64")
-    wechat = df.set_index("entity").loc["WeChat"]
+    wechat = df.set_index("id").loc["uc-0001"]
     assert wechat["as_of"] == "2016-Q3"
     assert wechat["period_start"] == pd.Timestamp("2016-07-01")
     assert wechat["period_end"] == pd.Timestamp("2016-09-30")
@@ -134,7 +134,7 @@ def test_sources_registry() -> None:
 def test_describe_lists_every_field_with_its_allowed_values() -> None:
     d = cs.describe("investments").set_index("field")
     assert list(d.index) == [f["name"] for f in _schema("investments")["fields"]]
-    assert d.loc["unit", "allowed"] == "CNY, USD"
+    assert d.loc["unit", "allowed"] == "CNY, USD, HKD, EUR, GBP, JPY"
     assert d.loc["value", "allowed"] == ">= 0"
     assert bool(d.loc["id", "required"]) is True
     assert d.attrs["title"] == "AI investments"

@@ -97,6 +97,96 @@ CASES = [
     ("10倍", 10, "ratio", "exact"),
     ("第11名", 11, "rank", "exact"),
     ("７分钟", 7, "minute", "exact"),  # full-width digit
+    ("120%", 1.2, "share", "exact"),  # a change can pass 100%
+    # spaces between digits and magnitudes, measure words as an open class
+    ("1.68 亿人", 1.68e8, "count", "exact"),
+    ("6.2 亿美元", 6.2e8, "USD", "exact"),
+    ("7.31 亿", 7.31e8, "count", "exact"),
+    ("超过 45 亿美元", 4.5e9, "USD", "more_than"),
+    ("4299 万", 4.299e7, "count", "exact"),
+    ("1.7 亿个", 1.7e8, "count", "exact"),
+    ("700 多家", 700, "count", "more_than"),
+    ("40 所", 40, "count", "exact"),
+    ("8 亿人", 8e8, "count", "exact"),
+    ("20余位", 20, "count", "more_than"),
+    ("3 台", 3, "count", "exact"),
+    ("12 项", 12, "count", "exact"),
+    ("5 款", 5, "count", "exact"),
+    ("300 万人", 3e6, "count", "exact"),
+    ("四大业务", 4, "count", "exact"),
+    # 多/余/几, 成, 百分之, 两, 千万/百万
+    ("二十几亿", 2e9, "count", "approximately"),
+    ("九亿六千几万个", 9.6e8, "count", "approximately"),
+    ("超七成", 0.7, "share", "more_than"),
+    ("六成四", 0.64, "share", "exact"),
+    ("五成半", 0.55, "share", "exact"),
+    ("百分之五", 0.05, "share", "exact"),
+    ("两千万", 2e7, "count", "exact"),
+    ("3千万", 3e7, "count", "exact"),
+    ("5百万", 5e6, "count", "exact"),
+    ("上亿", 1e8, "count", "at_least"),
+    # qualifiers, quoted qualifiers, fillers, verbs of passing
+    ("高达50.3%", 0.503, "share", "exact"),
+    ("大约有 3000 人", 3000, "count", "approximately"),
+    ("约有5000家", 5000, "count", "approximately"),
+    ("“超过”45 亿美元", 4.5e9, "USD", "more_than"),
+    ("仅有617位", 617, "count", "exact"),
+    ("只有 3 家", 3, "count", "exact"),
+    ("突破 1 亿", 1e8, "count", "more_than"),
+    ("only about 100", 100, "count", "approximately"),
+    ("just 5", 5, "count", "exact"),
+    ("surpassing 1 billion", 1e9, "count", "more_than"),
+    ("more than triple", 3, "ratio", "more_than"),
+    ("近五年", 5, "year", "exact"),  # 近 before a period: the past five years
+    # full-width digits and percent sign
+    ("５０％", 0.5, "share", "exact"),
+    ("１２３４万", 1.234e7, "count", "exact"),
+    # fractions, multiples, ordinals, N to 1
+    ("一半", 0.5, "share", "exact"),
+    ("三分之一", 1 / 3, "share", "exact"),
+    ("a half", 0.5, "share", "exact"),
+    ("two-thirds", 2 / 3, "share", "exact"),
+    ("twice", 2, "ratio", "exact"),
+    ("doubled", 2, "ratio", "exact"),
+    ("tripled", 3, "ratio", "exact"),
+    ("3 times", 3, "ratio", "exact"),
+    ("5倍", 5, "ratio", "exact"),
+    ("逾一倍七", 1.7, "ratio", "more_than"),
+    ("翻了一番", 2, "ratio", "exact"),
+    ("第二", 2, "rank", "exact"),
+    ("sixth", 6, "rank", "exact"),
+    ("number one", 1, "rank", "exact"),
+    ("top spot", 1, "rank", "exact"),
+    ("the top place", 1, "rank", "exact"),
+    ("top 10", 10, "rank", "at_most"),
+    ("前三名", 3, "rank", "at_most"),
+    ("50 to 1", 50, "ratio", "exact"),
+    # traditional characters and 兆
+    ("10.32億", 1.032e9, "count", "exact"),
+    ("4296萬", 4.296e7, "count", "exact"),
+    ("超過150個", 150, "count", "more_than"),
+    ("人民幣 18.5 億元", 1.85e9, "CNY", "exact"),
+    ("7兆", 7e12, "count", "exact"),
+    # currencies of their own
+    ("3.99 万亿港元", 3.99e12, "HKD", "exact"),
+    ("418.80 港元", 418.8, "HKD", "exact"),
+    ("HK$3.85", 3.85, "HKD", "exact"),
+    ("4.35港元/股", 4.35, "HKD", "exact"),
+    ("€2 billion", 2e9, "EUR", "exact"),
+    ("20 亿欧元", 2e9, "EUR", "exact"),
+    ("1.5 billion euros", 1.5e9, "EUR", "exact"),
+    ("£500 million", 5e8, "GBP", "exact"),
+    ("3 亿英镑", 3e8, "GBP", "exact"),
+    ("100亿日元", 1e10, "JPY", "exact"),
+    ("5 billion yen", 5e9, "JPY", "exact"),
+    ("¥300 billion yen", 3e11, "JPY", "exact"),
+    ("¥300 billion", 3e11, "CNY", "exact"),  # ¥ alone is yuan
+    ("¥3亿元", 3e8, "CNY", "exact"),
+    # durations
+    ("12 个月", 12, "month", "exact"),
+    ("3年半", 3.5, "year", "exact"),
+    ("two weeks", 2, "week", "exact"),
+    ("a decade", 10, "year", "exact"),
 ]
 
 
@@ -122,13 +212,29 @@ def test_reads_expression(text: str, value: float, unit: str, qualifier: str) ->
         ("5 or 6 million", "two different numbers"),
         ("5 million 6", "two different numbers"),
         ("24 percent (30 percent)", "two different numbers"),
-        ("100 billion yuan ($13.8 billion)", "two different numbers"),
+        ("100 billion yuan (5 million people)", "not a restatement"),
         ("5-6 million", "range"),
         ("5 to 6 million", "range"),
         ("10 kg", "unknown unit"),
         ("-5", "negative"),
         ("$5 yuan", "two currencies"),
-        ("120%", "outside 0 to 1"),
+        ("fıve", "unknown word 'fıve'"),
+        ("5 mıllion", "unknown unit or word 'mıllion'"),
+        ("418.80 新台币", "unknown currency '新台币'"),
+        ("NT$300 million", "unknown currency 'nt$'"),
+        ("5,000 rupees", "unknown currency 'rupees'"),
+        ("311億元", "New Taiwan or Hong Kong dollars"),
+        ("3兆瓦", "SI prefix mega"),
+        ("2012 年", "calendar year"),
+        ("3月", "month of the year"),
+        ("第一季度", "names a period"),
+        ("两位数", "number of digits"),
+        ("0.27", "not whole"),
+        (".6 billion", "decimal point"),
+        ("3111 试点工程", "more than a measure word"),
+        ("10 kg", "unknown unit"),
+        ("二十几多", "几 and 多"),
+        ("几十亿", "几 must follow"),
         ("3 in 2", "outside 0 to 1"),
         ("1 in 0", "zero"),
         ("万", "no number"),
@@ -146,6 +252,49 @@ def test_unreadable_text_names_the_reason(text: str, reason: str) -> None:
     assert reason in str(info.value)
     assert repr(text) in str(info.value)
     assert isinstance(info.value, ValueError) and isinstance(info.value, cs.ChinaAIStatsError)
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit", "restated"),
+    [
+        ("13.8 billion yuan (about 2.1 billion U.S. dollars)", 13.8e9, "CNY", (2.1e9, "USD")),
+        ("RMB100 billion (US$15.72 billion)", 100e9, "CNY", (15.72e9, "USD")),
+        ("652 亿元人民币（98 亿美元）", 652e8, "CNY", (98e8, "USD")),
+        ("约5.12亿美元(约39.9亿港元)", 5.12e8, "USD", (39.9e8, "HKD")),
+        ("20 億歐元(當前約 151.11 億元人民幣)", 20e8, "EUR", (151.11e8, "CNY")),
+    ],
+)
+def test_bracketed_conversion_is_kept_as_restated(text, value, unit, restated) -> None:
+    q = parse_quantity(text)
+    assert (q.value, q.unit) == (value, unit)
+    assert q.restated is not None
+    assert math.isclose(q.restated.value, restated[0]) and q.restated.unit == restated[1]
+
+
+def test_a_seen_magnitude_is_never_dropped() -> None:
+    assert parse_quantity("1.68 亿人").value == 168_000_000
+
+
+def test_time_grows_linearly() -> None:
+    """Inputs past the length bound are refused at once; below it the work is a few scans."""
+    import time
+
+    def cost(text: str) -> float:
+        best = math.inf
+        for _ in range(5):
+            t = time.perf_counter()
+            for _ in range(20):
+                with pytest.raises(QuantityParseError):
+                    parse_quantity(text)
+            best = min(best, time.perf_counter() - t)
+        return best
+
+    short, long = cost("1 (" * 25), cost("1 (" * 100)
+    assert long < 4 * short * 3  # 4x the length: well under 12x the time
+    huge = cost("1 (" * 400_000)
+    assert huge < short * 50
+    with pytest.raises(QuantityParseError):
+        parse_quantity("9" * 999_989 + " trillion")
 
 
 def test_not_a_string_is_a_parse_error() -> None:
@@ -313,13 +462,71 @@ def test_any_text_parses_or_raises_quantity_parse_error(text: str) -> None:
 
 @given(
     st.text(
-        alphabet="0123456789,. 万亿千百十两一二三四五六七八九零多余约超过近$¥元MBbnk%-()",
+        alphabet="0123456789,. 万亿兆千百十两一二三四五六七八九零几多余约超过近成倍第个人家$¥€£元"
+        "港美欧日MBbnk%％-()（）“”ıİ",
         max_size=20,
     )
 )
+@example("fıve")
+@example("5 mıllion")
+@example("1 (" * 4000)
+@example("9" * 999_989 + " trillion")
 def test_figure_like_text_parses_or_raises_quantity_parse_error(text: str) -> None:
     test_any_text_parses_or_raises_quantity_parse_error.hypothesis.inner_test(text)
 
 
 def test_frame_values_are_plain_floats() -> None:
     assert pd.Series([parse_quantity("846 million").value]).dtype == "float64"
+
+
+# ---- properties of the grammar of real texts ----
+
+ZH_MAGNITUDES = {"万": 10**4, "亿": 10**8, "万亿": 10**12}
+MEASURE_WORDS = "个家所人位台项名部款件座条辆只篇颗股次轮种"
+FULL_WIDTH = str.maketrans("0123456789.%", "０１２３４５６７８９．％")
+
+
+@given(
+    whole=st.integers(1, 99_999),
+    cents=st.integers(0, 99),
+    magnitude=st.sampled_from(sorted(ZH_MAGNITUDES)),
+    before=st.sampled_from(["", " ", "  ", "\u00a0"]),
+    after=st.sampled_from(["", " "]),
+    measure=st.sampled_from(["", *MEASURE_WORDS, "万人"[1:]]),
+    full_width=st.booleans(),
+)
+def test_spacing_and_measure_words_never_change_the_value(
+    whole, cents, magnitude, before, after, measure, full_width
+):
+    number = f"{whole}.{cents:02d}" if cents else str(whole)
+    text = number + before + magnitude + after + measure
+    if full_width:
+        text = text.translate(FULL_WIDTH)
+    q = parse_quantity(text)
+    assert q.value == float(Decimal(number) * ZH_MAGNITUDES[magnitude])
+    assert (q.unit, q.qualifier) == ("count", "exact")
+
+
+@given(
+    cny=st.integers(1, 9_999),
+    usd=st.integers(1, 9_999),
+    about=st.sampled_from(["", "about ", "约", "约合"]),
+    brackets=st.sampled_from(["()", "（）"]),
+)
+def test_a_bracketed_conversion_restates_the_figure(cny, usd, about, brackets):
+    text = f"{cny} 亿元人民币{brackets[0]}{about}{usd} 亿美元{brackets[1]}"
+    q = parse_quantity(text)
+    assert (q.value, q.unit) == (float(cny * 10**8), "CNY")
+    assert q.restated is not None
+    assert (q.restated.value, q.restated.unit) == (float(usd * 10**8), "USD")
+    assert q.restated.qualifier == ("exact" if not about else "approximately")
+
+
+@given(st.integers(0, 10**16), st.sampled_from(["", " "]), st.sampled_from(["", "多"]))
+def test_chinese_numerals_with_measure_words(n, space, more):
+    text = to_chinese(n) + space + more + "家"
+    if more and n == 0:
+        return
+    q = parse_quantity(text)
+    assert q.value == float(n)
+    assert q.qualifier == ("more_than" if more else "exact")

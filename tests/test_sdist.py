@@ -109,3 +109,14 @@ def test_sdist_installs_into_a_fresh_venv(dists: dict[str, Path], tmp_path: Path
     where, rows, version = r.stdout.split()
     assert where.startswith(str(env_dir)) and int(rows) > 0
     assert version == __import__("chinaai_stats").__version__
+
+
+def test_all_extra_installs_every_user_extra() -> None:
+    """``chinaai-stats[all]`` names every optional extra but the developers' own."""
+    import tomllib
+
+    project = tomllib.loads((REPO / "pyproject.toml").read_text("utf-8"))["project"]
+    extras = project["optional-dependencies"]
+    (spec,) = extras["all"]
+    named = set(spec.removeprefix("chinaai-stats[").removesuffix("]").split(","))
+    assert named == set(extras) - {"all", "test", "bench"}

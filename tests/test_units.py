@@ -89,3 +89,16 @@ def test_convert_plain_string_units() -> None:
     df = pd.DataFrame({"id": ["a"], "value": [1.5], "unit": ["hour"]})
     out = cs.convert(df, to="minute")
     assert out.loc[0, "value"] == 90 and out.loc[0, "unit"] == "minute"
+
+
+@pytest.mark.parametrize("currency", ["HKD", "EUR", "GBP", "JPY"])
+def test_each_currency_is_a_dimension_of_its_own(currency: str) -> None:
+    import pint
+
+    from chinaai_stats.units import dimension_of, registry
+
+    ureg = registry()
+    assert dimension_of(currency) == "money"
+    with pytest.raises(pint.DimensionalityError):
+        ureg.Quantity(1, currency) + ureg.Quantity(1, "USD")
+    assert ureg.Quantity(2, currency).to(currency).magnitude == 2

@@ -94,7 +94,8 @@ def test_wheel_installs_into_a_fresh_venv_and_loads_every_table(
     }
     assert {n: t[2] for n, t in out["tables"].items()} == expected
     assert all(t[0] > 0 and t[1] == desc["version"] for t in out["tables"].values())
-    assert out["sources"] == 4
+    registry = next(r for r in desc["resources"] if r["name"] == "sources")
+    assert out["sources"] == len(registry["data"]) - 1  # every registered source, no header
     cli = subprocess.run(
         [str(env_dir / "bin" / "chinaai-stats"), "show", "talent"],
         capture_output=True,

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from .. import __version__
 from ..errors import ChinaAIStatsError, did_you_mean
-from . import compare, contribute, figures, outputs, tables
+from . import compare, contribute, figures, outputs, sources, tables
 from ._common import EXIT_BUG, EXIT_OK, EXIT_UNUSABLE
 
 EPILOG = """exit codes:
@@ -39,7 +39,10 @@ examples:
   chinaai-stats show investments --currency USD --fx annual
   chinaai-stats parse "约1.2万亿元人民币"
   chinaai-stats conversions
-  chinaai-stats validate new_rows.csv --table investments
+  chinaai-stats sources add article.txt --id example-2018 --title "…" --publisher "…" \\
+      --published 2018-05-30 --caveats "…"
+  chinaai-stats sources check --texts ~/texts
+  chinaai-stats validate new_rows.csv --table investments --texts ~/texts
   chinaai-stats add new_rows.csv --table investments
   chinaai-stats cite talent --style bibtex
   chinaai-stats template talent > new_rows.csv
@@ -49,7 +52,7 @@ examples:
 
 
 #: The modules that each add a group of subcommands (each has ``register(sub)``).
-_GROUPS = (tables, compare, figures, contribute, outputs)
+_GROUPS = (tables, sources, compare, figures, contribute, outputs)
 
 
 def _parser() -> argparse.ArgumentParser:

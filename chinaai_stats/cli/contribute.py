@@ -12,6 +12,7 @@ from typing import Any
 from .. import catalog
 from ..errors import ChinaAIStatsError
 from ._common import EXIT_INVALID, EXIT_OK, command
+from .sources import _texts_option
 
 
 def register(sub: Any) -> None:
@@ -42,6 +43,7 @@ def register(sub: Any) -> None:
         action="store_true",
         help="do not check the rows against the table's existing ids and facts",
     )
+    _texts_option(val)
     add = command(
         sub,
         "add",
@@ -56,6 +58,7 @@ def register(sub: Any) -> None:
         help="the clone's datasets/ folder (default: found by walking up from here)",
     )
     add.add_argument("--format", choices=["text", "json"], default="text")
+    _texts_option(add)
     tmpl = command(
         sub,
         "template",
@@ -71,7 +74,9 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
     if args.limit is not None and args.limit < 0:
         raise ChinaAIStatsError(f"--limit {args.limit}: give a number of problems, 0 or more")
-    report = validate(args.file, args.table, new_rows=False if args.not_new else None)
+    report = validate(
+        args.file, args.table, new_rows=False if args.not_new else None, texts=args.texts
+    )
     if args.format == "json":
         report.write_json(sys.stdout, args.limit)
     else:
@@ -84,7 +89,7 @@ def _cmd_add(args: argparse.Namespace) -> int:
 
     as_json = args.format == "json"
     try:
-        result = add(args.file, args.table, datasets=args.datasets)
+        result = add(args.file, args.table, datasets=args.datasets, texts=args.texts)
     except AddError as exc:
         if exc.report is not None and as_json:
             exc.report.write_json(sys.stdout, extra={"added": [], "error": str(exc)})

@@ -1,4 +1,4 @@
-"""Commands that read the tables: ``list``, ``show``, ``describe``, ``sources``."""
+"""Commands that read the tables: ``list``, ``show``, ``describe``."""
 
 from __future__ import annotations
 
@@ -38,16 +38,6 @@ def register(sub: Any) -> None:
     )
     desc.set_defaults(func=_cmd_describe)
     desc.add_argument("name", help="table name (see: chinaai-stats list)")
-    src = command(
-        sub,
-        "sources",
-        "print the source registry",
-        "chinaai-stats sources",
-        "chinaai-stats sources --format json",
-    )
-    src.set_defaults(func=_cmd_sources)
-    src.add_argument("--format", choices=["table", "csv", "json"], default="table")
-    src.add_argument("--wide", action="store_true", help="print every cell in full")
 
 
 def _register_show(sub: Any) -> None:
@@ -227,11 +217,13 @@ def select_rows(df: Any, args: argparse.Namespace) -> tuple[Any, list[str]]:
             notes.append(f"{undated} undated row(s) left out by --from/--to")
     brief = args.format == "table" and not args.wide and not args.where
     if brief and df.attrs["name"] == "exchange_rates" and not (args.date_from or args.date_to):
-        rest = int((df["frequency"] != "year").sum())
-        df = df[df["frequency"] == "year"]
+        keep = (df["frequency"] == "year") & (df["quote"].astype(str) == "CNY")
+        rest = int((~keep).sum())
+        df = df[keep]
         notes.append(
-            f"annual means only; {rest} quarterly and monthly rows not shown (--where "
-            f"frequency=month, --from/--to, --wide or --format csv show them)"
+            f"annual CNY per USD only; {rest} other rows not shown (quarterly and monthly, "
+            f"and EUR, GBP, HKD, JPY: --where frequency=month, --where quote=HKD, --from/--to, "
+            f"--wide or --format csv show them)"
         )
     return df, notes
 
@@ -245,13 +237,4 @@ def _cmd_describe(args: argparse.Namespace) -> int:
         req = "required" if row.required else "optional"
         allowed = f" [{row.allowed!s}]" if row.allowed else ""
         print(f"{row.field!s:<20} {row.type!s:<7} {req}{allowed}\n{'':<21}{row.description!s}")
-    return EXIT_OK
-
-
-def _cmd_sources(args: argparse.Namespace) -> int:
-    from ..loader import sources
-
-    df = sources()
-    cols = None if args.format != "table" else ["id", "published", "publisher", "title"]
-    emit(df, args.format, cols, f"# Source registry: {len(df)} documents", wide=args.wide)
     return EXIT_OK

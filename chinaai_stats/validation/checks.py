@@ -56,6 +56,11 @@ EXTRA_CHECKS: dict[str, str] = {
     "id-exists": "an id already used in the table",
     "fact-exists": "a fact the table already holds under another id",
     "no-rows": "a header without rows",
+    "source-text": "value_text or stated_usd_text is not on the locator's line of the source "
+    "text (found by SHA-256 in --texts or $CHINAAI_STATS_SOURCES), or the locator is not "
+    "a line of it",
+    "source-text-missing": "a registered source the rows cite has no text in the folders "
+    "searched (a warning)",
 }
 
 

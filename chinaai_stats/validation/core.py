@@ -18,8 +18,11 @@ from .existing import existing_checks
 from .fields import field_checks
 from .reading import Cells, InputFileError, frame_cells, read_file
 from .report import Collector, ValidationReport
+from .sourcetext import source_text_checks
 
 if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Iterable
+
     import pandas as pd
 
 #: Columns a loaded frame carries that are computed, not stored.
@@ -33,6 +36,7 @@ def validate(
     existing_ids: set[str] | None = None,
     new_rows: bool | None = None,
     root: Path | None = None,
+    texts: Iterable[str | os.PathLike[str]] | None = None,
 ) -> ValidationReport:
     """Check rows for ``table`` and report every problem at once.
 
@@ -54,6 +58,12 @@ def validate(
         for a frame and for the table's own file.
     root : path, optional
         The data root (default: :func:`chinaai_stats.catalog.data_root`).
+    texts : paths, optional
+        Folders holding the source texts (default: those in ``$CHINAAI_STATS_SOURCES``,
+        separated by :data:`os.pathsep`; ``[]``: check no text). For each row whose
+        source text is found by its SHA-256, ``value_text`` and ``stated_usd_text``
+        must be on the locator's line (``source-text``); a registered source the rows
+        cite whose text is not found is one warning (``source-text-missing``).
 
     Returns
     -------
@@ -80,13 +90,20 @@ def validate(
     try:
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore")
-            return _validate(data, table, existing_ids, new_rows, root or catalog.data_root())
+            return _validate(
+                data, table, existing_ids, new_rows, root or catalog.data_root(), texts
+            )
     finally:
         columns.clear_cache()
 
 
 def _validate(
-    data: Any, table: str, existing_ids: set[str] | None, new_rows: bool | None, root: Path
+    data: Any,
+    table: str,
+    existing_ids: set[str] | None,
+    new_rows: bool | None,
+    root: Path,
+    texts: Iterable[str | os.PathLike[str]] | None = None,
 ) -> ValidationReport:
     res = catalog.resource(table, root)
     schema = res["schema"]
@@ -108,6 +125,8 @@ def _validate(
     if new_rows and n:
         existing_checks(cells, table, numbers, c, root, existing_ids)
     cross_checks(Context(cells, table, numbers, too_long, c, root), n)
+    if n:
+        source_text_checks(cells, read.lines, c, root, texts)
     if not n:
         c.at_line(
             read.header_line,
@@ -191,7 +210,9 @@ def _header_checks(
                 "unknown-column",
                 col,
                 f"{col} is not a column of {table}",
-                f"columns are: {', '.join(expected)}",
+                "review_ columns come from extract and are for review only: delete the column"
+                if col.startswith("review_")
+                else f"columns are: {', '.join(expected)}",
             )
     required = {f["name"] for f in schema["fields"] if f.get("constraints", {}).get("required")}
     for col in expected:

@@ -77,6 +77,21 @@ def read_figure(text: str) -> tuple[float, str, str] | str:
     return q.value, q.unit, q.qualifier
 
 
+@lru_cache(maxsize=1 << 12)
+def read_stated_usd(text: str) -> tuple[float, str, str] | str:
+    """Like :func:`read_figure`, but a figure with a bracketed dollar conversion
+    ("RMB100 billion (US$15.72 billion)") reads as that conversion."""
+    from ..parse import parse_quantity
+
+    try:
+        q = parse_quantity(text)
+    except QuantityParseError as exc:
+        return str(exc).split(": ", 1)[-1]
+    if q.restated is not None and q.restated.unit == "USD":
+        q = q.restated
+    return q.value, q.unit, q.qualifier
+
+
 def _parse_value_texts(texts: pa.ChunkedArray) -> tuple[np.ndarray, ...]:
     """Parse each distinct value_text once: per-row value, unit, qualifier and problem."""
     uniques, idx = distinct(texts)
@@ -184,7 +199,7 @@ def _stated_usd_text_check(ctx: Context) -> None:
         cell = usable[int(i)].as_py()
         if not cell:  # too long: reported already
             continue
-        read = read_figure(cell)
+        read = read_stated_usd(cell)
         if isinstance(read, str):
             why = f"cannot be read as a figure: {read}"
         elif read[1] == "USD" and abs(read[0] - usd[i]) <= 1e-9 * max(abs(usd[i]), 1):

@@ -1,0 +1,143 @@
+"""Commands about the source registry: ``sources``, ``sources add``, ``sources check``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from ._common import EXIT_INVALID, EXIT_OK, EXIT_UNUSABLE, command, emit
+
+
+def register(sub: Any) -> None:
+    """Add this module's subcommands to the parser."""
+    src = command(
+        sub,
+        "sources",
+        "print the source registry; `sources add` registers a text, `sources check` checks "
+        "every row against the texts",
+        "chinaai-stats sources",
+        "chinaai-stats sources --format json",
+        "chinaai-stats sources add article.txt --id publisher-2018-topic --title T "
+        "--publisher P --published 2018-05-17 --caveats C",
+        "chinaai-stats sources check --texts ~/texts",
+    )
+    src.set_defaults(func=_cmd_sources)
+    src.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    src.add_argument("--wide", action="store_true", help="print every cell in full")
+    actions = src.add_subparsers(dest="sources_command", metavar="ACTION")
+    add = actions.add_parser(
+        "add",
+        help="register a source text in a clone's registry (metadata and sha256)",
+        description="Register TEXT_FILE: its file name and sha256 go into seeds/sources.csv "
+        "with the metadata given; the descriptor and CITATION.cff are updated with it. "
+        "Refuses an id already taken or a text already registered (exit 2).",
+    )
+    add.set_defaults(func=_cmd_add)
+    add.add_argument("text_file", metavar="TEXT_FILE", help="the source text figures are read from")
+    add.add_argument("--id", required=True, help="new source id: lower-case letters, digits, -")
+    add.add_argument(
+        "--title", required=True, help="the document's title ([a description] if none)"
+    )
+    add.add_argument("--publisher", required=True, help="publisher or platform")
+    add.add_argument("--author", default="", help="author, where known")
+    when = add.add_mutually_exclusive_group(required=True)
+    when.add_argument("--published", metavar="YYYY-MM-DD", help="publication date")
+    when.add_argument(
+        "--undated", metavar="NOTE", help="for an undated text: what the text implies of its date"
+    )
+    add.add_argument("--date-note", help="how the date is known (default: dated in the text)")
+    add.add_argument("--url", default="", help="address of the document")
+    add.add_argument("--language", default="en", help="ISO 639-1 code (default: en)")
+    add.add_argument(
+        "--kind", default="news", help="news, blog, report, results, event-recap (default: news)"
+    )
+    add.add_argument(
+        "--caveats", default="", help="what to keep in mind when citing it (required by the schema)"
+    )
+    add.add_argument(
+        "--datasets", help="the clone's datasets/ folder (default: found by walking up from here)"
+    )
+    chk = actions.add_parser(
+        "check",
+        help="check every row's value_text against its source text (never writes)",
+    )
+    chk.set_defaults(func=_cmd_check)
+    _texts_option(chk)
+    chk.add_argument("--format", choices=["text", "json"], default="text")
+
+
+def _texts_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--texts",
+        action="append",
+        metavar="DIR",
+        help="folder of source texts (repeatable; default: $CHINAAI_STATS_SOURCES, which may "
+        "list several folders)",
+    )
+
+
+def _cmd_sources(args: argparse.Namespace) -> int:
+    from ..loader import sources
+
+    df = sources()
+    cols = None if args.format != "table" else ["id", "published", "publisher", "title"]
+    emit(df, args.format, cols, f"# Source registry: {len(df)} documents", wide=args.wide)
+    return EXIT_OK
+
+
+def _cmd_add(args: argparse.Namespace) -> int:
+    from ..registry import add_source
+
+    result = add_source(
+        args.text_file,
+        id=args.id,
+        title=args.title,
+        publisher=args.publisher,
+        author=args.author,
+        published=args.published,
+        undated=args.undated,
+        date_note=args.date_note,
+        url=args.url,
+        language=args.language,
+        kind=args.kind,
+        caveats=args.caveats,
+        root=args.datasets,
+    )
+    row = result.row
+    print(f"registered {row['id']}: {row['filename']} (sha256 {row['sha256']})")
+    for path in result.files:
+        print(f"  updated {path}")
+    return EXIT_OK
+
+
+def print_problems(problems: list[Any], fmt: str = "text") -> None:
+    """Print text-check problems, one line each (or a JSON list)."""
+    if fmt == "json":
+        import dataclasses
+        import json
+
+        print(json.dumps([dataclasses.asdict(p) for p in problems], ensure_ascii=False, indent=2))
+        return
+    for p in problems:
+        fix = f" (fix: {p.hint})" if p.hint else ""
+        print(f"{p.level}: {p.column}: {p.message}{fix}")
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from ..provenance import check_data, source_dirs
+
+    folders = source_dirs(args.texts)
+    if not folders:
+        print(
+            "chinaai-stats: error: no folder of source texts: pass --texts DIR or set "
+            "CHINAAI_STATS_SOURCES",
+            file=sys.stderr,
+        )
+        return EXIT_UNUSABLE
+    problems = check_data(folders)
+    print_problems(problems, args.format)
+    errors = sum(p.level == "error" for p in problems)
+    if args.format == "text":
+        print(f"{errors} errors, {len(problems) - errors} warnings")
+    return EXIT_INVALID if errors else EXIT_OK

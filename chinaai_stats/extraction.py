@@ -1,0 +1,663 @@
+"""Find every figure in an article and propose it as a candidate row for review.
+
+:func:`extract` reads plain text or markdown, one paragraph per non-blank line
+(the ``pN`` locator: the N-th non-blank line), finds each number, widens it to the
+few words :func:`~chinaai_stats.parse.parse_quantity` reads as one figure
+("超过 45 亿美元", "RMB100 billion (US$15.72 billion)"), and dates it and names
+its entity and indicator where the words around it say so. Expressions that look
+like figures but cannot be read are listed with the parser's reason in
+``review_problem``, never dropped. Years, dates, list numbers, footnote marks,
+clock times, phone and version numbers and numbers inside addresses are not
+figures and are left out.
+"""
+
+from __future__ import annotations
+
+import bisect
+import csv
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import cache, lru_cache
+from typing import TYPE_CHECKING, Any
+
+from .errors import QuantityParseError
+from .parse import Quantity, parse_quantity
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+__all__ = ["COLUMNS", "REVIEW_COLUMNS", "extract"]
+
+#: The columns of a table row (the widest table template, investments).
+ROW_COLUMNS = [
+    "id",
+    "entity",
+    "entity_type",
+    "indicator",
+    "value",
+    "unit",
+    "qualifier",
+    "value_text",
+    "stated_usd",
+    "stated_usd_text",
+    "as_of",
+    "as_of_basis",
+    "source_id",
+    "locator",
+    "primary_source",
+    "primary_source_url",
+    "notes",
+]
+#: Review-only columns: delete them after review; validate and add refuse them.
+REVIEW_COLUMNS = ["review_table", "review_problem", "review_restated", "review_context"]
+COLUMNS = ROW_COLUMNS + REVIEW_COLUMNS
+
+# ---------------------------------------------------------------- what is not a figure
+
+_MONTHS = (
+    "january|february|march|april|may|june|july|august|september|october|november|december|"
+    "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
+)
+_MONTH_NUMBER = {
+    name: i + 1
+    for i, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ]
+    )
+    for name in names
+}
+_ZH_NUM = "〇零一二三四五六七八九十"
+_NOT_FIGURES = [
+    r"https?://\S+|www\.\S+|\]\([^)\s]*\)|<[^>]*>|\S+\.(?:png|jpe?g|gif|svg|webp|html?)\b",
+    r"\[\^?\d+\]|\^\d+|[¹²³⁴⁵⁶⁷⁸⁹⁰]+",  # footnote marks
+    r"(?<!\d)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s?[ap]\.?m\.?|Z)?"
+    r"|\b\d{1,2}\s?[ap]\.m\.",  # clock times
+    r"(?<![\w\]\[(])/[\w./-]+|\b[\w.-]+/[\w./-]*[A-Za-z][\w./-]*"
+    r"|\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b",  # paths, 24/7
+    r"\b(?:(?:in|over|during|within) )?(?:the )?(?:past|last|next|coming) (?:\w+ )?"
+    r"(?:years?|decades?|months?|weeks?|days?)(?: or so)?",  # periods, not figures
+    r"\b\w+ (?:years?|decades?|months?|weeks?|days?) (?:ago|later|earlier)\b",
+    r"\bin (?:\w+ )?(?:years?|months?|weeks?|days?)\b",
+    r"第[一二三四1-4](?:\s?[和、及至到-]\s?第?[一二三四1-4])*\s?季度?",  # quarters
+    r"(?:近|过去|未来|最近|前)\s?[\d一二两三四五六七八九十几]{1,4}\s?(?:个?月|年|周|天|个?星期|个?季度)"
+    r"|\S{1,3}\s?年前",
+    r"(?:上午|下午|晚上|凌晨)?\d{1,2}(?:点|时)(?:\d{1,2}分)?(?=\W|$)",
+    r"\+\d{1,3}[\s-]?\(?\d{1,4}\)?(?:[\s-]?\d{2,4}){2,}\b"
+    r"|\(?\b0\d{2,3}\)?[- ]\d{3,4}[- ]?\d{4}\b|\(\d{3}\) ?\d{3}-\d{4}\b",  # phone numbers
+    r"\b[vV]?\d+(?:\.\d+){2,}\b|\b(?:version|v|ios|android|windows|python)\s?\d+(?:\.\d+)*",
+    r"\d+(?:\.\d+)?版本?",
+    r"\b(?!(?:us|rmb|hk|nt|cny|usd|eur|gbp|jpy|hkd|no)\$?\d)[A-Za-z]+-?\d+(?:\.\d+)?[A-Za-z]*\b",
+    r"\b\d+[Gg]\b|\b\d+D\b",  # 5G, 3D
+    r"\b\d+(?!(?:bn|mn|tn|st|nd|rd|th|s|x|k|m|b|pct|mln|bln|trn)\b)[A-Za-z]{2,}\b",  # 36Kr
+    r"\b\d{4,6}\.(?:HK|SH|SZ|SS|US)\b",  # stock codes
+    r"\b(?:figure|fig\.|table|chart|exhibit)\s?\d+|[图表]\s?\d+",
+    r"\b(?:one|two|three|four|five|first|second|third|fourth|fifth)[- ]"
+    r"(?:generation|tier|step|party|class)\b",  # names, not quantities
+]
+_RE_NOT_FIGURES = re.compile("|".join(f"(?:{p})" for p in _NOT_FIGURES), re.IGNORECASE)
+_RE_ADDRESS = re.compile(_NOT_FIGURES[0], re.IGNORECASE)
+_RE_LIST_MARK = re.compile(
+    r"^\s*(?:[-*+>#]+\s*)*(?:\(?\d{1,2}[.)．](?=\s)|\d{1,2}、|第?[一二三四五六七八九十]+、)\s*"
+)
+
+# dates: masked as non-figures, and read for as_of
+_DATES = [
+    ("ymd", r"(\d{4})\s?[-/.年]\s?(\d{1,2})\s?[-/.月]\s?(\d{1,2})\s?日?"),
+    ("yq", r"(\d{4})\s?年\s?第?([一二三四1-4])季度?"),
+    ("yh", r"(\d{4})\s?年\s?(上|下)半年"),
+    ("ym", r"(\d{4})\s?年\s?(\d{1,2})\s?月(?:底|末|初|份)?"),
+    ("y", r"(\d{4})\s?年(?:底|末|初|内|度)?"),
+    ("md", r"(\d{1,2})\s?月\s?(\d{1,2})\s?日"),
+    ("m", r"(?<![\d.])(\d{1,2})\s?月(?:底|末|初|份)?(?![\d])"),
+    ("d", r"(?<![\d.])(\d{1,2})\s?日(?![\d])"),
+    ("qy", r"(?:q([1-4])|(first|second|third|fourth) quarter)(?: of)?,? ?(\d{4})"),
+    ("qzh", r"第([一二三四])季度"),
+    ("mdy", rf"\b({_MONTHS})\.? (\d{{1,2}})(?:st|nd|rd|th)?(?:,? (\d{{4}}))?\b"),
+    ("dmy", rf"\b(\d{{1,2}})(?:st|nd|rd|th)? ({_MONTHS})\b(?:,? (\d{{4}}))?"),
+    ("my", rf"\b({_MONTHS})\.?,? (\d{{4}})\b"),
+    ("ey", r"(?<![\d,.$€£¥])\b((?:19|20)\d{2})s?\b(?![\d,.]|\s?(?:%|percent|年))"),
+    ("rel", r"last month|this month|last year|this year|next year|上个月|上月|本月|去年|今年|明年"),
+]
+_RE_DATE = re.compile("|".join(f"(?P<{k}>{p})" for k, p in _DATES), re.IGNORECASE)
+
+# ---------------------------------------------------------------- candidate numbers
+
+_RE_NUMBER_CORE = re.compile(
+    r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+    r"|[〇零一二两三四五六七八九十百千万亿兆]*[一二两三四五六七八九十][〇零一二两三四五六七八九十百千万亿兆几]*"
+    r"|[千百万]亿|[百千]万(?!别|不要|要)|翻了?[一两]番|翻番"
+    r"|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
+    r"thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|a dozen|dozens)\b"
+    r"|\b(?:half|a third|a quarter|two-thirds|three-quarters|twice|double|doubled|triple|"
+    r"tripled|tripling|quadrupled|ten-fold|tenfold|first|second|third|fourth|fifth|sixth|"
+    r"number one)\b",
+    re.IGNORECASE,
+)
+#: Chinese numerals that are words, not figures (统一, 一些, 之一, 百度, 千万别).
+_ZH_WORDS = re.compile(
+    r"^(?:一|二|两|三|十|百|千|万|亿|几)$|"
+    r"一些|一直|一起|一样|一般|一定|一切|一体|一带|一路|一系列|一批|一步|之一|统一|唯一|万一|"
+    r"百度|千万别|一边|一方面|一旦|一次性|三星|一流|一线|二维|一度|十分|一项|一家|一个|一名|一位|一款"
+)
+_SEPARATOR = re.compile(r"[。；;!?！？,，、:：\"“”（）()]|\. ")
+_MAX_RIGHT = 48
+_MAX_LEFT = 24
+_CLAUSE = 160  # characters either side searched for an entity or indicator word
+_MAX_STARTS = 5  # words or characters tried on either side: bounded work per number
+_MAX_ENDS = 14
+
+
+@dataclass
+class _Found:
+    start: int
+    end: int
+    quantity: Quantity | None
+    problem: str
+
+
+def _mask(line: str, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in pattern.finditer(line)]
+
+
+def _token_ends(line: str, start: int, limit: int) -> list[int]:
+    """Positions after each word or Chinese character to the right, up to a separator."""
+    ends, i, depth = [], start, 0
+    stop = min(len(line), start + limit)
+    while i < stop:
+        ch = line[i]
+        if ch in "(（":
+            depth += 1
+        elif ch in ")）":
+            if depth == 0:
+                break
+            depth -= 1
+        elif depth == 0 and _stops(line, i):
+            break
+        if ch.isspace():
+            ends.append(i)
+        elif ord(ch) > 0x2E80 or not ch.isalnum():
+            ends += [i, i + 1]
+        i += 1
+    ends.append(i)
+    return sorted({e for e in ends if e > start})
+
+
+def _stops(line: str, i: int) -> bool:
+    """Does a figure stop at ``line[i]`` (a separator, not a thousands comma)?"""
+    ch = line[i]
+    if ch == "," and line[i + 1 : i + 4].isdigit():
+        return False
+    return ch in "。；;!?！？,，、:：[]" or line.startswith(". ", i)
+
+
+def _token_starts(line: str, end: int, limit: int) -> list[int]:
+    """Positions before each word or Chinese character to the left, up to a separator."""
+    starts, i = [], end - 1
+    stop = max(0, end - limit)
+    while i >= stop:
+        ch = line[i]
+        if ch in "。；;!?！？,，、:：()（）[]" or line.startswith(". ", i):
+            break
+        if ch.isspace():
+            starts.append(i + 1)
+        elif ord(ch) > 0x2E80 or not ch.isalnum():
+            starts.append(i)
+        i -= 1
+    starts.append(i + 1)
+    return sorted({s for s in starts if s < end}, reverse=True)
+
+
+def _key(q: Quantity) -> tuple[object, ...]:
+    r = q.restated
+    return (q.value, q.unit, q.qualifier, None if r is None else (r.value, r.unit))
+
+
+@lru_cache(maxsize=1 << 14)
+def _try(text: str) -> Quantity | str:
+    try:
+        return parse_quantity(text.strip())
+    except QuantityParseError as exc:
+        return str(exc).split(": ", 1)[-1]
+
+
+def _widen(line: str, start: int, end: int) -> _Found:
+    """The span around a number that reads as one figure, or the reason none does.
+
+    Every span from a few words before the number to a few words after it is
+    read; the widest that reads is kept, then trimmed of words on either side
+    that do not change what it reads as ("846 million users" -> "846 million").
+    """
+    starts = [start, *_token_starts(line, start, _MAX_LEFT)[:_MAX_STARTS]]
+    right = _token_ends(line, end, _MAX_RIGHT)
+    # the first words, and the close of a bracketed conversion however long it is
+    ends = [end, *right[:_MAX_ENDS], *(e for e in right[_MAX_ENDS:] if line[e - 1] in ")）")]
+    read: dict[tuple[int, int], Quantity | str] = {}
+    for s in starts:
+        for e in ends:
+            read[(s, e)] = _try(line[s:e])
+    good = [(s, e) for (s, e), q in read.items() if isinstance(q, Quantity)]
+    if not good:
+        stop = _problem_end(line, end)
+        problem = read.get((start, stop)) or read[(start, end)]
+        return _Found(start, stop, None, str(problem) or "not read")
+
+    def same(s: int, e: int, key: tuple[object, ...]) -> bool:
+        q = read.get((s, e))
+        return isinstance(q, Quantity) and _key(q) == key
+
+    spans = set()
+    for s, e in good:  # trim each reading to the words that make it what it is
+        key = _key(read[(s, e)])  # type: ignore[arg-type]
+        e = min(x for x in ends if x <= e and same(s, x, key))
+        s = max(x for x in starts if x >= s and same(x, e, key) and _filler(line[s:x]))
+        spans.add((e - s, -s, s, e))
+    _, _, s0, e0 = max(spans)
+    return _Found(s0, e0, read[(s0, e0)], "")  # type: ignore[arg-type]
+
+
+def _filler(words: str) -> bool:
+    """Words before a figure that add nothing to it ("only", "the", 为), or none."""
+    from .parse.lexicon import FILLERS
+
+    words = words.strip().lower()
+    return not words or words in FILLERS or words in ("a", "an", "of", "at")
+
+
+def _problem_end(line: str, end: int) -> int:
+    ends = _token_ends(line, end, 12)
+    return ends[0] if ends and not line[end : ends[0]].isspace() else end
+
+
+_RE_LONE_WORD = re.compile(
+    r"(?i)(?:(?:above|over|the|some|about) )?"
+    r"(?:an?|one|two|three|four|five|six|seven|eight|nine|ten|first|0)(?: or more)?"
+)
+_RE_DISCOURSE = re.compile(r"(?i)(?:first|second|third|fourth|fifth|sixth)(?:ly)?")
+_RE_RANGE_AFTER = re.compile(r"\s?(?:-|–|—|~|～|to|至|到)\s?(?:\$|US\$|RMB|¥)?\s?\d")
+_RE_YEARISH = re.compile(r"(?:19|20)\d{2}")
+
+
+def _is_year(found: _Found, line: str) -> bool:
+    text = line[found.start : found.end].strip()
+    return bool(_RE_YEARISH.fullmatch(text))
+
+
+def _figures_in_line(line: str) -> list[_Found]:
+    norm = line  # parse_quantity normalises; offsets stay those of the line
+    masked = bytearray(len(norm) + 1)
+    spans = _mask(norm, _RE_NOT_FIGURES) + _mask(norm, _RE_DATE)
+    m = _RE_LIST_MARK.match(norm)
+    if m:
+        spans.append((0, m.end()))
+    for a, b in spans:
+        masked[a:b] = b"\x01" * (b - a)
+    out: list[_Found] = []
+    taken = 0
+    for m in _RE_NUMBER_CORE.finditer(norm):
+        if m.start() < taken or masked[m.start()]:
+            continue
+        if _zh_word(norm, m):
+            continue
+        rng = _RE_RANGE_AFTER.match(norm, m.end())
+        if rng and m.group()[0].isdigit():
+            end = _problem_end(norm, rng.end())
+            nxt = _RE_NUMBER_CORE.match(norm, rng.end() - 1)
+            end = max(end, _widen(norm, nxt.start(), nxt.end()).end if nxt else end)
+            got = _try(line[m.start() : end])
+            out.append(_Found(m.start(), end, None, got if isinstance(got, str) else "a range"))
+            taken = end
+            continue
+        found = _widen(norm, m.start(), m.end())
+        if found.start < taken:
+            continue  # overlaps the figure before it
+        if found.quantity is not None and _is_year(found, norm):
+            continue
+        if found.quantity is None and not re.search(r"\d", line[m.start() : m.end()]):
+            continue  # a word such as "second" that is not a figure here
+        if found.quantity is not None and _RE_LONE_WORD.fullmatch(norm[found.start : found.end]):
+            continue  # "one of the most", "only one part": a word, not a figure
+        if _discourse(norm, found):
+            continue  # "Second, ...": a list in prose
+        if _small_word_count(norm, found):
+            continue  # "two rounds", 三座: a count in words, incidental
+        out.append(found)
+        taken = found.end
+    return out
+
+
+def _small_word_count(line: str, found: _Found) -> bool:
+    q = found.quantity
+    text = line[found.start : found.end]
+    return bool(q and q.unit == "count" and q.value < 100 and not re.search(r"\d", text))
+
+
+def _discourse(line: str, found: _Found) -> bool:
+    text = line[found.start : found.end]
+    before = line[max(0, found.start - 8) : found.start].strip(" *_#>-")
+    before = before if found.start <= 8 else before or "…"
+    after = line[found.end : found.end + 1]
+    return bool(_RE_DISCOURSE.fullmatch(text)) and (not before or after == ",")
+
+
+def _zh_word(line: str, m: re.Match[str]) -> bool:
+    """A Chinese numeral that is part of a word (统一, 一些) rather than a figure."""
+    word = m.group()
+    if not _ZH_WORDS.search(word) or re.search(r"\d", word):
+        return False
+    return (_ZH_WORDS.fullmatch(word) is not None or len(word) < 2) and not _zh_figure_context(
+        line, m.end(), m.start()
+    )
+
+
+def _zh_figure_context(line: str, end: int, start: int) -> bool:
+    """A lone Chinese numeral is a figure after 第 or 前, or before a magnitude, 成, 倍 or %."""
+    if line[max(0, start - 1) : start] in ("第", "前"):
+        return True
+    return bool(
+        re.match(
+            r"\s?(?:[十百千万亿兆倍]|成(?![功为长本立员果绩熟交就型品])|个?百分点|%)",
+            line[end : end + 4],
+        )
+    )
+
+
+# ---------------------------------------------------------------- dates
+
+
+class _LineInfo:
+    """What every figure of a line needs, found once per line: its dates and clauses."""
+
+    def __init__(self, line: str, published: date | None) -> None:
+        self.line = line
+        addresses = bytearray(len(line) + 1)
+        for a, b in _mask(line, _RE_ADDRESS):
+            addresses[a:b] = b"\x01" * (b - a)
+        self.dates: list[tuple[int, int, str, str]] = []
+        for m in _RE_DATE.finditer(line):
+            text = None if addresses[m.start()] else _date_text(m, published)
+            if text is not None:
+                basis = "inferred" if m.lastgroup == "rel" else "stated"
+                self.dates.append((m.start(), m.end(), text, basis))
+        self.date_ends = sorted((d[1], i) for i, d in enumerate(self.dates))
+        self.date_starts = [d[0] for d in self.dates]
+        self.seps = [(m.start(), m.end()) for m in _SEPARATOR.finditer(line)]
+        self.sep_starts = [a for a, _ in self.seps]
+
+    def as_of(self, start: int) -> tuple[str, str]:
+        """The date nearest the figure: before it, or (counted double) after it."""
+        best: tuple[int, str, str] | None = None
+        k = bisect.bisect_right(self.date_ends, (start, len(self.dates)))
+        if k:
+            d = self.dates[self.date_ends[k - 1][1]]
+            best = (start - d[1], d[2], d[3])
+        k = bisect.bisect_left(self.date_starts, start)
+        if k < len(self.dates):
+            d = self.dates[k]
+            if best is None or (d[0] - start) * 2 < best[0]:
+                best = ((d[0] - start) * 2, d[2], d[3])
+        return (best[1], best[2]) if best else ("", "unknown")
+
+    def clause(self, start: int, end: int) -> str:
+        k = bisect.bisect_left(self.sep_starts, start)
+        a = max(
+            (self.seps[i][1] for i in range(max(0, k - 1), k) if self.seps[i][1] <= start),
+            default=0,
+        )
+        j = bisect.bisect_left(self.sep_starts, end)
+        b = self.seps[j][0] if j < len(self.seps) else len(self.line)
+        return self.line[max(a, start - _CLAUSE) : min(b, end + _CLAUSE)]
+
+
+def _date_text(m: re.Match[str], published: date | None) -> str | None:
+    kind, g = m.lastgroup, [x for x in m.groups() if x is not None]
+    whole = m.group().lower()
+    zh_q = {"一": 1, "二": 2, "三": 3, "四": 4}
+    try:
+        if kind == "ymd":
+            y, mo, d = int(g[1]), int(g[2]), int(g[3])
+            return date(y, mo, d).isoformat()
+        if kind == "yq":
+            q = zh_q.get(g[2]) or int(g[2])
+            return f"{g[1]}-Q{q}"
+        if kind == "ym":
+            return f"{g[1]}-{int(g[2]):02d}" if 1 <= int(g[2]) <= 12 else None
+        if kind in ("y", "ey"):
+            return g[1][:4]
+        if kind == "qy":
+            words = {"first": 1, "second": 2, "third": 3, "fourth": 4}
+            digit = m.group("qy").lower().split("q")[1][0] if whole.startswith("q") else ""
+            q = int(digit) if digit else words[whole.split()[0]]
+            return f"{g[-1]}-Q{q}"
+        if kind == "my":
+            return f"{g[2]}-{_MONTH_NUMBER[g[1].lower().rstrip('.')]:02d}"
+        if kind == "qzh" and published:
+            return f"{published.year}-Q{zh_q[g[1]]}"
+        if kind == "rel" and published:
+            return _relative(whole, published)
+    except (ValueError, KeyError, IndexError):
+        return None
+    return None
+
+
+def _relative(word: str, published: date) -> str | None:
+    y, mo = published.year, published.month
+    if word in ("last month", "上个月", "上月"):
+        y, mo = (y, mo - 1) if mo > 1 else (y - 1, 12)
+        return f"{y}-{mo:02d}"
+    if word in ("this month", "本月"):
+        return f"{y}-{mo:02d}"
+    if word in ("last year", "去年"):
+        return str(y - 1)
+    if word in ("this year", "今年"):
+        return str(y)
+    if word in ("next year", "明年"):
+        return str(y + 1)
+    return None
+
+
+# ---------------------------------------------------------------- entities and indicators
+
+_INDICATOR_WORDS = {
+    "monthly_active_users": ["月活跃账户", "月活跃用户", "月活", "monthly active"],
+    "valuation": ["估值", "valuation", "valued at", "市值", "market value"],
+    "funding_round": ["融资", "筹集", "raised", "funding round", "series"],
+    "planned_fund": ["基金", "fund-of-funds", "fund"],
+    "surveillance_cameras": ["surveillance camera", "cctv", "监控摄像", "闭路电视摄像", "摄像头"],
+    "population": ["population", "人口", "citizens"],
+}
+
+
+@cache
+def _known() -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
+    """Entity names (and a few aliases) -> (entity, entity_type); indicator -> table."""
+    from . import catalog
+
+    entities: dict[str, tuple[str, str]] = {}
+    tables: dict[str, str] = {}
+    with open(catalog.table_path("indicators"), encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            tables[row["id"]] = row["table"]
+    for table in sorted(set(tables.values())):
+        with open(catalog.table_path(table), encoding="utf-8", newline="") as f:
+            for row in csv.DictReader(f):
+                entities[row["entity"]] = (row["entity"], row["entity_type"])
+    aliases = {
+        "微信": "WeChat",
+        "腾讯": "Tencent",
+        "商汤": "SenseTime",
+        "天津": "Tianjin",
+        "Tianjian": "Tianjin",
+        "北京": "Beijing",
+        "阿里巴巴": "Alibaba",
+    }
+    for alias, name in aliases.items():
+        if name in entities:
+            entities[alias] = entities[name]
+    return entities, tables
+
+
+def _suggest(info: _LineInfo, found: _Found) -> tuple[str, str, str, str]:
+    """(entity, entity_type, indicator, table) named in the figure's clause, or blanks."""
+    entities, tables = _known()
+    clause = info.clause(found.start, found.end).lower()
+    named = {entities[k] for k in entities if k.lower() in clause}
+    entity, etype = next(iter(named)) if len(named) == 1 else ("", "")
+    q = found.quantity
+    hits = {
+        ind
+        for ind, words in _INDICATOR_WORDS.items()
+        if ind in tables and any(w in clause for w in words)
+    }
+    indicator = next(iter(hits)) if len(hits) == 1 else ""
+    money = q is not None and q.unit in ("USD", "CNY", "HKD", "EUR", "GBP", "JPY")
+    if indicator and (tables[indicator] == "investments") != money:
+        indicator = ""
+    return entity, etype, indicator, tables.get(indicator, "")
+
+
+# ---------------------------------------------------------------- the rows
+
+
+def _context(line: str, start: int, end: int) -> str:
+    """A few words either side of the figure, for the reviewer (never a sentence)."""
+    before, after = line[max(0, start - 12) : start], line[end : end + 12]
+    return f"…{before.strip()}[{line[start:end].strip()}]{after.strip()}…"
+
+
+def _row(found: _Found, info: _LineInfo, n: int, source_id: str) -> dict[str, Any]:
+    line = info.line
+    q = found.quantity
+    text = line[found.start : found.end].strip()
+    entity, etype, indicator, table = _suggest(info, found) if q else ("", "", "", "")
+    as_of, basis = info.as_of(found.start) if q else ("", "")
+    usd = q.restated if q is not None and q.restated is not None else None
+    stated = usd is not None and usd.unit == "USD" and q is not None and q.unit != "USD"
+    return {
+        "id": "",
+        "entity": entity,
+        "entity_type": etype,
+        "indicator": indicator,
+        "value": q.value if q else None,
+        "unit": q.unit if q else "",
+        "qualifier": q.qualifier if q else "",
+        "value_text": text,
+        "stated_usd": usd.value if stated and usd else None,
+        "stated_usd_text": usd.text if stated and usd else "",
+        "as_of": as_of,
+        "as_of_basis": basis,
+        "source_id": source_id,
+        "locator": f"p{n}",
+        "primary_source": "",
+        "primary_source_url": "",
+        "notes": "",
+        "review_table": table,
+        "review_problem": found.problem,
+        "review_restated": _restated(q) if q is not None and not stated else "",
+        "review_context": _context(line, found.start, found.end),
+    }
+
+
+def _restated(q: Quantity) -> str:
+    """The source's bracketed conversion when stated_usd cannot hold it ("100000000 CNY")."""
+    r = q.restated
+    return "" if r is None else f"{r.value:.15g} {r.unit}"
+
+
+def paragraphs(text: str) -> list[str]:
+    """The non-blank lines of a text: ``paragraphs(text)[N - 1]`` is locator ``pN``."""
+    return [line for line in text.splitlines() if line.strip()]
+
+
+def extract(
+    text: str,
+    *,
+    source_id: str = "",
+    published: str | date | None = None,
+    table: str | None = None,
+) -> pd.DataFrame:
+    """Every figure in an article as candidate rows for review.
+
+    Parameters
+    ----------
+    text : str
+        The article, plain text or markdown; each non-blank line is a paragraph.
+    source_id : str
+        The source's id in the registry, copied into every row.
+    published : str or date, optional
+        The publication date (YYYY-MM-DD): resolves "last month", 去年, 第三季度.
+    table : str, optional
+        Give the columns of this table's template (e.g. ``"talent"``, which has no
+        ``stated_usd``) instead of the widest one, ``investments``.
+    table : str, optional
+        Give the columns of this table's template (e.g. ``"talent"``, which has no
+        ``stated_usd``) instead of the widest one, ``investments``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per figure, in the order of the text, with the table template's
+        columns (``locator`` pN, ``value_text`` exactly as printed, ``value``,
+        ``unit``, ``qualifier``, ``stated_usd``/``stated_usd_text`` from a
+        bracketed dollar conversion, ``as_of``/``as_of_basis``, and ``entity``,
+        ``entity_type``, ``indicator`` where the words around name them; empty
+        rather than a guess) and the review-only columns ``review_table`` (the
+        suggested table), ``review_problem`` (why a figure-like expression could not
+        be read; its value is empty), ``review_restated`` (a bracketed conversion into
+        another currency than the dollar, e.g. ``100000000 CNY``) and
+        ``review_context`` (a few words around it).
+
+    Examples
+    --------
+    >>> rows = extract("微信月活跃账户达到 8.46 亿，同比增长 30%。", published="2016-11-16")
+    >>> rows[["locator", "value_text", "value", "unit"]].values.tolist()
+    [['p1', '8.46 亿', 846000000.0, 'count'], ['p1', '30%', 0.3, 'share']]
+    """
+    import pandas as pd
+
+    if isinstance(published, str):
+        published = date.fromisoformat(published) if published else None
+    rows: list[dict[str, Any]] = []
+    for n, line in enumerate(paragraphs(text), start=1):
+        found_here = _figures_in_line(line)
+        if found_here:
+            info = _LineInfo(line, published)
+            rows.extend(_row(found, info, n, source_id) for found in found_here)
+    df = pd.DataFrame(rows, columns=COLUMNS)
+    df["value"] = pd.to_numeric(df["value"], errors="coerce").astype("float64")
+    df["stated_usd"] = pd.to_numeric(df["stated_usd"], errors="coerce").astype("float64")
+    return df[columns_for(table)]
+
+
+def columns_for(table: str | None) -> list[str]:
+    """The columns of extract's rows: a table's template (or the widest) and review_ ones."""
+    if table is None:
+        return COLUMNS
+    from . import catalog
+
+    fields = [f["name"] for f in catalog.resource(table)["schema"]["fields"]]
+    missing = [f for f in fields if f not in ROW_COLUMNS]
+    if missing:
+        raise _not_a_figures_table(table)
+    return fields + REVIEW_COLUMNS
+
+
+def _not_a_figures_table(table: str) -> Exception:
+    from .errors import DatasetNotFoundError
+
+    return DatasetNotFoundError(
+        f"{table!r} is not a table of figures; extract rows for user_counts, investments, "
+        "talent, camera_counts or context"
+    )

@@ -1,0 +1,266 @@
+"""extract: every figure in an article as candidate rows, on real texts and small cases."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import chinaai_stats as cs
+from chinaai_stats import parse_quantity
+from chinaai_stats.extraction import COLUMNS, REVIEW_COLUMNS, paragraphs
+
+from .conftest import run_cli
+
+BENCH_LABELS = Path(__file__).resolve().parents[1] / "bench" / "labels"
+
+
+def figures(text: str, **kw) -> list[tuple[str, str, float, str]]:
+    df = cs.extract(text, **kw)
+    return [(r.locator, r.value_text, r.value, r.unit) for r in df.itertuples()]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Revenue rose to $13.8 billion.", [("$13.8 billion", 13.8e9, "USD")]),
+        (
+            "微信月活跃账户达到 8.46 亿，同比增长 30%。",
+            [("8.46 亿", 8.46e8, "count"), ("30%", 0.3, "share")],
+        ),
+        ("拥有 700 多家客户", [("700 多", 700, "count")]),
+        ("估值保持在“超过”45 亿美元。", [("“超过”45 亿美元", 4.5e9, "USD")]),
+        ("1.68 亿人使用", [("1.68 亿", 1.68e8, "count")]),
+        ("It had 176 million surveillance cameras.", [("176 million", 176e6, "count")]),
+        (
+            "a RMB100 billion (US$15.72 billion) fund",
+            [("RMB100 billion (US$15.72 billion)", 100e9, "CNY")],
+        ),
+        ("nearly one in four (24 percent)", [("nearly one in four (24 percent)", 0.24, "share")]),
+        ("its GDP ranked sixth across cities", [("sixth", 6, "rank")]),
+        ("占比超七成", [("超七成", 0.7, "share")]),
+        ("3.99 万亿港元", [("3.99 万亿港元", 3.99e12, "HKD")]),
+    ],
+)
+def test_finds_the_figure_as_printed(text: str, expected: list) -> None:
+    got = [(t, v, u) for _, t, v, u in figures(text)]
+    assert got == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In 2018 the company moved.",  # a year
+        "2016年11月16日 18:43",  # a date and a clock time
+        "Published on May 30, 2018 at 10:30 a.m.",
+        "1. First item of a list",  # a list number
+        "as shown in earlier work[3] and later^4",  # footnote marks
+        "call 010-6274 1234 or +86 10 6274 1234",  # phone numbers
+        "runs on version 2.3.1 and iOS 11",  # version numbers
+        "see https://example.com/2018/05/30/20-million-cameras",  # a URL
+        "![chart](/assets/blog/asset-2.png)",  # an image path
+        "it came at 24/7 speed with 5G and GPT-4",
+        "Figure 1. Growth of the talent base",
+        "the fifth generation mobile network",
+        "Second, platforms are feature-rich.",
+        "统一标准，一些公司",  # numerals inside words
+        "so many years ago; ten years ago",
+    ],
+)
+def test_not_figures(text: str) -> None:
+    assert figures(text) == []
+
+
+def test_an_unreadable_figure_is_listed_with_the_reason() -> None:
+    df = cs.extract("covering 54.87 hectares in the west")
+    assert len(df) == 1
+    row = df.iloc[0]
+    assert row["value_text"] == "54.87 hectares" and math.isnan(row["value"])
+    assert "hectares" in row["review_problem"]
+
+
+def test_a_range_is_a_problem_not_two_figures() -> None:
+    df = cs.extract("between 5-6 million users")
+    assert len(df) == 1 and "range" in df.iloc[0]["review_problem"]
+
+
+def test_locators_count_non_blank_lines() -> None:
+    text = "Title\n\n  \nFirst para has 5 million.\n\nSecond has 30%.\n"
+    assert [(loc, t) for loc, t, _, _ in figures(text)] == [("p2", "5 million"), ("p3", "30%")]
+    assert paragraphs(text)[1] == "First para has 5 million."
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "as_of", "basis"),
+    [
+        ("腾讯2016年第三季度收入403.88亿元", None, "2016-Q3", "stated"),
+        ("raised $600 million in May 2018", None, "2018-05", "stated"),
+        ("它在上个月筹集了 6 亿美元", "2018-05-30", "2018-04", "inferred"),
+        ("去年融资 4.1 亿美元", "2018-05-30", "2017", "inferred"),
+        ("last month it raised $600 million", "2018-05-30", "2018-04", "inferred"),
+        ("it raised $600 million", "2018-05-30", "", "unknown"),
+    ],
+)
+def test_dates_from_the_words_around(text, published, as_of, basis) -> None:
+    row = cs.extract(text, published=published).iloc[0]
+    assert (row["as_of"], row["as_of_basis"]) == (as_of, basis)
+
+
+def test_entity_and_indicator_suggested_only_when_named() -> None:
+    df = cs.extract("微信和WeChat的合并月活跃账户数达到8.46亿。今年收入增长了 30%。")
+    first, second = df.iloc[0], df.iloc[1]
+    assert (first["entity"], first["indicator"], first["review_table"]) == (
+        "WeChat",
+        "monthly_active_users",
+        "user_counts",
+    )
+    assert (second["entity"], second["indicator"]) == ("", "")
+
+
+def test_bracketed_dollar_conversion_fills_stated_usd() -> None:
+    row = cs.extract("an investment of 13.8 billion yuan (about 2.1 billion U.S. dollars)").iloc[0]
+    assert row["stated_usd"] == 2.1e9
+    assert parse_quantity(row["stated_usd_text"]).value == 2.1e9
+
+
+def test_columns_are_the_template_plus_review_columns() -> None:
+    from chinaai_stats import catalog
+
+    df = cs.extract("5 million")
+    assert list(df.columns) == COLUMNS
+    template = [f["name"] for f in catalog.resource("investments")["schema"]["fields"]]
+    assert [c for c in COLUMNS if c not in REVIEW_COLUMNS] == template
+    assert all(c.startswith("review_") for c in REVIEW_COLUMNS)
+
+
+# ---- real articles (not redistributed: read from $CHINAAI_STATS_SOURCES) ----
+
+
+def _texts(source_texts: list[Path]) -> list[Path]:
+    return [p for folder in source_texts for p in sorted(folder.glob("*.txt"))]
+
+
+def test_every_labelled_figure_is_found_in_the_real_articles(source_texts: list[Path]) -> None:
+    found = labelled = 0
+    texts = {p.stem: p for p in _texts(source_texts)}
+    for label_file in sorted(BENCH_LABELS.glob("*.csv")):
+        text_file = texts.get(label_file.stem.removeprefix("seed_"))
+        if text_file is None:  # only the texts present on this machine
+            continue
+        df = cs.extract(text_file.read_text(encoding="utf-8"))
+        with open(label_file, encoding="utf-8", newline="") as f:
+            for label in csv.DictReader(f):
+                labelled += 1
+                rows = df[df["locator"] == label["locator"]]
+                values = [*rows["value"].dropna(), *rows["stated_usd"].dropna()]
+                hit = any(math.isclose(v, float(label["value"]), rel_tol=1e-9) for v in values)
+                hit = hit or any(label["value_text"] in t for t in rows["value_text"])
+                found += hit
+    assert labelled >= 20
+    assert found / labelled >= 0.95
+
+
+def test_every_value_text_is_in_its_line_and_reads_as_its_value(source_texts: list[Path]) -> None:
+    for path in _texts(source_texts):
+        text = path.read_text(encoding="utf-8")
+        lines = paragraphs(text)
+        for row in cs.extract(text).itertuples():
+            line = lines[int(row.locator[1:]) - 1]
+            assert row.value_text in line, (path.name, row.value_text)
+            if not math.isnan(row.value):
+                assert parse_quantity(row.value_text).value == row.value
+            else:
+                assert row.review_problem
+
+
+# ---- properties ----
+
+_PIECES = st.sampled_from(
+    [
+        " revenue rose ",
+        "，同比增长",
+        " $13.8 billion ",
+        " 8.46 亿",
+        " 30%",
+        "。",
+        " in 2018 ",
+        "2016年11月16日",
+        " (about 2.1 billion U.S. dollars)",
+        " 700 多家",
+        " https://x.com/a/20-million ",
+        " 5-6 million ",
+        "“超过”45 亿美元",
+        " one in four ",
+        "\n",
+        "\n\n",
+        " ",
+        "第三季度",
+        "10:30",
+    ]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_PIECES | st.text(max_size=8), max_size=12).map("".join))
+def test_any_text_gives_rows_whose_words_are_in_their_line(text: str) -> None:
+    lines = paragraphs(text)
+    for row in cs.extract(text).itertuples():
+        line = lines[int(row.locator[1:]) - 1]
+        assert row.value_text and row.value_text in line
+        if math.isnan(row.value):
+            assert row.review_problem
+        else:
+            q = parse_quantity(row.value_text)
+            assert (q.value, q.unit) == (row.value, row.unit)
+
+
+# ---- the command line ----
+
+
+def test_cli_extract_csv_and_json(tmp_path: Path) -> None:
+    article = tmp_path / "article.md"
+    article.write_text("# Title\n\nIt raised $600 million last month.\n", encoding="utf-8")
+    r = run_cli("extract", str(article), "--source-id", "x-2018", "--published", "2018-05-30")
+    assert r.returncode == 0, r.stderr
+    rows = list(csv.DictReader(io.StringIO(r.stdout)))
+    assert list(rows[0]) == COLUMNS
+    assert [(x["locator"], x["value_text"], x["value"], x["unit"], x["as_of"]) for x in rows] == [
+        ("p2", "$600 million", "600000000", "USD", "2018-04")
+    ]
+    assert rows[0]["source_id"] == "x-2018"
+    j = run_cli("extract", str(article), "--format", "json")
+    assert json.loads(j.stdout)[0]["value_text"] == "$600 million"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["missing.txt"], "cannot read it"),
+        (["latin1.txt"], "not UTF-8"),
+        (["ok.txt", "--published", "2018-13-01"], "not a date"),
+    ],
+)
+def test_cli_extract_bad_input_is_exit_2(tmp_path: Path, args, message) -> None:
+    (tmp_path / "latin1.txt").write_bytes("caf\xe9 5 million".encode("latin-1"))
+    (tmp_path / "ok.txt").write_text("5 million", encoding="utf-8")
+    r = run_cli("extract", *args, cwd=tmp_path)
+    assert r.returncode == 2
+    assert message in r.stderr and "Traceback" not in r.stderr
+    assert r.stdout == ""
+
+
+def test_review_columns_are_refused_by_validate(tmp_path: Path) -> None:
+    article = tmp_path / "a.txt"
+    article.write_text("China had 176 million surveillance cameras in 2017.\n", encoding="utf-8")
+    rows = tmp_path / "rows.csv"
+    r = run_cli("extract", str(article), "--source-id", "nbf-2017")
+    rows.write_text(r.stdout, encoding="utf-8")
+    v = run_cli("validate", str(rows), "--table", "camera_counts")
+    assert v.returncode == 1
+    assert "review_context" in v.stdout and "for review only" in v.stdout
