@@ -21,6 +21,7 @@ import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from . import catalog, journal, package
 from .errors import ChinaAIStatsError
@@ -74,7 +75,7 @@ def _read_table(path: Path) -> tuple[str, dict[str, dict[str, str]]]:
 
 
 def _already_there(
-    report: ValidationReport, rows: list[list[str]], columns: list[str], by_id: dict
+    report: ValidationReport, rows: list[list[str]], columns: list[str], by_id: dict[str, Any]
 ) -> tuple[str, ...]:
     """The ids of the file when every one of its rows is in the table, cell for cell."""
     if not rows or "id" not in columns or set(report.errors["check"]) != {"id-exists"}:

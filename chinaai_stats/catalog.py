@@ -9,10 +9,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:  # pragma: no cover
-    from typing import Any
+from typing import Any, cast
 
 from . import journal
 from .errors import DataFileError, DatasetNotFoundError, did_you_mean
@@ -113,7 +110,7 @@ def descriptor(root: Path | None = None) -> dict[str, Any]:
         hit = _cache.get(path)
         if hit and hit[0] == key:
             return hit[1]
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise DataFileError(f"{path}: cannot read the data package descriptor ({exc})") from None
     _cache[path] = (key, data)
@@ -137,7 +134,7 @@ def resource(name: str, root: Path | None = None) -> dict[str, Any]:
     resources_ = descriptor(root)["resources"]
     for res in resources_:
         if res["name"] == name and name != REGISTRY:
-            return res
+            return cast("dict[str, Any]", res)
     names = [r["name"] for r in resources_ if r["name"] != REGISTRY]
     raise DatasetNotFoundError(
         f"no dataset named {name!r}{did_you_mean(name, names)}; available: {', '.join(names)}"
@@ -147,7 +144,7 @@ def resource(name: str, root: Path | None = None) -> dict[str, Any]:
 def table_path(name: str, root: Path | None = None) -> Path:
     """Return the CSV file of table ``name`` as the descriptor records it."""
     root = root or data_root()
-    return root / "datasets" / resource(name, root)["path"]
+    return root / "datasets" / str(resource(name, root)["path"])
 
 
 def registry_rows(root: Path | None = None) -> list[dict[str, str]]:

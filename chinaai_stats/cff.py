@@ -9,6 +9,8 @@ which is also its publisher; no address is written until the package has a publi
 
 from __future__ import annotations
 
+from typing import Any
+
 from . import catalog
 from .citation import PUBLISHER
 
@@ -24,7 +26,7 @@ def _quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def render_citation(desc: dict, version: str, released: str) -> str:
+def render_citation(desc: dict[str, Any], version: str, released: str) -> str:
     """CITATION.cff for the package, written from a descriptor (metadata and source registry).
 
     The authors and the publisher are one entity, ``chinaai-stats contributors``; the

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import re
 from datetime import date
+from typing import Any
 
 from . import catalog
 from .errors import ChinaAIStatsError
@@ -15,7 +16,7 @@ AUTHOR = "chinaai-stats contributors"
 PUBLISHER = AUTHOR
 
 
-def _released(desc: dict) -> str:
+def _released(desc: dict[str, Any]) -> str:
     return str(desc.get("created", ""))[:10]
 
 
@@ -43,7 +44,7 @@ def _source_line(row: dict[str, str]) -> str:
     return f"{who} ({when}), “{row['title']}”"
 
 
-def _what(name: str | None, desc: dict) -> dict[str, str]:
+def _what(name: str | None, desc: dict[str, Any]) -> dict[str, str]:
     """The parts every style names: title, table, version, year, hash, licence, sources."""
     version = desc["version"]
     parts = {

@@ -400,6 +400,8 @@ def derived() -> pd.DataFrame:
         )
 
     # counts per person, on the World Bank population of the figure's year
+    row: Any  # rows of the facts table (pandas-stubs types every cell as any scalar)
+    conv: Any
     for key, label, indicator, whose, per, unit, notes in PER_PERSON:
         for row in df[df["indicator"] == indicator].itertuples():
             country = whose or row.entity
@@ -566,7 +568,7 @@ def conflicts() -> pd.DataFrame:
     df = _aligned_facts()
     out = []
     for (entity, _table), group in df.groupby(["entity", "table"], sort=True):
-        rows = list(group.itertuples())
+        rows: list[Any] = list(group.itertuples())
         for i, a in enumerate(rows):
             for b in rows[i + 1 :]:
                 if a.indicator.endswith("_forecast") != b.indicator.endswith("_forecast"):
@@ -575,7 +577,7 @@ def conflicts() -> pd.DataFrame:
                     a.dimension == b.dimension and _overlap(a, b) and _related(a, b)
                 ):
                     continue
-                out.append(_pair_record(entity, a, b))
+                out.append(_pair_record(str(entity), a, b))
     cols = [
         "entity",
         "indicator",

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from functools import cache, lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .errors import QuantityParseError
 from .parse import Quantity, parse_quantity
@@ -220,7 +220,7 @@ def _token_starts(line: str, end: int, limit: int) -> list[int]:
     return sorted({s for s in starts if s < end}, reverse=True)
 
 
-def _key(q: Quantity) -> tuple:
+def _key(q: Quantity) -> tuple[object, ...]:
     r = q.restated
     return (q.value, q.unit, q.qualifier, None if r is None else (r.value, r.unit))
 
@@ -254,7 +254,7 @@ def _widen(line: str, start: int, end: int) -> _Found:
         problem = read.get((start, stop)) or read[(start, end)]
         return _Found(start, stop, None, str(problem) or "not read")
 
-    def same(s: int, e: int, key: tuple) -> bool:
+    def same(s: int, e: int, key: tuple[object, ...]) -> bool:
         q = read.get((s, e))
         return isinstance(q, Quantity) and _key(q) == key
 
@@ -438,8 +438,8 @@ def _date_text(m: re.Match[str], published: date | None) -> str | None:
             return g[1][:4]
         if kind == "qy":
             words = {"first": 1, "second": 2, "third": 3, "fourth": 4}
-            q = int(m.group("qy").lower().split("q")[1][0]) if whole.startswith("q") else None
-            q = q or words[whole.split()[0]]
+            digit = m.group("qy").lower().split("q")[1][0] if whole.startswith("q") else ""
+            q = int(digit) if digit else words[whole.split()[0]]
             return f"{g[-1]}-Q{q}"
         if kind == "my":
             return f"{g[2]}-{_MONTH_NUMBER[g[1].lower().rstrip('.')]:02d}"
@@ -537,7 +537,7 @@ def _context(line: str, start: int, end: int) -> str:
     return f"…{before.strip()}[{line[start:end].strip()}]{after.strip()}…"
 
 
-def _row(found: _Found, info: _LineInfo, n: int, source_id: str) -> dict:
+def _row(found: _Found, info: _LineInfo, n: int, source_id: str) -> dict[str, Any]:
     line = info.line
     q = found.quantity
     text = line[found.start : found.end].strip()
@@ -629,7 +629,7 @@ def extract(
 
     if isinstance(published, str):
         published = date.fromisoformat(published) if published else None
-    rows = []
+    rows: list[dict[str, Any]] = []
     for n, line in enumerate(paragraphs(text), start=1):
         found_here = _figures_in_line(line)
         if found_here:

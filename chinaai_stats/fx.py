@@ -10,7 +10,7 @@ stated and the converted amount, the rate and its basis are added beside them.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from .errors import ExchangeRateError, UnitError
 
@@ -120,6 +120,7 @@ def add_currency(df: pd.DataFrame, currency: str = "USD", fx: str = "annual") ->
     published = _publication_dates()
     has_stated = "stated_usd" in df.columns
     values, fx_rates, bases = [], [], []
+    row: Any  # a row of any table: its columns are known only at run time
     for i, row in enumerate(df.itertuples(index=False)):
         unit, value = str(row.unit), float(row.value)
         row_id = str(row.id)
@@ -157,7 +158,7 @@ def add_currency(df: pd.DataFrame, currency: str = "USD", fx: str = "annual") ->
         fx_rates.append(rate)
         bases.append(basis + note)
     out = df.copy()
-    pos = out.columns.get_loc("unit") + 1
+    pos = cast(int, out.columns.get_loc("unit")) + 1  # column names are unique
     out.insert(
         pos, f"value_{currency.lower()}", pd.Series(values, index=out.index, dtype="float64")
     )
@@ -230,6 +231,7 @@ def check_conversions() -> pd.DataFrame:
     inv = inv[inv["stated_usd"].notna() & (inv["unit"].astype(str) == "CNY")]
     published = _publication_dates()
     rows = []
+    row: Any  # a row of the investments table (pandas-stubs types every cell as any scalar)
     for row in inv.itertuples(index=False):
         implied = float(row.value) / float(row.stated_usd)
         low_usd, high_usd = rounding_range(float(row.stated_usd), str(row.stated_usd_text))

@@ -35,10 +35,13 @@ import json
 import logging
 import os
 import signal
+import sys
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 from .errors import DataBusyError, DataFileError
 from .fsio import file_mode, fsync_dir, write_synced
@@ -120,9 +123,7 @@ def _holder(path: Path) -> tuple[str, str]:
 
 def _flock(fd: int) -> bool:
     """Lock an open file exclusively without waiting; False when another process holds it."""
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - Windows: a byte-range lock instead
+    if sys.platform == "win32":  # pragma: no cover - Windows: a byte-range lock instead
         import msvcrt
 
         try:
@@ -130,6 +131,8 @@ def _flock(fd: int) -> bool:
         except OSError:
             return False
         return True
+    import fcntl
+
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError as exc:
@@ -243,7 +246,7 @@ def locked(root: Path, command: str = "add") -> Iterator[Path]:
 # ------------------------------------------------------------------ the journal
 
 
-def _write_journal(root: Path, state: str, record: dict) -> None:
+def _write_journal(root: Path, state: str, record: dict[str, Any]) -> None:
     d = _datasets(root)
     payload = json.dumps({**record, "state": state}, ensure_ascii=False, indent=1).encode()
     write_synced(d / JOURNAL_TMP_NAME, payload, file_mode(d / JOURNAL_NAME))
@@ -271,7 +274,8 @@ def commit(
     root = Path(root).resolve()
     if root not in _held:
         raise RuntimeError(f"commit in {root} without holding its lock")  # a bug
-    entries, payloads = [], []
+    entries: list[dict[str, Any]] = []
+    payloads: list[bytes] = []
     for target, data in changes.items():
         target = Path(target).resolve()
         payload = data.encode("utf-8") if isinstance(data, str) else data
@@ -293,7 +297,7 @@ def commit(
                 root / entry["staged"],
                 payload,
                 entry["mode"],
-                before_sync=lambda i=i: _step(f"stage:{i}:written"),
+                before_sync=partial(_step, f"stage:{i}:written"),
             )
             _step(f"stage:{i}:synced")
         for folder in {(root / e["staged"]).parent for e in entries}:
@@ -320,7 +324,7 @@ def commit(
         ) from exc
 
 
-def _roll_forward(root: Path, record: dict, prefix: str) -> None:
+def _roll_forward(root: Path, record: dict[str, Any], prefix: str) -> None:
     folders = []
     for i, entry in enumerate(record["files"]):
         staged, target = root / entry["staged"], root / entry["target"]
@@ -346,7 +350,7 @@ def _roll_forward(root: Path, record: dict, prefix: str) -> None:
     _step(f"{prefix}journal:removed")
 
 
-def _roll_back(root: Path, record: dict) -> None:
+def _roll_back(root: Path, record: dict[str, Any]) -> None:
     for entry in record["files"]:
         (root / entry["staged"]).unlink(missing_ok=True)
     for folder in {(root / e["staged"]).parent for e in record["files"]}:

@@ -7,7 +7,7 @@ first used, so ``import chinaai_stats`` stays cheap.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pandas as pd
 
@@ -42,9 +42,12 @@ def _dtypes(schema: dict[str, Any]) -> dict[str, Any]:
 def _add_periods(df: pd.DataFrame) -> None:
     """Add sortable ``period_start``/``period_end`` columns right after ``as_of``."""
     bounds = [as_of_bounds(v) for v in df["as_of"].tolist()]
-    start = pd.to_datetime([b[0] if b else None for b in bounds]).astype("datetime64[ms]")
-    end = pd.to_datetime([b[1] if b else None for b in bounds]).astype("datetime64[ms]")
-    pos = df.columns.get_loc("as_of") + 1
+    # None becomes NaT; pandas-stubs leaves None out of the accepted list items
+    starts = [b[0] if b else None for b in bounds]
+    ends = [b[1] if b else None for b in bounds]
+    start = pd.to_datetime(starts).astype("datetime64[ms]")  # type: ignore[arg-type]
+    end = pd.to_datetime(ends).astype("datetime64[ms]")  # type: ignore[arg-type]
+    pos = cast(int, df.columns.get_loc("as_of")) + 1  # column names are unique
     df.insert(pos, "period_start", start)
     df.insert(pos + 1, "period_end", end)
 

@@ -33,7 +33,8 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import Any
 
@@ -259,7 +260,9 @@ def _finish(staging: Path, output: str) -> dict[str, Any]:
     return marker
 
 
-def _remove_ours(folder: Path, marker: dict[str, Any], keep: set[str] = frozenset()) -> None:
+def _remove_ours(
+    folder: Path, marker: dict[str, Any], keep: AbstractSet[str] = frozenset()
+) -> None:
     """Remove the files ``marker`` lists (if unchanged) and the folders they leave empty."""
     for rel, digest in marker["files"].items():
         if rel not in keep and _unchanged(folder, rel, digest):
@@ -308,8 +311,7 @@ def _publish_folder(staging: Path, out: Path, new: dict[str, Any], force: bool) 
     if not inside and (not out.exists() or not any(out.iterdir())):
         os.replace(staging, out)  # replaces an empty folder in the same step
         return False
-    entirely_ours = old is not None and not _foreign(out, old)
-    if entirely_ours and not inside:
+    if old is not None and not _foreign(out, old) and not inside:
         if _exchange(staging, out):
             retired = staging
         else:
@@ -402,7 +404,7 @@ def _check_file(target: Path, is_ours: Callable[[Path], bool], hint: str) -> Non
 
 @contextlib.contextmanager
 def output_files(
-    targets: list[tuple[Path, Callable[[Path], bool]]], *, hint: str
+    targets: Sequence[tuple[Path, Callable[[Path], bool]]], *, hint: str
 ) -> Iterator[list[Path]]:
     """Build one or more single-file outputs under temporary names; move them into place.
 
@@ -427,10 +429,10 @@ def output_files(
     done = False
     try:
         for path, _ in resolved:
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
             os.close(fd)
-            temps.append(Path(tmp))
-            os.chmod(tmp, new_file_mode())
+            temps.append(Path(name))
+            os.chmod(name, new_file_mode())
         yield temps
         with _locked(resolved[0][0].parent):
             for path, ours in resolved:

@@ -52,7 +52,7 @@ def refreshed(root: Path | None = None, registry_text: str | None = None) -> dic
     ``registry_text``, if given, stands for the content of ``seeds/sources.csv``.
     """
     root = root or data_root()
-    desc = read_json(root / "datasets" / DESCRIPTOR)
+    desc: dict[str, Any] = read_json(root / "datasets" / DESCRIPTOR)
     for res in desc["resources"]:
         res["schema"] = read_json(root / "schemas" / f"{res['name']}.json")
         if res["name"] == REGISTRY:

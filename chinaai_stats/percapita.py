@@ -37,7 +37,7 @@ def scale_of(per: object) -> tuple[int, str]:
     key = int(per) if isinstance(per, str) and per.isdigit() else per
     if key not in PER:
         raise UnitError(f"per={per!r} is not one of 'person', 100 (people)")
-    return PER[key]  # type: ignore[index]
+    return PER[key]
 
 
 def counts_accounts(indicator: str, codebook: pd.DataFrame) -> bool:
@@ -117,7 +117,10 @@ def normalise(
     from .reference import country_code
 
     scale, unit = scale_of(per)
-    values, extra, notes = [], {c: [] for c in COLUMNS}, []
+    values: list[Any] = []
+    extra: dict[str, list[Any]] = {c: [] for c in COLUMNS}
+    notes: list[list[str]] = []
+    row: Any  # a row of the table being divided: its columns are known at run time
     for row in df.itertuples():
         country = population_of or row.entity
         if country_code(country) is None:

@@ -42,6 +42,7 @@ import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from . import journal
 from .catalog import DESCRIPTOR, data_root
@@ -380,12 +381,12 @@ def _source(row: dict[str, str]) -> dict[str, str]:
     }
 
 
-def resources(series_text: str) -> list[dict]:
+def resources(series_text: str) -> list[dict[str, Any]]:
     """Descriptor entries of the four tables, from the ``reference_series`` rows."""
     rows = list(csv.DictReader(io.StringIO(series_text)))
     by_code = {r["series_code"]: r for r in rows}
 
-    def entry(name: str, codes: list[str], description: str) -> dict:
+    def entry(name: str, codes: list[str], description: str) -> dict[str, Any]:
         picked = [by_code[c] for c in codes]
         licences = sorted({r["licence"] for r in picked})
         return {
@@ -452,7 +453,7 @@ PACKAGE_SOURCES = [
 ]
 
 
-def _update_descriptor(desc: dict, entries: list[dict]) -> None:
+def _update_descriptor(desc: dict[str, Any], entries: list[dict[str, Any]]) -> None:
     """Put ``entries`` into ``desc`` (replacing same-named ones, else after exchange_rates)."""
     res = desc["resources"]
     names = [r["name"] for r in res]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from .errors import ChinaAIStatsError
 
@@ -45,12 +45,12 @@ class Population:
 
 
 @lru_cache(maxsize=4)
-def _table(key: tuple) -> dict[str, dict[int, int]]:
+def _table(key: tuple[str, str]) -> dict[str, dict[Any, Any]]:
     """country code -> {year: population}, plus name -> code under ``"_names"``."""
     from .loader import load
 
     df = load("populations")
-    out: dict[str, dict] = {"_names": {}}
+    out: dict[str, dict[Any, Any]] = {"_names": {}}
     columns = (df[c].tolist() for c in ("country_code", "country", "year", "population"))
     for code, name, year, pop in zip(*columns, strict=True):
         out.setdefault(code, {})[year] = pop
@@ -59,7 +59,7 @@ def _table(key: tuple) -> dict[str, dict[int, int]]:
     return out
 
 
-def _populations() -> dict[str, dict]:
+def _populations() -> dict[str, dict[Any, Any]]:
     from . import catalog
 
     res = catalog.resource("populations")
@@ -190,6 +190,6 @@ def series(code: str, countries: Iterable[str] | None = None) -> pd.DataFrame:
             wanted.append(hit[0])
         df = df[df["country_code"].isin(wanted)]
     out = df.reset_index(drop=True)
-    out["unit"] = meta.loc[code, "unit"]
-    out["title"] = meta.loc[code, "title"]
+    out["unit"] = cast(str, meta.loc[code, "unit"])
+    out["title"] = cast(str, meta.loc[code, "title"])
     return out.astype({"unit": "string", "title": "string"})

@@ -59,7 +59,7 @@ def changelog_released(text: str, version: str, released: str) -> str:
 
 def current_version(root: Path) -> str:
     """The data version recorded in ``datasets/datapackage.json``."""
-    return package.read_json(root / "datasets" / catalog.DESCRIPTOR)["version"]
+    return str(package.read_json(root / "datasets" / catalog.DESCRIPTOR)["version"])
 
 
 def release(version: str, root: Path | None = None, today: date | None = None) -> list[Path]:

@@ -62,7 +62,7 @@ def registry() -> Any:
     """
     import pint
 
-    ureg = pint.UnitRegistry(None, cache_folder=None)
+    ureg: pint.UnitRegistry[Any] = pint.UnitRegistry(None, cache_folder=None)
     for line in _DEFINITIONS.strip().splitlines():
         ureg.define(line)
     return ureg

@@ -73,9 +73,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     parser = _parser()
     words = list(sys.argv[1:] if argv is None else argv)
-    commands = next(a for a in parser._actions if a.dest == "command").choices
+    commands = list(next(a for a in parser._actions if a.dest == "command").choices or ())
     if words and not words[0].startswith("-") and words[0] not in commands:
-        hint = did_you_mean(words[0], list(commands))
+        hint = did_you_mean(words[0], commands)
         print(
             f"chinaai-stats: error: no command {words[0]!r}{hint}; see: chinaai-stats --help",
             file=sys.stderr,

@@ -26,13 +26,14 @@ FALLBACK_WIDTH = 100
 
 def command(sub: Any, name: str, what: str, *examples: str) -> argparse.ArgumentParser:
     """Add subcommand ``name``: ``what`` is its one-line help, ``examples`` its usage lines."""
-    return sub.add_parser(
+    parser: argparse.ArgumentParser = sub.add_parser(
         name,
         help=what,
         description=what[0].upper() + what[1:] + ".",
         epilog="examples:\n" + "\n".join(f"  {e}" for e in examples),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    return parser
 
 
 def split_columns(text: str | None) -> list[str] | None:

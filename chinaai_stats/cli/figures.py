@@ -147,9 +147,10 @@ def _cmd_conversions(args: argparse.Namespace) -> int:
         emit(df, args.format, None, header, wide=args.wide)
         return EXIT_OK
     notes = [
-        f"{r.id}: {r.stated_usd_text} stands for {r.implied_low:.4f} to {r.implied_high:.4f}; "
-        f"{r.reference_basis}; months inside that range: ECB {r.months_in_range or 'none'}; "
-        f"FRED {r.fred_months_in_range or 'none'}; World Bank years {r.wb_years_in_range or 'none'}"
+        f"{r.id!s}: {r.stated_usd_text!s} stands for {r.implied_low:.4f} to {r.implied_high:.4f}; "
+        f"{r.reference_basis!s}; months inside that range: ECB {r.months_in_range or 'none'!s}; "
+        f"FRED {r.fred_months_in_range or 'none'!s}; "
+        f"World Bank years {r.wb_years_in_range or 'none'!s}"
         for r in df.itertuples()
     ]
     emit(df[list(CONVERSION_COLUMNS)], "table", None, header, notes=notes)

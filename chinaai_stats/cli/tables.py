@@ -235,6 +235,6 @@ def _cmd_describe(args: argparse.Namespace) -> int:
     print(f"# {df.attrs['title']} ({df.attrs['name']})\n# {df.attrs['description']}")
     for row in df.itertuples(index=False):
         req = "required" if row.required else "optional"
-        allowed = f" [{row.allowed}]" if row.allowed else ""
-        print(f"{row.field:<20} {row.type:<7} {req}{allowed}\n{'':<21}{row.description}")
+        allowed = f" [{row.allowed!s}]" if row.allowed else ""
+        print(f"{row.field!s:<20} {row.type!s:<7} {req}{allowed}\n{'':<21}{row.description!s}")
     return EXIT_OK

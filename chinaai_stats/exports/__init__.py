@@ -27,9 +27,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from ..errors import ChinaAIStatsError, OutputPathError
 from ..outdir import output_files, output_folder
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ._tables import Table
 
 FORMATS = ("sqlite", "parquet", "json", "csv", "xlsx")
 FILE_FORMATS = {"sqlite": "data.sqlite", "xlsx": "chinaai-stats.xlsx"}
@@ -99,7 +103,7 @@ def export(
     return [Path(out) / name for name in written]
 
 
-def _export_file(fmt: str, out: Path, all_tables: list, meta: dict) -> list[Path]:
+def _export_file(fmt: str, out: Path, all_tables: list[Table], meta: dict[str, Any]) -> list[Path]:
     if fmt == "sqlite":
         import json
 

@@ -168,4 +168,5 @@ def package_metadata() -> dict[str, Any]:
 
 def iso_dates(series: pd.Series) -> pd.Series:
     """A date column as ``YYYY-MM-DD`` text (missing dates stay missing)."""
-    return series.dt.strftime("%Y-%m-%d").astype("object").where(series.notna(), None)
+    text: pd.Series = series.dt.strftime("%Y-%m-%d").astype("object")
+    return text.where(series.notna(), None)

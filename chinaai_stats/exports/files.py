@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from ._tables import Table, iso_dates
 
@@ -54,7 +54,7 @@ def _records(table: Table) -> list[dict[str, Any]]:
     frame = table.frame.astype(object).where(table.frame.notna(), None)
     for c in table.date_columns():
         frame[c] = iso_dates(table.frame[c])
-    return frame.to_dict(orient="records")
+    return cast("list[dict[str, Any]]", frame.to_dict(orient="records"))  # str column names
 
 
 def write_json(path: Path, table: Table) -> None:

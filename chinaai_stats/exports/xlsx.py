@@ -90,8 +90,8 @@ def write_workbook(path: Path, tables: list[Table], meta: dict[str, Any], citati
             header.append(cell)
         ws.append(header)
         dates = [i for i, c in enumerate(columns) if c in set(t.date_columns())]
-        for row in t.frame.itertuples(index=False):
-            values: list[Any] = [_cell(v) for v in row]
+        for record in t.frame.itertuples(index=False):
+            values: list[Any] = [_cell(v) for v in record]
             for i in dates:
                 if values[i] is not None:
                     cell = WriteOnlyCell(ws, value=values[i])

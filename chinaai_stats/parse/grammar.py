@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -72,7 +73,9 @@ class _Matcher:
     Suffixes are looked up by length in a dictionary, so no pattern is searched.
     """
 
-    def __init__(self, pairs, *, suffix: bool = False):
+    def __init__(
+        self, pairs: Mapping[str, str] | Iterable[tuple[str, str]], *, suffix: bool = False
+    ) -> None:
         items = pairs.items() if isinstance(pairs, dict) else pairs
         self.tags = dict(items)
         self.lengths = sorted({len(p) for p in self.tags}, reverse=True)
@@ -211,8 +214,8 @@ def _special(rest: str, original: str) -> tuple[Decimal, str, str | None] | None
             raise fail(original, "a share out of zero")
         return _share(num / den, original), "share", None
     if rest.startswith(("百分之", "千分之")):
-        den = 100 if rest[0] == "百" else 1000
-        return _share(number_of(rest[3:], original) / den, original), "share", None
+        per = 100 if rest[0] == "百" else 1000
+        return _share(number_of(rest[3:], original) / per, original), "share", None
     m = _RE_SHANG.fullmatch(rest)
     if m:  # 上亿: reaching a hundred million
         return number_of("1" + m.group(1), original), "count", "at_least"

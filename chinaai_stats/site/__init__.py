@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import warnings
 from pathlib import Path
+from typing import Any
 
 from .. import catalog
 from ..citation import cite
@@ -74,6 +75,7 @@ def build(folder: Path) -> list[Path]:
             pages.write(folder / "tables" / f"{name}.html", res["title"], body, data, "../")
         )
     citations = {name: cite(name) for name in FACT_TABLES}
+    row: Any  # a row of the facts table
     for row in data.facts.itertuples():
         body = pages.figure_page(data, row, citations[row.table])
         title = f"{row.entity}: {row.indicator} ({row.id})"

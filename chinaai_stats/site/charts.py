@@ -93,7 +93,7 @@ def plan(facts: pd.DataFrame, codebook: pd.DataFrame, currency: str = "USD") -> 
             cmp = compare(indicator=str(indicator), currency=currency)
         drawable = cmp[cmp["value_aligned"].notna()]
         left_out = [
-            f"{r.entity} ({r.id}): {r.warnings or 'no value on the common unit'}"
+            f"{r.entity!s} ({r.id!s}): {r.warnings or 'no value on the common unit'!s}"
             for r in cmp[cmp["value_aligned"].isna()].itertuples()
         ]
         if len(drawable) < 2:
@@ -106,10 +106,10 @@ def plan(facts: pd.DataFrame, codebook: pd.DataFrame, currency: str = "USD") -> 
         bars = [
             Bar(
                 label=f"{r.entity}, {r.as_of if isinstance(r.as_of, str) else 'undated'} ({r.id})",
-                value=float(r.value_aligned) / div,
+                value=float(r.value_aligned) / div,  # type: ignore[arg-type]
                 qualifier=str(r.qualifier),
                 row_id=str(r.id),
-                text=words(float(r.value_aligned), dim),
+                text=words(float(r.value_aligned), dim),  # type: ignore[arg-type]
             )
             for r in drawable.itertuples()
         ]

@@ -279,6 +279,7 @@ def _conflicts(data: Data, row: Any) -> str:
     if not hits:
         return "none: no other row gives this quantity"
     out = []
+    c: Any  # a row of the conflicts table
     for c in hits:
         ids = ", ".join(
             f'<a href="{e(i)}.html">{e(i)}</a>' for i in str(c.ids).split(", ") if i != row.id

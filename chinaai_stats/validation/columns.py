@@ -8,7 +8,7 @@ for the duration of one :func:`~chinaai_stats.validation.validate` call.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -51,14 +51,16 @@ def positions(mask: Any) -> np.ndarray:
         return np.flatnonzero(mask)
     if not pc.any(mask).as_py():
         return np.empty(0, dtype=np.int64)
-    return pc.indices_nonzero(pc.fill_null(mask, False)).to_numpy()
+    found: np.ndarray = pc.indices_nonzero(pc.fill_null(mask, False)).to_numpy()
+    return found
 
 
 def as_mask(x: Any) -> np.ndarray:
     """A boolean Arrow array as numpy (nulls false)."""
     if isinstance(x, np.ndarray):
         return x
-    return pc.fill_null(x, False).to_numpy(zero_copy_only=False)
+    mask: np.ndarray = pc.fill_null(x, False).to_numpy(zero_copy_only=False)
+    return mask
 
 
 def codes(col: pa.ChunkedArray | pa.Array) -> tuple[pa.Array, np.ndarray]:
@@ -152,8 +154,9 @@ def duplicated(col: pa.ChunkedArray | pa.Array) -> np.ndarray:
         return np.zeros(len(flat), dtype=bool)  # strictly increasing (ids in order): unique
     if len(pc.unique(flat)) == len(flat):  # the common case, and cheaper to establish
         return np.zeros(len(flat), dtype=bool)
-    idx = pc.dictionary_encode(flat).indices.to_numpy(zero_copy_only=False)
-    return np.bincount(idx)[idx] > 1
+    idx: np.ndarray = pc.dictionary_encode(flat).indices.to_numpy(zero_copy_only=False)
+    repeated: np.ndarray = np.bincount(idx)[idx] > 1
+    return repeated
 
 
 def duplicated_rows(cols: list[Any]) -> np.ndarray:
@@ -164,7 +167,7 @@ def duplicated_rows(cols: list[Any]) -> np.ndarray:
     return counts[inverse.ravel()] > 1
 
 
-def run(tasks: list[Callable[[], None]], parallel: bool) -> None:
+def run(tasks: Sequence[Callable[[], None]], parallel: bool) -> None:
     """Run independent groups of checks, in threads when the file is large.
 
     Arrow kernels release the GIL, so on large files columns are checked side by side.

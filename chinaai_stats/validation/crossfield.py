@@ -14,7 +14,7 @@ import csv
 import re
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +27,7 @@ from ..errors import QuantityParseError
 from ..units import DIMENSION_UNITS
 from . import columns
 from .columns import as_mask, distinct, duplicated_rows, is_empty, is_filled, per_pair, per_value
-from .report import Collector
+from .report import Collector, Message
 
 #: A source's own dollar conversion further than this from the dated rate is a warning.
 FX_TOLERANCE = 0.05
@@ -59,7 +59,7 @@ def cross_checks(ctx: Context, n: int) -> None:
     if "value_text" not in ctx.cells or not n:
         return
     groups = [text_checks, indicator_checks, date_checks, fact_checks]
-    columns.run([lambda g=g: g(ctx) for g in groups], parallel=n >= columns.PARALLEL_ROWS)
+    columns.run([partial(g, ctx) for g in groups], parallel=n >= columns.PARALLEL_ROWS)
 
 
 # ------------------------------------------------------------------ value_text
@@ -156,9 +156,7 @@ def text_checks(ctx: Context) -> None:
     for name in ("unit", "qualifier"):
         if name in cells:
             # compare once per distinct (value_text, cell) pair rather than per row
-            differs = per_pair(
-                texts, cells[name], lambda t, v, n=name: _pair_differs(t, v, n), bool
-            )
+            differs = per_pair(texts, cells[name], partial(_pair_differs, name=name), bool)
             c.add(
                 differs,
                 name,
@@ -171,7 +169,9 @@ def text_checks(ctx: Context) -> None:
         _stated_usd_text_check(ctx)
 
 
-def _differs_message(name: str, p_value: np.ndarray, p_unit: np.ndarray, p_qual: np.ndarray):
+def _differs_message(
+    name: str, p_value: np.ndarray, p_unit: np.ndarray, p_qual: np.ndarray
+) -> Message:
     if name == "unit":
         return lambda i: [
             f"value_text reads as {v:.15g} {u}; unit differs"
@@ -268,7 +268,9 @@ def indicator_checks(ctx: Context) -> None:
             )
 
 
-def _unit_fits(ind: pa.ChunkedArray, unit: pa.ChunkedArray, book: dict, c: Collector) -> None:
+def _unit_fits(
+    ind: pa.ChunkedArray, unit: pa.ChunkedArray, book: dict[str, tuple[str, str]], c: Collector
+) -> None:
     def fits(i: str, u: str) -> bool:
         return i not in book or u == "" or u in DIMENSION_UNITS.get(book[i][1], ())
 

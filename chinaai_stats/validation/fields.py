@@ -224,7 +224,7 @@ def _number_verdict(integer: bool, text: str) -> str:
 def _beyond(values: np.ndarray, s: pa.ChunkedArray, bound: float, cmp: Any) -> np.ndarray:
     """Rows past ``bound``; rows that equal it as doubles are compared exactly as decimals."""
     with np.errstate(invalid="ignore"):
-        past = cmp(values, bound)
+        past: np.ndarray = cmp(values, bound)
         tie = values == bound
     if tie.any():
         exact = Decimal(str(bound))

@@ -34,7 +34,7 @@ CHUNK = 8192
 SHORT = 80
 
 Message = str | Callable[[np.ndarray], Any]
-_encode = json.encoder.encode_basestring  # type: ignore[attr-defined]
+_encode = json.encoder.encode_basestring
 
 
 def short(value: Any, limit: int = SHORT) -> str:
@@ -70,7 +70,8 @@ class _Batch:
         taken = self.values.take(pa.array(self.rows[which]))
         if len(taken) and (pc.max(pc.utf8_length(taken)).as_py() or 0) > SHORT:
             return [short(v) for v in taken.to_pylist()]
-        return taken.to_pylist()
+        cells: list[str] = taken.to_pylist()
+        return cells
 
     def messages_at(self, which: np.ndarray, message: Message) -> list[str] | str:
         """The message (or hint) of each problem at ``which``; one text when it is fixed."""
@@ -235,7 +236,10 @@ class ValidationReport:
 
         if self.cells is None:
             return pd.DataFrame()
-        return self.cells.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get)
+        frame: pd.DataFrame = self.cells.to_pandas(
+            types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get
+        )
+        return frame
 
     def summary(self) -> str:
         verdict = "valid" if self.ok else "invalid"
