@@ -63,7 +63,9 @@ def test_add_source_writes_registry_descriptor_and_citation(clone: Path, text: P
     assert "Example News" in (clone / "CITATION.cff").read_text("utf-8")
     desc = json.loads((clone / "datasets" / "datapackage.json").read_text("utf-8"))
     listed = [s for s in desc["sources"] if s["title"].startswith("A note (")]
-    assert listed == [{"title": "A note (Example News, 2018-05-17)", "path": "https://example.org/a"}]
+    assert listed == [
+        {"title": "A note (Example News, 2018-05-17)", "path": "https://example.org/a"}
+    ]
     assert any("World Bank" in s["title"] for s in desc["sources"])  # upstreams kept
     report = validate(clone / "datasets" / "datapackage.json")
     assert report.valid, report.flatten(["type", "note"])
