@@ -22,7 +22,7 @@ from .errors import (
     UnitError,
 )
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 # public name -> module that defines it, imported on first access
 _LAZY = {

@@ -18,6 +18,11 @@ from chinaai_stats import journal, package
 from chinaai_stats.release import ReleaseError, changelog_released, release, render_citation
 from tests.conftest import REPO
 
+#: The versions a release after the installed one may take.
+_MAJOR, _MINOR, _PATCH = (int(x) for x in cs.__version__.split("."))
+NEXT_PATCH = f"{_MAJOR}.{_MINOR}.{_PATCH + 1}"
+NEXT_MINOR = f"{_MAJOR}.{_MINOR + 1}.0"
+
 
 def _versions(root: Path) -> dict[str, str]:
     init = (root / "chinaai_stats" / "__init__.py").read_text("utf-8")
@@ -109,11 +114,12 @@ def test_release_sets_the_version_everywhere_and_moves_the_changelog(checkout) -
     _with_unreleased(checkout, "talent: corrected a figure")
     talent = checkout / "datasets" / "talent.csv"
     talent.write_text(talent.read_text("utf-8").replace("around 30", "around 31"), "utf-8")
-    release("0.1.1", root=checkout, today=date(2027, 1, 5))
-    assert set(_versions(checkout).values()) == {"0.1.1"}
+    release(NEXT_PATCH, root=checkout, today=date(2027, 1, 5))
+    assert set(_versions(checkout).values()) == {NEXT_PATCH}
     changelog = (checkout / "CHANGELOG.md").read_text("utf-8")
     assert (
-        "## [Unreleased]\n\n## [0.1.1] - 2027-01-05\n\n### Fixed\n- talent: corrected" in changelog
+        f"## [Unreleased]\n\n## [{NEXT_PATCH}] - 2027-01-05\n\n### Fixed\n- talent: corrected"
+        in changelog
     )
     desc = json.loads((checkout / "datasets" / "datapackage.json").read_text("utf-8"))
     res = next(r for r in desc["resources"] if r["name"] == "talent")
@@ -121,7 +127,9 @@ def test_release_sets_the_version_everywhere_and_moves_the_changelog(checkout) -
     assert 'date-released: "2027-01-05"' in (checkout / "CITATION.cff").read_text("utf-8")
 
 
-@pytest.mark.parametrize("version", ["0.1.0", "0.0.9", "0.1", "v0.2.0", "1.0.0-rc1"])
+@pytest.mark.parametrize(
+    "version", [cs.__version__, "0.1.0", "0.0.9", "0.1", f"v{NEXT_MINOR}", f"{NEXT_MINOR}-rc1"]
+)
 def test_release_refuses_a_version_not_greater_or_malformed(checkout, version) -> None:
     _with_unreleased(checkout, "something")
     before = {p: p.read_bytes() for p in checkout.rglob("*") if p.is_file()}
@@ -132,7 +140,7 @@ def test_release_refuses_a_version_not_greater_or_malformed(checkout, version) -
 
 def test_release_needs_unreleased_entries(checkout) -> None:
     with pytest.raises(ReleaseError, match="nothing under Unreleased"):
-        release("0.2.0", root=checkout)
+        release(NEXT_MINOR, root=checkout)
 
 
 def test_changelog_release_keeps_older_sections() -> None:
@@ -156,10 +164,10 @@ def _release_command(checkout: Path, version: str) -> subprocess.CompletedProces
 
 def test_release_command(checkout) -> None:
     _with_unreleased(checkout, "something")
-    r = _release_command(checkout, "0.2.0")
+    r = _release_command(checkout, NEXT_MINOR)
     assert r.returncode == 0, r.stderr
-    assert set(_versions(checkout).values()) == {"0.2.0"}
-    again = _release_command(checkout, "0.2.0")
+    assert set(_versions(checkout).values()) == {NEXT_MINOR}
+    again = _release_command(checkout, NEXT_MINOR)
     assert again.returncode == 1 and "not greater" in again.stderr
 
 
@@ -179,7 +187,9 @@ def test_registering_a_source_refreshes_descriptor_and_citation(checkout) -> Non
     assert package.refresh(checkout) is False
 
 
-@pytest.mark.parametrize("command", [["chinaai_stats.release", "0.2.0"], ["chinaai_stats.package"]])
+@pytest.mark.parametrize(
+    "command", [["chinaai_stats.release", NEXT_MINOR], ["chinaai_stats.package"]]
+)
 def test_release_and_refresh_wait_for_a_running_add_then_exit_2(checkout, command) -> None:
     _with_unreleased(checkout, "something")
     before = {p: p.read_bytes() for p in checkout.rglob("*") if p.is_file()}
