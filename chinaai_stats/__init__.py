@@ -17,6 +17,7 @@ from .errors import (
     DatasetNotFoundError,
     DataVersionError,
     ExchangeRateError,
+    InputFileError,
     OutputPathError,
     QuantityParseError,
     UnitError,
@@ -45,7 +46,6 @@ _LAZY = {
     "write_report": "report",
     "validate": "validation",
     "ValidationReport": "validation",
-    "InputFileError": "validation",
     "pandera_schema": "schema",
     "extract": "extraction",
 }
@@ -70,7 +70,6 @@ if TYPE_CHECKING:  # what type checkers see; at run time each name loads on firs
     from .report import write_report as write_report
     from .schema import pandera_schema as pandera_schema
     from .units import convert as convert
-    from .validation import InputFileError as InputFileError
     from .validation import ValidationReport as ValidationReport
     from .validation import validate as validate
 
@@ -80,6 +79,7 @@ __all__ = [
     "DataVersionError",
     "DatasetNotFoundError",
     "ExchangeRateError",
+    "InputFileError",
     "OutputPathError",
     "QuantityParseError",
     "UnitError",

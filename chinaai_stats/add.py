@@ -180,8 +180,8 @@ def _add_locked(
     rows = _cells(report, columns)
     if not report.ok:
         already = _already_there(report, rows, columns, by_id)
-        if already:
-            return AddResult(table, (), (), report, already)
+        if already:  # a rerun: the rows are there, cell for cell, so no longer errors
+            return AddResult(table, (), (), report.without("id-exists"), already)
         raise AddError(f"{path}: {len(report.errors)} problems; nothing was added", report)
     if report.rows == 0:  # valid, as validate says; nothing to write
         return AddResult(table, (), (), report)

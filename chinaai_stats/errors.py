@@ -35,6 +35,10 @@ class ExchangeRateError(ChinaAIStatsError, LookupError):
     """No exchange rate covers the period a money figure needs."""
 
 
+class InputFileError(ChinaAIStatsError, OSError):
+    """A file the user named cannot be read as what it should be at all (exit code 2)."""
+
+
 class OutputPathError(ChinaAIStatsError, OSError):
     """An output path that cannot be written without touching files the user did not name."""
 

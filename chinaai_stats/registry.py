@@ -12,9 +12,11 @@ the clone's lock so that a second process writing at the same time waits its tur
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import os
 import re
+import stat
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -22,8 +24,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from . import catalog, journal, package
-from .errors import ChinaAIStatsError, DataFileError
-from .provenance import TextIndex
+from .errors import ChinaAIStatsError, DataFileError, InputFileError
+from .inputs import decode_text
+from .provenance import MAX_TEXT_BYTES
 
 
 class RegistryError(ChinaAIStatsError):
@@ -43,6 +46,10 @@ def _kind(kind: str) -> str:
     return kind.strip().lower().replace("-", "_").replace(" ", "_")
 
 
+#: First characters a spreadsheet reads as the start of a formula (as ``validate`` refuses).
+_FORMULA_START = "=+-@\t\r"
+
+
 def _check_field(field: dict[str, Any], value: str) -> str | None:
     """Return what is wrong with ``value`` for a Table Schema field, or None."""
     name, cons = field["name"], field.get("constraints", {})
@@ -57,6 +64,8 @@ def _check_field(field: dict[str, Any], value: str) -> str | None:
             return f"{name} {value!r} is not a YYYY-MM-DD date"
         if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
             return f"{name} {value!r} is not a YYYY-MM-DD date"
+        if date.fromisoformat(value) > date.today():
+            return f"{name} {value!r} is in the future; give the date the text was published"
     if field.get("format") == "uri":
         parts = urlsplit(value)
         if not (parts.scheme and parts.netloc) or " " in value:
@@ -65,6 +74,11 @@ def _check_field(field: dict[str, Any], value: str) -> str | None:
         return f"{name} {value!r} is not one of {', '.join(cons['enum'])}"
     if "pattern" in cons and not re.fullmatch(cons["pattern"], value):
         return f"{name} {value!r} does not match {cons['pattern']}"
+    if value[0] in _FORMULA_START:
+        return (
+            f"{name} {value!r} starts with {value[0]!r}, which spreadsheets run as a formula; "
+            "reword it to start with a letter, digit or quote"
+        )
     return None
 
 
@@ -72,6 +86,36 @@ def check_row(row: dict[str, str], schema: dict[str, Any]) -> list[str]:
     """Return every problem of a registry row under the registry's Table Schema."""
     problems = [_check_field(f, row.get(f["name"], "")) for f in schema["fields"]]
     return [p for p in problems if p]
+
+
+def _text_sha256(path: Path) -> str:
+    """The SHA-256 of a source text: a regular file of UTF-8 text, not empty, not too big."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        raise InputFileError(f"{path}: no such file; give the source text to register") from None
+    except OSError as exc:
+        raise InputFileError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise InputFileError(f"{path}: is a folder; give the source text file to register")
+    if not stat.S_ISREG(st.st_mode):
+        raise InputFileError(
+            f"{path}: is not a regular file (a pipe, FIFO or device); save the text to a "
+            "file and register that file"
+        )
+    if st.st_size == 0:
+        raise InputFileError(f"{path}: the file is empty; register the text figures come from")
+    if st.st_size > MAX_TEXT_BYTES:
+        raise InputFileError(
+            f"{path}: is {st.st_size >> 20} MiB, more than the {MAX_TEXT_BYTES >> 20} MiB a "
+            "source text may hold (larger files are never searched); register the article's text"
+        )
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputFileError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    decode_text(data, str(path))  # the lines are read as UTF-8 when rows are checked
+    return hashlib.sha256(data).hexdigest()
 
 
 def add_source(
@@ -113,8 +157,8 @@ def add_source(
     ------
     RegistryError
         A field breaks the schema, the id is taken, or the text is already registered.
-    DataFileError
-        The text file cannot be read.
+    InputFileError
+        The text file is missing, not a regular file, empty, binary or not UTF-8.
 
     Examples
     --------
@@ -132,16 +176,7 @@ def add_source(
     """
     clone = catalog.clone_root(root)
     path = Path(text_file)
-    try:
-        if path.is_dir():
-            raise DataFileError(f"{path}: a folder, not a file (give the source text to register)")
-        if not path.is_file():
-            raise DataFileError(f"{path}: no such file (give the source text to register)")
-        if path.stat().st_size == 0:
-            raise RegistryError(f"{path}: the file is empty; register the text figures come from")
-        sha = TextIndex.sha256_of(path)
-    except OSError as exc:
-        raise DataFileError(f"{path}: cannot read the text ({exc.strerror or exc})") from None
+    sha = _text_sha256(path)
     if (published is None) == (undated is None):
         raise RegistryError(
             "give exactly one of --published YYYY-MM-DD and --undated 'what the text implies'"

@@ -221,3 +221,22 @@ def test_add_refuses_tables_built_from_upstream_data(clone, tmp_path, table, fmt
     if fmt == "json":
         assert json.loads(r.stdout)["ok"] is False
     assert (clone / "datasets" / f"{table}.csv").read_bytes() == before
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_rerunning_an_add_reports_the_rows_as_there_not_as_invalid(clone, tmp_path, fmt) -> None:
+    new = write_rows(tmp_path / "new.csv", [GOOD])
+    args = ("add", str(new), "--table", "talent", "--datasets", str(clone / "datasets"))
+    assert run_cli(*args).returncode == 0
+    before = snapshot(clone)
+    again = run_cli(*args, "--format", fmt)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert snapshot(clone) == before
+    if fmt == "json":
+        doc = json.loads(again.stdout)
+        assert (doc["ok"], doc["error_count"], doc["errors"]) == (True, 0, [])
+        assert doc["already"] == ["tal-0100"] and doc["added"] == []
+    else:
+        assert "invalid" not in again.stdout and ": error:" not in again.stdout
+        assert "valid for table talent" in again.stdout
+        assert "already in talent (tal-0100); nothing to add" in again.stdout

@@ -241,7 +241,7 @@ def test_cli_extract_csv_and_json(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["missing.txt"], "cannot read it"),
+        (["missing.txt"], "no such file"),
         (["latin1.txt"], "not UTF-8"),
         (["ok.txt", "--published", "2018-13-01"], "not a date"),
     ],

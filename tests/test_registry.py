@@ -92,6 +92,10 @@ def test_undated_source_records_what_the_text_implies(clone: Path, text: Path) -
         ({"title": "two\nlines"}, "one line"),
         ({"published": None}, "exactly one of"),
         ({"undated": "Mentions 2019."}, "exactly one of"),
+        ({"published": "2999-01-01"}, "in the future"),
+        ({"title": "=HYPERLINK(1)"}, "formula"),
+        ({"publisher": "@example"}, "formula"),
+        ({"caveats": "+ a speaker's claim"}, "formula"),
     ],
 )
 def test_bad_fields_are_refused_and_nothing_changes(clone: Path, text: Path, kw, message) -> None:
@@ -181,7 +185,7 @@ def test_cli_missing_text_file_is_exit_2(clone: Path, tmp_path: Path) -> None:
     assert "Traceback" not in r.stderr
     folder = run_cli("sources", "add", str(tmp_path), "--id", "x", "--published",
                      "2018-05-17", *ARGS, "--datasets", str(clone / "datasets"))  # fmt: skip
-    assert folder.returncode == 2 and "a folder, not a file" in folder.stderr
+    assert folder.returncode == 2 and "is a folder" in folder.stderr
 
 
 def test_cli_sources_still_prints_the_registry() -> None:
@@ -199,3 +203,49 @@ def test_check_row_reports_problems_and_never_raises(row: dict[str, str]) -> Non
     for name in ("id", "title", "date_note", "language", "kind", "filename", "sha256"):
         if not row.get(name):
             assert f"{name} is required" in problems
+
+
+def _make_unusable_text(kind: str, tmp_path: Path) -> Path:
+    p = tmp_path / f"{kind}.txt"
+    if kind == "fifo":
+        os.mkfifo(p)
+    elif kind == "folder":
+        p.mkdir()
+    elif kind == "binary":
+        p.write_bytes(b"PK\x03\x04\x00\x00 binary")
+    elif kind == "utf16":
+        p.write_bytes("A headline\nThe fund holds 5 million.\n".encode("utf-16"))
+    elif kind == "latin1":
+        p.write_bytes("Zürich holds 5 million.\n".encode("latin-1"))
+    elif kind == "empty":
+        p.write_bytes(b"")
+    elif kind == "device":
+        return Path("/dev/zero")
+    return p
+
+
+@pytest.mark.parametrize(
+    ("kind", "message"),
+    [
+        ("fifo", "not a regular file"),
+        ("device", "not a regular file"),
+        ("folder", "is a folder"),
+        ("missing", "no such file"),
+        ("binary", "binary content"),
+        ("utf16", "UTF-16"),
+        ("latin1", "not UTF-8"),
+        ("empty", "is empty"),
+    ],
+)
+def test_cli_unusable_source_text_is_exit_2_and_writes_nothing(
+    clone: Path, tmp_path: Path, kind: str, message: str
+) -> None:
+    path = _make_unusable_text(kind, tmp_path)
+    files = [clone / "seeds" / "sources.csv", clone / "datasets" / "datapackage.json"]
+    before = [f.read_bytes() for f in files]
+    r = run_cli("sources", "add", str(path), "--id", "example-note", "--published", "2018-05-17",
+                *ARGS, "--datasets", str(clone / "datasets"))  # fmt: skip
+    assert r.returncode == 2, r.stdout + r.stderr
+    assert message in r.stderr and str(path) in r.stderr and "Traceback" not in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
+    assert [f.read_bytes() for f in files] == before

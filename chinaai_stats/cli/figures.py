@@ -29,7 +29,9 @@ def register(sub: Any) -> None:
         "chinaai-stats extract article.md --table talent > candidates.csv",
     )
     ext.set_defaults(func=_cmd_extract)
-    ext.add_argument("file", help="the article: plain text or markdown, UTF-8")
+    ext.add_argument(
+        "file", help="the article: plain text or markdown, UTF-8; - reads standard input"
+    )
     ext.add_argument("--source-id", default="", help="the source's id in the registry")
     ext.add_argument(
         "--published", default="", help="publication date YYYY-MM-DD (dates 'last month', 去年)"
@@ -102,6 +104,8 @@ def _cmd_extract(args: argparse.Namespace) -> int:
 
     from ..errors import ChinaAIStatsError
     from ..extraction import columns_for, extract
+    from ..inputs import decode_text, read_input
+    from ..provenance import MAX_TEXT_BYTES
 
     try:
         published = date.fromisoformat(args.published) if args.published else None
@@ -109,13 +113,10 @@ def _cmd_extract(args: argparse.Namespace) -> int:
         raise ChinaAIStatsError(
             f"--published {args.published!r} is not a date; write YYYY-MM-DD"
         ) from None
-    try:
-        with open(args.file, encoding="utf-8") as f:
-            text = f.read()
-    except UnicodeDecodeError:
-        raise ChinaAIStatsError(f"{args.file}: not UTF-8 text; save it as UTF-8") from None
-    except OSError as exc:
-        raise ChinaAIStatsError(f"{args.file}: cannot read it ({exc.strerror})") from None
+    src = read_input(
+        args.file, kind="text file", limit=MAX_TEXT_BYTES, fix="save the article to a file"
+    )
+    text = decode_text(src.read(), src.name)
     columns = columns_for(args.table)
     rows = extract(text, source_id=args.source_id, published=published, table=args.table)
     records = [

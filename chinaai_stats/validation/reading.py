@@ -16,8 +16,6 @@ import codecs
 import csv
 import io
 import os
-import select
-import stat
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -26,26 +24,21 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pyarrow as pa
 
-from ..errors import ChinaAIStatsError
+from ..errors import InputFileError as InputFileError
+from ..inputs import MAX_STREAM as MAX_STREAM
+from ..inputs import PIPE_WAIT as PIPE_WAIT
+from ..inputs import binary_message, read_input
 
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Iterator
 
     import pandas as pd
 
-#: Seconds to wait for the first byte from a pipe, FIFO or device.
-PIPE_WAIT = 5.0
-#: The most a stream may hold (it is read into memory, not onto disk).
-MAX_STREAM = 512 << 20
 #: The longest header line accepted.
 MAX_HEADER = 1 << 20
 _BLOCK = 1 << 22
 _BLANK = b" \t\r\n"
 _BOM = b"\xef\xbb\xbf"
-
-
-class InputFileError(ChinaAIStatsError, OSError):
-    """The input cannot be read as a CSV file at all (exit code 2)."""
 
 
 @dataclass
@@ -113,57 +106,8 @@ class _Input:
 
 def open_input(data: str | os.PathLike[str]) -> _Input:
     """A path as something to read: a regular file, or a stream read whole (``-``: stdin)."""
-    if str(data) == "-":
-        return _Input("<stdin>", data=_read_stream(0, "<stdin>"))
-    path = Path(data)
-    try:
-        st = path.stat()
-    except FileNotFoundError:
-        raise InputFileError(f"{path}: no such file") from None
-    except OSError as exc:
-        raise InputFileError(f"{path}: cannot be read ({exc.strerror or exc})") from None
-    if stat.S_ISDIR(st.st_mode):
-        raise InputFileError(f"{path}: is a directory, not a CSV file")
-    if stat.S_ISREG(st.st_mode):
-        if not os.access(path, os.R_OK):
-            raise InputFileError(f"{path}: cannot be read (permission denied)")
-        return _Input(str(path), path=path)
-    if stat.S_ISSOCK(st.st_mode):
-        raise InputFileError(f"{path}: is a socket, not a CSV file")
-    try:  # a FIFO or a device: never block on opening
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-    except OSError as exc:
-        raise InputFileError(f"{path}: cannot be read ({exc.strerror or exc})") from None
-    try:
-        return _Input(str(path), data=_read_stream(fd, str(path)))
-    finally:
-        os.close(fd)
-
-
-def _read_stream(fd: int, name: str) -> bytes:
-    """Everything a pipe, FIFO or device delivers, refusing what would hang or flood."""
-    if os.isatty(fd):
-        raise InputFileError(f"{name}: is a terminal; pipe a CSV file in or name the file")
-    poll = select.poll()
-    poll.register(fd, select.POLLIN | select.POLLPRI)
-    if not poll.poll(int(PIPE_WAIT * 1000)):
-        raise InputFileError(
-            f"{name}: nothing arrived within {PIPE_WAIT:g} s (is anything writing to it?); "
-            "save the rows to a file and validate the file"
-        )
-    os.set_blocking(fd, True)
-    chunks, total = [], 0
-    while chunk := os.read(fd, 1 << 20):
-        if b"\x00" in chunk:
-            raise InputFileError(f"{name}: holds binary content (NUL bytes), not CSV text")
-        chunks.append(chunk)
-        total += len(chunk)
-        if total > MAX_STREAM:
-            raise InputFileError(
-                f"{name}: more than {MAX_STREAM >> 20} MiB arrived; save it to a file and "
-                "validate the file"
-            )
-    return b"".join(chunks)
+    src = read_input(data, kind="CSV file", fix="save the rows to a file and validate the file")
+    return _Input(src.name, path=src.path, data=src.data)
 
 
 # ------------------------------------------------------------------ the layout of the file
@@ -190,7 +134,7 @@ def _scan(src: _Input) -> _Layout:
     offset, last = 0, b""
     for block in src.blocks():
         if b"\x00" in block:
-            raise InputFileError(f"{src.name}: holds binary content (NUL bytes), not CSV text")
+            raise InputFileError(binary_message(src.name, "CSV file", block[:4096]))
         if offset == 0 and block.startswith(_BOM):
             block, offset = block[3:], 3
         n = _breaks(block, last == b"\r")

@@ -14,7 +14,7 @@ import itertools
 import json
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, TextIO
 
 import numpy as np
@@ -240,6 +240,14 @@ class ValidationReport:
             types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get
         )
         return frame
+
+    def without(self, *checks: str) -> ValidationReport:
+        """The same report less the problems of the named checks (e.g. ``"id-exists"``)."""
+        problems = {
+            kind: Problems([b for b in p.batches if b.check not in checks])
+            for kind, p in self.problems.items()
+        }
+        return replace(self, problems=problems)
 
     def summary(self) -> str:
         verdict = "valid" if self.ok else "invalid"
