@@ -472,7 +472,8 @@ def test_derived_and_conflicts_commands() -> None:
 
 
 @pytest.mark.parametrize("args", _readme_commands(), ids=" ".join)
-def test_readme_command_line_examples_run(args: list[str]) -> None:
+def test_readme_command_line_examples_run(args: list[str], tmp_path) -> None:
+    args = [str(tmp_path) if a == "~/texts" else a for a in args]  # a folder must exist
     r = run_cli(*args)
     assert r.returncode == 0, r.stderr
     assert r.stdout and "Traceback" not in r.stderr
@@ -526,3 +527,49 @@ def test_text_tables_fit_any_width_and_never_cut_numbers(cells, width) -> None:
         if not math.isnan(v):
             text = f"{v:,.0f}" if v.is_integer() and abs(v) < 1e18 else f"{v:,.6g}"
             assert text in body
+
+
+# ------------------------------------------------------------------ failures, for scripts too
+
+
+#: (arguments, what the one-line error says): bad arguments and unusable input, exit 2.
+USAGE_ERRORS = [
+    (["validate", "x.csv"], "the following arguments are required: --table"),
+    (["validate", "x.csv", "--table", "talent", "--limit", "abc"], "invalid int value: 'abc'"),
+    (["show", "talent", "--colums", "id"], "unrecognized arguments: --colums id"),
+    (["show", "talent", "--format", "yaml"], "invalid choice: 'yaml'"),
+    (["sources", "check", "--texts", "/nonexistent/texts"], "/nonexistent/texts: no such folder"),
+    (["validate", "-", "--table", "talent", "--texts", "README.md"], "is a file, not a folder"),
+    (["add", "x.csv", "--table", "talent", "--texts", "/nonexistent/t"], "no such folder"),
+]
+
+
+@pytest.mark.parametrize(("args", "message"), USAGE_ERRORS)
+def test_bad_arguments_are_one_line_exit_2(args: list[str], message: str) -> None:
+    r = run_cli(*args, cwd=REPO)
+    assert r.returncode == 2 and r.stdout == ""
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0] and "--help" in lines[0], r.stderr
+
+
+#: Failures of commands that print JSON: with --format json, stdout is one JSON object.
+JSON_FAILURES = [
+    (["parse", "xyz"], 1, "cannot read 'xyz' as a figure"),
+    (["show", "talnet"], 2, "did you mean 'talent'?"),
+    (["compare", "Nobody"], 2, "no figures for entity 'Nobody'"),
+    (["show", "talent", "--where", "foo"], 2, "is not COL=VALUE"),
+    (["derived", "--columns", "nope"], 2, "unknown column 'nope'"),
+    (["validate", "x.csv"], 2, "required: --table"),
+    (["show", "talent", "--limit", "3"], 2, "unrecognized arguments"),
+    (["sources", "check", "--texts", "/nonexistent/texts"], 2, "no such folder"),
+]
+
+
+@pytest.mark.parametrize(("args", "code", "message"), JSON_FAILURES)
+@pytest.mark.parametrize("spelling", [["--format", "json"], ["--format=json"]])
+def test_json_output_is_a_json_object_on_failure_too(args, code, message, spelling) -> None:
+    r = run_cli(*args, *spelling)
+    assert r.returncode == code, r.stderr
+    doc = json.loads(r.stdout)
+    assert doc["ok"] is False and doc["exit_code"] == code and message in doc["error"]
+    assert message in r.stderr and "Traceback" not in r.stderr

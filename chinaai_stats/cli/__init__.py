@@ -8,14 +8,14 @@ bad arguments); 3 a bug. Errors are one line on stderr, never a traceback.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from .. import __version__
 from ..errors import ChinaAIStatsError, did_you_mean
 from . import compare, contribute, figures, outputs, sources, tables
-from ._common import EXIT_BUG, EXIT_OK, EXIT_UNUSABLE
+from ._common import EXIT_BUG, EXIT_OK, EXIT_UNUSABLE, json_failure
 
 EPILOG = """exit codes:
   0  success (and a bare `chinaai-stats`, which prints this help)
@@ -55,8 +55,25 @@ examples:
 _GROUPS = (tables, sources, compare, figures, contribute, outputs)
 
 
+class _UsageError(Exception):
+    """Bad arguments: the one-line message ``main`` prints before exiting 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line (and JSON where JSON was asked for)."""
+
+    def error(self, message: str) -> NoReturn:
+        raise _UsageError(f"{self.prog}: error: {message} (see: {self.prog} --help)")
+
+
+def _wants_json(words: list[str]) -> bool:
+    """True when the words ask for ``--format json`` (as the parser would read them)."""
+    pairs = zip(words, [*words[1:], ""], strict=True)
+    return any(w == "--format=json" or (w == "--format" and n == "json") for w, n in pairs)
+
+
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog="chinaai-stats",
         description="Curated, source-cited statistics on China's AI ecosystem.",
         epilog=EPILOG,
@@ -81,7 +98,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_UNUSABLE
-    args = parser.parse_args(words)
+    try:
+        args = parser.parse_args(words)
+    except _UsageError as exc:
+        if _wants_json(words):
+            json_failure(str(exc), EXIT_UNUSABLE)
+        print(exc, file=sys.stderr)
+        return EXIT_UNUSABLE
     if args.command is None:  # a bare `chinaai-stats`: say what there is
         parser.print_help()
         return EXIT_OK
@@ -105,10 +128,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _json_error(args: argparse.Namespace, message: str, code: int) -> None:
-    """For commands that promise JSON (``--format json``), the failure as a JSON object."""
-    if getattr(args, "json_errors", False) and getattr(args, "format", None) == "json":
-        doc = {"ok": False, "error": message, "exit_code": code}
-        print(json.dumps(doc, ensure_ascii=False), flush=True)
+    """With ``--format json``, the failure as a JSON object on stdout (besides stderr)."""
+    if getattr(args, "format", None) == "json":
+        json_failure(message, code)
 
 
 if __name__ == "__main__":  # pragma: no cover

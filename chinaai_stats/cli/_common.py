@@ -24,6 +24,14 @@ KEYS = ("id", "period")
 FALLBACK_WIDTH = 100
 
 
+def json_failure(message: str, code: int) -> None:
+    """Print a failure as one JSON object on stdout: ``{"ok": false, "error": …}``."""
+    import json
+
+    doc = {"ok": False, "error": message, "exit_code": code}
+    print(json.dumps(doc, ensure_ascii=False), flush=True)
+
+
 def command(sub: Any, name: str, what: str, *examples: str) -> argparse.ArgumentParser:
     """Add subcommand ``name``: ``what`` is its one-line help, ``examples`` its usage lines."""
     parser: argparse.ArgumentParser = sub.add_parser(

@@ -24,7 +24,7 @@ def register(sub: Any) -> None:
         "chinaai-stats validate new_rows.csv --table investments",
         "chinaai-stats validate new_rows.csv --table talent --format json",
     )
-    val.set_defaults(func=_cmd_validate, json_errors=True)
+    val.set_defaults(func=_cmd_validate)
     val.add_argument(
         "file", help="CSV file with the table's header (UTF-8); - reads standard input"
     )
@@ -50,7 +50,7 @@ def register(sub: Any) -> None:
         "validate a CSV and merge its rows into a clone's table (all or nothing)",
         "chinaai-stats add new_rows.csv --table investments",
     )
-    add.set_defaults(func=_cmd_add, json_errors=True)
+    add.set_defaults(func=_cmd_add)
     add.add_argument("file", help="CSV file with the table's header (UTF-8)")
     add.add_argument("--table", required=True, help="the table to add to")
     add.add_argument(

@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from ._common import EXIT_INVALID, EXIT_OK, command, emit
+from ._common import EXIT_INVALID, EXIT_OK, command, emit, json_failure
 
 
 def register(sub: Any) -> None:
@@ -71,6 +71,8 @@ def _cmd_parse(args: argparse.Namespace) -> int:
     try:
         q = parse_quantity(args.text)
     except QuantityParseError as exc:
+        if args.format == "json":
+            json_failure(str(exc), EXIT_INVALID)
         print(f"chinaai-stats: {exc}", file=sys.stderr)
         return EXIT_INVALID
     r = q.restated

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import sys
+import os
+import textwrap
+from pathlib import Path
 from typing import Any
 
-from ._common import EXIT_INVALID, EXIT_OK, EXIT_UNUSABLE, command, emit
+from ..errors import ChinaAIStatsError
+from ._common import EXIT_INVALID, EXIT_OK, command, emit
 
 
 def register(sub: Any) -> None:
@@ -29,9 +32,21 @@ def register(sub: Any) -> None:
     add = actions.add_parser(
         "add",
         help="register a source text in a clone's registry (metadata and sha256)",
-        description="Register TEXT_FILE: its file name and sha256 go into seeds/sources.csv "
-        "with the metadata given; the descriptor and CITATION.cff are updated with it. "
-        "Refuses an id already taken or a text already registered (exit 2).",
+        description=textwrap.fill(
+            "Register TEXT_FILE (a UTF-8 text file): its file name and sha256 go into "
+            "seeds/sources.csv with the metadata given; the descriptor and CITATION.cff are "
+            "updated with it. Refuses an id already taken, a text already registered, and a "
+            "file that is not UTF-8 text (exit 2).",
+            79,
+        ),
+        epilog="examples:\n"
+        "  chinaai-stats sources add ~/texts/tianjin-fund.txt --id "
+        "chinamoneynetwork-2018-tianjin-fund \\\n"
+        '      --title "Tianjin Sets Up $15.7B Fund" --publisher "China Money Network" \\\n'
+        '      --published 2018-05-17 --kind news --caveats "Relays a city government document."\n'
+        "  chinaai-stats sources add notes.txt --id example-undated --title T --publisher P \\\n"
+        '      --undated "mentions results for 2019" --caveats "Undated."',
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add.set_defaults(func=_cmd_add)
     add.add_argument("text_file", metavar="TEXT_FILE", help="the source text figures are read from")
@@ -61,16 +76,43 @@ def register(sub: Any) -> None:
     chk = actions.add_parser(
         "check",
         help="check every row's value_text against its source text (never writes)",
+        description=textwrap.fill(
+            "Check every row of every table against its source text: each value_text (and "
+            "stated_usd_text) must be on its locator's line of the text, found by SHA-256 in "
+            "the folders given. Exit 1 when a row does not match; a registered source whose "
+            "text is not found is a warning. Never writes.",
+            79,
+        ),
+        epilog="examples:\n"
+        "  chinaai-stats sources check --texts ~/texts\n"
+        "  chinaai-stats sources check --texts ~/texts --texts ~/more-texts --format json\n"
+        "  CHINAAI_STATS_SOURCES=~/texts:~/more-texts chinaai-stats sources check",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     chk.set_defaults(func=_cmd_check)
     _texts_option(chk)
     chk.add_argument("--format", choices=["text", "json"], default="text")
 
 
+def _folder(text: str) -> str:
+    """Existing folders named on the command line (a typo must not pass as "no texts").
+
+    Like ``$CHINAAI_STATS_SOURCES``, one ``--texts`` may list several, ``os.pathsep``-separated.
+    """
+    parts = [Path(p).expanduser() for p in text.split(os.pathsep) if p.strip()]
+    for path in parts:
+        if not path.exists():
+            raise argparse.ArgumentTypeError(f"{path}: no such folder")
+        if not path.is_dir():
+            raise argparse.ArgumentTypeError(f"{path}: is a file, not a folder of source texts")
+    return os.pathsep.join(str(p) for p in parts)
+
+
 def _texts_option(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--texts",
         action="append",
+        type=_folder,
         metavar="DIR",
         help="folder of source texts (repeatable; default: $CHINAAI_STATS_SOURCES, which may "
         "list several folders)",
@@ -129,12 +171,9 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
     folders = source_dirs(args.texts)
     if not folders:
-        print(
-            "chinaai-stats: error: no folder of source texts: pass --texts DIR or set "
-            "CHINAAI_STATS_SOURCES",
-            file=sys.stderr,
+        raise ChinaAIStatsError(
+            "no folder of source texts: pass --texts DIR or set CHINAAI_STATS_SOURCES"
         )
-        return EXIT_UNUSABLE
     problems = check_data(folders)
     print_problems(problems, args.format)
     errors = sum(p.level == "error" for p in problems)
