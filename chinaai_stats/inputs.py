@@ -105,7 +105,8 @@ def _read_stream(fd: int, name: str, kind: str, limit: int, fix: str) -> bytes:
             f"{name}: nothing arrived within {PIPE_WAIT:g} s (is anything writing to it?); {fix}"
         )
     os.set_blocking(fd, True)
-    chunks, total = [], 0
+    chunks: list[bytes] = []
+    total = 0
     while chunk := os.read(fd, 1 << 20):
         if b"\x00" in chunk:
             raise InputFileError(binary_message(name, kind, b"".join(chunks[:1]) + chunk))
