@@ -573,3 +573,13 @@ def test_json_output_is_a_json_object_on_failure_too(args, code, message, spelli
     doc = json.loads(r.stdout)
     assert doc["ok"] is False and doc["exit_code"] == code and message in doc["error"]
     assert message in r.stderr and "Traceback" not in r.stderr
+
+
+@pytest.mark.parametrize("columns", ["1", "5", "20", "39"])
+def test_a_tiny_terminal_width_still_prints_words_not_letters(columns: str) -> None:
+    r = run_cli("show", "talent", env={"COLUMNS": columns})
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[0].startswith("# AI talent (talent): 12 rows")
+    assert all(len(line) <= 40 for line in lines if line.startswith("#"))
+    assert "tal-0001" in r.stdout

@@ -22,6 +22,8 @@ KEYS = ("id", "period")
 
 #: Width assumed when the output is not a terminal and $COLUMNS is not set.
 FALLBACK_WIDTH = 100
+#: The narrowest a text table is fitted to (a smaller $COLUMNS would print a letter a line).
+MIN_WIDTH = 40
 
 
 def json_failure(message: str, code: int) -> None:
@@ -90,10 +92,14 @@ def emit(
         )
         sys.stdout.write("\n")
     else:
-        width = shutil.get_terminal_size((FALLBACK_WIDTH, 24)).columns
+        width = max(MIN_WIDTH, shutil.get_terminal_size((FALLBACK_WIDTH, 24)).columns)
         lines = [header, *(f"# {n}" for n in notes or [])]
         for line in lines:
-            print(line if wide else textwrap.fill(line, width, subsequent_indent="#   "))
+            print(
+                line
+                if wide
+                else textwrap.fill(line, width, subsequent_indent="#   ", break_on_hyphens=False)
+            )
         print(format_table(df, None if wide else width))
 
 
