@@ -14,6 +14,8 @@
   marker lists (unchanged since we wrote them) are removed from the old copy.
 - A file output (SQLite, xlsx) replaces only a file chinaai-stats wrote (each format
   knows how to recognise its own files); any other existing file is refused.
+- What a killed run leaves (its temporary folder or file, named with its process id) is
+  removed by the next run writing the same target.
 - Missing parent folders are created (like ``mkdir -p``); a parent that is a file, a
   target of the wrong kind, or a folder that cannot be written is a one-line error.
 - New files get ``0666`` and folders ``0777`` less the umask.
@@ -43,6 +45,52 @@ from .fsio import atomic_write, fsync_dir, new_dir_mode, new_file_mode
 
 MARKER = ".chinaai-stats-output"
 WRITER = "chinaai-stats"
+#: Ends the name of every temporary file and folder built beside a target. The name also
+#: holds the writer's process id, so a later run can remove what a killed one left.
+TEMP_SUFFIX = ".chinaai-stats.tmp"
+
+
+def _temp_prefix(target: Path) -> str:
+    return f".{target.name}.{os.getpid()}."
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process, or no way to tell: leave it alone
+        return True
+    return True
+
+
+def sweep_leftovers(target: Path) -> list[Path]:
+    """Remove the temporary files and folders a killed writer of ``target`` left beside it.
+
+    Only names this module makes (``.NAME.PID.XXXXXXXX.chinaai-stats.tmp``) whose process
+    is gone are removed; returns what was removed.
+    """
+    import re
+
+    pattern = re.compile(
+        rf"^\.{re.escape(target.name)}\.([0-9]+)\.[A-Za-z0-9_]+{re.escape(TEMP_SUFFIX)}$"
+    )
+    removed: list[Path] = []
+    try:
+        entries = list(os.scandir(target.parent))
+    except OSError:
+        return removed
+    for entry in entries:
+        found = pattern.match(entry.name)
+        if not found or int(found.group(1)) == os.getpid() or _alive(int(found.group(1))):
+            continue
+        with contextlib.suppress(OSError):
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path)
+            else:
+                os.unlink(entry.path)
+            removed.append(Path(entry.path))
+    return removed
 
 
 # ------------------------------------------------------------------ marker and manifest
@@ -360,9 +408,10 @@ def output_folder(
             raise
         raise _os_error(target, exc) from None
     created = _make_parents(target)
+    sweep_leftovers(target)
     try:
         staging = Path(
-            tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+            tempfile.mkdtemp(prefix=_temp_prefix(target), suffix=TEMP_SUFFIX, dir=target.parent)
         )
     except OSError as exc:
         _remove_empty(created)
@@ -429,7 +478,10 @@ def output_files(
     done = False
     try:
         for path, _ in resolved:
-            fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            sweep_leftovers(path)
+            fd, name = tempfile.mkstemp(
+                prefix=_temp_prefix(path), suffix=TEMP_SUFFIX, dir=path.parent
+            )
             os.close(fd)
             temps.append(Path(name))
             os.chmod(name, new_file_mode())

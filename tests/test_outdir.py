@@ -320,3 +320,46 @@ def test_python_m_help_prints_usage(module) -> None:
     )
     assert r.returncode == 0, r.stderr
     assert "usage" in r.stdout.lower() and "Traceback" not in r.stderr
+
+
+#: A writer killed inside the build: the temporary output it was filling stays behind.
+_KILLED_WRITER = """
+import os, signal, sys
+from pathlib import Path
+from chinaai_stats import outdir
+target = Path(sys.argv[2])
+if sys.argv[1] == "folder":
+    with outdir.output_folder(target, output="export json") as tmp:
+        (tmp / "half.json").write_text("[")
+        os.kill(os.getpid(), signal.SIGKILL)
+with outdir.output_files([(target, lambda p: True)], hint="x.sqlite") as temps:
+    temps[0].write_bytes(b"SQLite format 3")
+    os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+@pytest.mark.parametrize(("kind", "fmt", "name"), [("folder", "json", "js"),
+                                                   ("file", "sqlite", "c.sqlite")])  # fmt: skip
+def test_the_next_run_removes_what_a_killed_run_left(tmp_path, kind, fmt, name) -> None:
+    target = tmp_path / name
+    mine = tmp_path / f".{name}.notes.tmp"  # a user's file that merely looks alike
+    mine.write_text("mine")
+    killed = subprocess.run([sys.executable, "-c", _KILLED_WRITER, kind, str(target)])
+    assert killed.returncode == -9
+    left = [p.name for p in tmp_path.iterdir() if p.name.endswith(outdir.TEMP_SUFFIX)]
+    assert len(left) == 1 and not target.exists()
+    r = run_cli("export", "--format", fmt, "--out", str(target))
+    assert r.returncode == 0, r.stderr
+    names = {p.name for p in tmp_path.iterdir()}
+    assert names == {name, mine.name} | ({"c.metadata.json"} if fmt == "sqlite" else set())
+    assert mine.read_text() == "mine"
+
+
+def test_a_live_writers_temporary_output_is_left_alone(tmp_path) -> None:
+    target = tmp_path / "out"
+    with outdir.output_folder(target, output="test") as tmp:
+        (tmp / "a.txt").write_text("a")
+        assert outdir.sweep_leftovers(target) == [] and tmp.is_dir()  # our own pid
+        other = tmp_path / f".out.1.abcdefgh{outdir.TEMP_SUFFIX}"  # pid 1 is alive
+        other.mkdir()
+        assert outdir.sweep_leftovers(target) == [] and other.is_dir()
