@@ -583,3 +583,22 @@ def test_a_tiny_terminal_width_still_prints_words_not_letters(columns: str) -> N
     assert lines[0].startswith("# AI talent (talent): 12 rows")
     assert all(len(line) <= 40 for line in lines if line.startswith("#"))
     assert "tal-0001" in r.stdout
+
+
+def test_ctrl_c_is_exit_130_with_one_line_and_no_leftovers(tmp_path) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    target = tmp_path / "x.xlsx"
+    cmd = [sys.executable, "-m", "chinaai_stats", "export", "--format", "xlsx", "--out"]
+    proc = subprocess.Popen([*cmd, str(target)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while not any(p.stat().st_size for p in tmp_path.glob(".x.xlsx.*")):  # writing the sheets
+        assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read()
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    assert proc.wait(timeout=60) == 130
+    assert proc.stderr.read().decode().strip().splitlines() == ["chinaai-stats: interrupted"]
+    assert list(tmp_path.iterdir()) == []

@@ -2,7 +2,8 @@
 
 Exit codes: 0 success (a bare ``chinaai-stats`` prints its help and exits 0);
 1 invalid content; 2 unusable input (unknown table, missing or unreadable file,
-bad arguments); 3 a bug. Errors are one line on stderr, never a traceback.
+bad arguments); 3 a bug; 130 interrupted (Ctrl-C). Errors are one line on stderr,
+never a traceback.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import NoReturn
 from .. import __version__
 from ..errors import ChinaAIStatsError, did_you_mean
 from . import compare, contribute, figures, outputs, sources, tables
-from ._common import EXIT_BUG, EXIT_OK, EXIT_UNUSABLE, json_failure
+from ._common import EXIT_BUG, EXIT_INTERRUPTED, EXIT_OK, EXIT_UNUSABLE, json_failure
 
 EPILOG = """exit codes:
   0  success (and a bare `chinaai-stats`, which prints this help)
@@ -24,6 +25,8 @@ EPILOG = """exit codes:
   2  unusable input: unknown table name; a missing, empty, binary, non-UTF-8 or
      non-CSV file; a directory; bad arguments. Nothing is written.
   3  an unexpected failure inside chinaai-stats (please report it)
+  130  interrupted (Ctrl-C): outputs stay as they were; an interrupted `add` is
+       finished or undone by the next command in the clone
 
 `chinaai-stats COMMAND --help` says what a command does, with examples.
 
@@ -118,8 +121,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.close()
         return EXIT_OK
     except KeyboardInterrupt:
+        # what half-built objects (an open workbook) complain of when collected is noise now
+        sys.unraisablehook = lambda _: None
         print("chinaai-stats: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
     except Exception as exc:  # a bug: one line, a distinct exit code, no traceback
         where = f"{type(exc).__name__}: {exc}".splitlines()[0][:300]
         _json_error(args, f"internal error ({where})", EXIT_BUG)

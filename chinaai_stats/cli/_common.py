@@ -16,6 +16,7 @@ EXIT_OK = 0
 EXIT_INVALID = 1  # invalid content: rows that fail validation, text that is not a figure
 EXIT_UNUSABLE = 2
 EXIT_BUG = 3  # an unexpected failure inside chinaai-stats: please report it
+EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT, as shells report it)
 
 #: Columns that identify a row: a text table never cuts them.
 KEYS = ("id", "period")
