@@ -110,8 +110,8 @@ def add_currency(df: pd.DataFrame, currency: str = "USD", fx: str = "annual") ->
         raise UnitError(f"currency {currency!r} is not one of {', '.join(CURRENCIES)}")
     if fx not in FX_METHODS:
         raise UnitError(f"fx {fx!r} is not one of {', '.join(FX_METHODS)}")
-    units = df["unit"].astype(str)
-    if not units.isin(CURRENCIES).any():
+    has_money = {"unit", "value"} <= set(df.columns)
+    if not has_money or not df["unit"].astype(str).isin(CURRENCIES).any():
         raise UnitError(
             f"{df.attrs.get('name', 'this table')} holds no money figures; "
             "a currency conversion applies to tables with money values (e.g. investments)"

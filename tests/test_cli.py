@@ -544,6 +544,24 @@ USAGE_ERRORS = [
 ]
 
 
+#: Arguments each valid alone that contradict each other: exit 2 instead of an empty result.
+CONTRADICTIONS = [
+    (["show", "talent", "--from", "2019", "--to", "2017"], "--from 2019 is after --to 2017"),
+    (
+        ["show", "user_counts", "--from", "2016-Q4", "--to", "2016-09"],
+        "--from 2016-Q4 is after --to 2016-09",
+    ),
+    (["rates-check", "--from", "2020", "--to", "2010"], "--from 2020 is after --to 2010"),
+]
+
+
+@pytest.mark.parametrize(("args", "message"), CONTRADICTIONS)
+def test_contradictory_arguments_are_one_line_exit_2(args: list[str], message: str) -> None:
+    r = run_cli(*args)
+    assert r.returncode == 2 and r.stdout == ""
+    assert r.stderr.strip().splitlines() == [f"chinaai-stats: error: {message}; swap them"]
+
+
 @pytest.mark.parametrize(("args", "message"), USAGE_ERRORS)
 def test_bad_arguments_are_one_line_exit_2(args: list[str], message: str) -> None:
     r = run_cli(*args, cwd=REPO)

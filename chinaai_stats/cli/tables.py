@@ -207,6 +207,12 @@ def select_rows(df: Any, args: argparse.Namespace) -> tuple[Any, list[str]]:
             start, end = ("first_date", "last_date")
         if start not in df.columns:
             raise ChinaAIStatsError(f"--from/--to: table {df.attrs['name']} has no dates")
+        if args.date_from and args.date_to:
+            first, last = _period(args.date_from, "--from")[0], _period(args.date_to, "--to")[1]
+            if first > last:
+                raise ChinaAIStatsError(
+                    f"--from {args.date_from} is after --to {args.date_to}; swap them"
+                )
         undated = int(df[start].isna().sum())
         df = df.dropna(subset=[start])
         if args.date_from:
