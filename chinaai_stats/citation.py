@@ -104,7 +104,13 @@ def cite(name: str | None = None, style: str = "text", accessed: date | str | No
     if style not in STYLES:
         raise ChinaAIStatsError(f"unknown citation style {style!r}; use one of {', '.join(STYLES)}")
     parts = _what(name, catalog.descriptor())
-    day = accessed if isinstance(accessed, str) else (accessed or date.today()).isoformat()
+    if isinstance(accessed, str):
+        try:
+            day = date.fromisoformat(accessed).isoformat()
+        except ValueError:
+            raise ChinaAIStatsError(f"accessed {accessed!r} is not a YYYY-MM-DD date") from None
+    else:
+        day = (accessed or date.today()).isoformat()
     if style == "apa":
         return _apa(parts)
     if style == "bibtex":

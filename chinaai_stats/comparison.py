@@ -78,6 +78,11 @@ def _select(
 ) -> pd.DataFrame:
     """The rows of ``facts()`` a comparison asks for; warn about entities left without any."""
     wanted, wanted_ind = _names(entities), _names(indicator)
+    for option, names in (("entities", wanted), ("indicator", wanted_ind)):
+        if names is not None and not names:
+            raise ChinaAIStatsError(
+                f"{option} is empty: name at least one, or leave it out (None) for all"
+            )
     for kind, names, known in (
         ("entity", wanted, set(df["entity"])),
         ("indicator", wanted_ind, set(df["indicator"].dropna())),
@@ -137,7 +142,7 @@ def compare(
         unless named here: a forecast is not a count.
     table : str, optional
         Restrict to one fact table.
-    currency : {"USD", "CNY"}
+    currency : {"USD", "CNY", "HKD", "EUR", "GBP", "JPY"}
         Common currency for money, converted at the rate of each figure's date.
     per : {"person", 100}, optional
         Divide counts by the population of the year each figure describes (World
@@ -183,6 +188,10 @@ def compare(
     >>> per100["warnings"].iloc[0]
     'accounts, not people: one person may hold several accounts'
     """
+    from .fx import CURRENCIES
+
+    if currency not in CURRENCIES:
+        raise UnitError(f"currency {currency!r} is not one of {', '.join(CURRENCIES)}")
     df = _select(facts(), entities, indicator, table)
     dims = sorted(set(df["dimension"].dropna()))
     if len(dims) > 1:

@@ -142,7 +142,7 @@ def population(country: str, as_of: object) -> Population:
     )
 
 
-def series(code: str, countries: Iterable[str] | None = None) -> pd.DataFrame:
+def series(code: str, countries: str | Iterable[str] | None = None) -> pd.DataFrame:
     """One reference series in long format, with its unit and title beside each row.
 
     Parameters
@@ -150,7 +150,7 @@ def series(code: str, countries: Iterable[str] | None = None) -> pd.DataFrame:
     code : str
         A series code from ``load("reference_series")`` (``"SP.POP.TOTL"``,
         ``"IT.CEL.SETS.P2"``, ``"GB.XPD.RSDV.GD.ZS"``, ...).
-    countries : list of str, optional
+    countries : str or list of str, optional
         Country or aggregate names or codes to keep.
 
     Returns
@@ -180,7 +180,7 @@ def series(code: str, countries: Iterable[str] | None = None) -> pd.DataFrame:
     df = df.astype({"series_code": "string"})
     if countries is not None:
         wanted = []
-        for c in countries:
+        for c in [countries] if isinstance(countries, str) else countries:
             hit = country_code(c)
             if hit is None:
                 raise ChinaAIStatsError(

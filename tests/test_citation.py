@@ -96,6 +96,9 @@ def test_bibtex_keys_differ_per_table() -> None:
 def test_unknown_style_and_table() -> None:
     with pytest.raises(cs.ChinaAIStatsError, match="unknown citation style"):
         cs.cite("talent", style="mla")
+    for style in ("text", "bibtex"):
+        with pytest.raises(cs.ChinaAIStatsError, match="accessed 'yesterday' is not a YYYY-MM-DD"):
+            cs.cite("talent", style=style, accessed="yesterday")
     with pytest.raises(cs.DatasetNotFoundError):
         cs.cite("talents")
 

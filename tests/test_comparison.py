@@ -170,3 +170,23 @@ def test_compare_names_unknown_inputs_with_a_suggestion(kwargs: dict, hint: str)
     with pytest.raises(cs.ChinaAIStatsError, match=hint.replace("?", r"\?")) as err:
         cs.compare(**kwargs)
     assert "chinaai_stats." not in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"entities": ["WeChat"], "currency": "XYZ"}, cs.UnitError, "currency 'XYZ' is not one of"),
+        ({"entities": ["WeChat"], "currency": "usd"}, cs.UnitError, "currency 'usd' is not one of"),
+        ({"entities": []}, cs.ChinaAIStatsError, "entities is empty"),
+        ({"entities": "WeChat", "indicator": []}, cs.ChinaAIStatsError, "indicator is empty"),
+    ],
+)
+def test_compare_refuses_arguments_it_cannot_honour(kwargs: dict, error, message: str) -> None:
+    with pytest.raises(error, match=message):
+        cs.compare(**kwargs)
+
+
+@pytest.mark.parametrize("currency", ["HKD", "EUR", "GBP", "JPY"])
+def test_compare_aligns_money_on_any_supported_currency(currency: str) -> None:
+    df = cs.compare("SenseTime", table="investments", currency=currency)
+    assert set(df["unit_aligned"]) == {currency} and df["value_aligned"].notna().all()

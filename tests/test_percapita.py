@@ -199,3 +199,9 @@ def test_series_joins_unit_and_title() -> None:
 def test_series_errors_name_the_fix(code, countries, match) -> None:
     with pytest.raises(cs.ChinaAIStatsError, match=match):
         cs.series(code, countries)
+
+
+def test_series_takes_a_single_string_as_one_country() -> None:
+    one = cs.series("IT.CEL.SETS.P2", "China")
+    assert set(one["country"]) == {"China"}
+    assert one.equals(cs.series("IT.CEL.SETS.P2", ["China"]))

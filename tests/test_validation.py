@@ -416,3 +416,9 @@ def test_parallel_column_checks_report_exactly_what_sequential_checks_do(
     sequential = cs.validate(path, table="talent").to_json()
     assert parallel == [sequential] * 3
     assert json.loads(sequential)["errors"]
+
+
+@pytest.mark.parametrize("data", [123, None, [["id"], ["tal-0001"]], b"id\n"])
+def test_validate_names_what_it_takes_when_given_something_else(data) -> None:
+    with pytest.raises(InputFileError, match="takes a pandas DataFrame or the path of a CSV"):
+        cs.validate(data, "talent")

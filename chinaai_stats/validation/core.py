@@ -144,6 +144,11 @@ def _validate(
 def _read(data: Any, table: str, schema: dict[str, Any]) -> Cells:
     expected = [f["name"] for f in schema["fields"]]
     if not isinstance(data, (str, os.PathLike)):  # a DataFrame
+        if not hasattr(data, "columns") or not hasattr(data, "drop"):
+            raise InputFileError(
+                f"validate() takes a pandas DataFrame or the path of a CSV file, "
+                f"not {type(data).__name__}"
+            )
         frame = data.drop(columns=[c for c in DERIVED_COLUMNS if c in data.columns])
         integers = tuple(f["name"] for f in schema["fields"] if f.get("type") == "integer")
         return frame_cells(frame, integers)
