@@ -55,7 +55,8 @@ def test_show_json_gives_records_with_numbers_and_nulls() -> None:
     assert by_id["inv-0001"]["value"] == 100e9
     assert by_id["inv-0001"]["stated_usd"] == 13.8e9
     assert by_id["inv-0002"]["stated_usd"] is None
-    assert by_id["inv-0004"]["period_start"].startswith("2018-04-01")
+    assert by_id["inv-0004"]["period_start"] == "2018-04-01"
+    assert by_id["inv-0002"]["period_start"] is None
 
 
 def test_show_columns_selects_and_rejects_unknown_columns() -> None:
@@ -620,3 +621,22 @@ def test_ctrl_c_is_exit_130_with_one_line_and_no_leftovers(tmp_path) -> None:
     assert proc.wait(timeout=60) == 130
     assert proc.stderr.read().decode().strip().splitlines() == ["chinaai-stats: interrupted"]
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("args", "columns"),
+    [
+        (["show", "investments"], ["period_start", "period_end"]),
+        (["show", "exchange_rates", "--where", "frequency=month"], ["first_date", "last_date"]),
+        (["show", "investments", "--currency", "CNY"], ["period_start", "period_end"]),
+        (["compare", "WeChat", "--indicator", "monthly_active_users", "--columns",
+          "id,as_of"], []),
+    ],
+)  # fmt: skip
+def test_json_dates_are_calendar_dates_not_timestamps(args: list[str], columns: list[str]) -> None:
+    r = run_cli(*args, "--format", "json")
+    assert r.returncode == 0, r.stderr
+    assert "T00:00:00" not in r.stdout
+    for rec in json.loads(r.stdout):
+        for c in columns:
+            assert rec[c] is None or re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", rec[c]), rec

@@ -88,9 +88,12 @@ def emit(
     if fmt == "csv":
         sys.stdout.write(df.to_csv(index=False, date_format="%Y-%m-%d"))
     elif fmt == "json":
-        sys.stdout.write(
-            df.to_json(orient="records", force_ascii=False, date_format="iso", indent=2)
-        )
+        import pandas as pd
+
+        dates = [c for c in df.columns if pd.api.types.is_datetime64_any_dtype(df[c].dtype)]
+        if dates:  # calendar dates as YYYY-MM-DD, not timestamps read as local time
+            df = df.assign(**{str(c): df[c].dt.strftime("%Y-%m-%d") for c in dates})
+        sys.stdout.write(df.to_json(orient="records", force_ascii=False, indent=2))
         sys.stdout.write("\n")
     else:
         width = max(MIN_WIDTH, shutil.get_terminal_size((FALLBACK_WIDTH, 24)).columns)
