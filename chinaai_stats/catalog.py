@@ -113,8 +113,31 @@ def descriptor(root: Path | None = None) -> dict[str, Any]:
         data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise DataFileError(f"{path}: cannot read the data package descriptor ({exc})") from None
+    problem = descriptor_problem(data)
+    if problem:
+        raise DataFileError(
+            f"{path}: not a data package descriptor ({problem}); restore it (in a clone: "
+            f"git checkout -- datasets/{DESCRIPTOR}), or reinstall chinaai-stats"
+        )
     _cache[path] = (key, data)
     return data
+
+
+def descriptor_problem(data: Any) -> str | None:
+    """What keeps parsed JSON from being a descriptor the package can use, or None."""
+    if not isinstance(data, dict):
+        return f"a JSON {type(data).__name__}, not an object"
+    resources = data.get("resources")
+    if not isinstance(resources, list):
+        return "no list of resources"
+    for i, res in enumerate(resources):
+        if not isinstance(res, dict) or not isinstance(res.get("name"), str):
+            return f"resource {i + 1} has no name"
+        if res["name"] != REGISTRY and not isinstance(res.get("path"), str):
+            return f"resource {res['name']!r} has no path"
+        if not isinstance(res.get("schema", {}), dict):
+            return f"resource {res['name']!r} has no schema object"
+    return None
 
 
 def list_datasets() -> list[str]:

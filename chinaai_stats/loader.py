@@ -63,7 +63,10 @@ def _read(path: Path, schema: dict[str, Any]) -> pd.DataFrame:
             encoding="utf-8",
         )
     except FileNotFoundError:
-        raise DataFileError(f"{path}: data file missing; reinstall chinaai-stats") from None
+        raise DataFileError(
+            f"{path}: data file missing; restore it (in a clone: git checkout -- {path.name}), "
+            "or reinstall chinaai-stats"
+        ) from None
     except (ValueError, UnicodeDecodeError) as exc:
         raise DataFileError(f"{path}: does not match its schema ({exc})") from None
     expected = [f["name"] for f in schema["fields"]]

@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from . import journal
-from .catalog import DESCRIPTOR, REGISTRY, data_root
+from .catalog import DESCRIPTOR, REGISTRY, data_root, descriptor_problem
 from .cff import render_citation
-from .errors import ChinaAIStatsError
+from .errors import ChinaAIStatsError, DataFileError
 
 
 def file_sha256(path: Path) -> str:
@@ -37,8 +37,11 @@ def file_sha256(path: Path) -> str:
 
 
 def read_json(path: Path) -> Any:
-    """Read a UTF-8 JSON file."""
-    return json.loads(path.read_text(encoding="utf-8"))
+    """Read a UTF-8 JSON file; a file that is not JSON is a :class:`DataFileError` naming it."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except ValueError as exc:  # JSON or UTF-8
+        raise DataFileError(f"{path}: not valid JSON ({exc}); restore it from git") from None
 
 
 def dump_json(data: Any) -> str:
@@ -52,7 +55,11 @@ def refreshed(root: Path | None = None, registry_text: str | None = None) -> dic
     ``registry_text``, if given, stands for the content of ``seeds/sources.csv``.
     """
     root = root or data_root()
-    desc: dict[str, Any] = read_json(root / "datasets" / DESCRIPTOR)
+    path = root / "datasets" / DESCRIPTOR
+    desc: dict[str, Any] = read_json(path)
+    problem = descriptor_problem(desc)
+    if problem:
+        raise DataFileError(f"{path}: not a data package descriptor ({problem}); restore it")
     for res in desc["resources"]:
         res["schema"] = read_json(root / "schemas" / f"{res['name']}.json")
         if res["name"] == REGISTRY:
@@ -140,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.exit(2, f"{parser.prog}: error: {target} has no datasets/{DESCRIPTOR}\n")
     try:
         changed = refresh(target)
-    except (ChinaAIStatsError, OSError) as exc:
+    except (ChinaAIStatsError, OSError, ValueError) as exc:  # ValueError: a schema not JSON
         print(f"{parser.prog}: error: {exc}", file=sys.stderr)
         return 2
     print(f"{target / 'datasets' / DESCRIPTOR}: {'updated' if changed else 'up to date'}")

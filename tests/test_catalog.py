@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 import chinaai_stats as cs
 from chinaai_stats import catalog
+from tests.conftest import run_cli
 
 TABLES = [
     "user_counts",
@@ -85,3 +89,52 @@ def test_the_descriptor_lists_every_registered_source_then_the_upstreams() -> No
     for title, row in zip(titles, registry, strict=False):
         assert title.startswith(row["title"] + " (") and (row["published"] or "undated") in title
     assert "World Bank" in titles[-2] and "Federal Reserve" in titles[-1]
+
+
+#: Descriptors that parse as JSON but are not data package descriptors, and what is said.
+BROKEN_DESCRIPTORS = [
+    ("[]", "a JSON list, not an object"),
+    ("null", "a JSON NoneType, not an object"),
+    ('{"resources": 5}', "no list of resources"),
+    ('{"resources": [5]}', "resource 1 has no name"),
+    ('{"resources": [{"name": "talent"}]}', "resource 'talent' has no path"),
+    ('{"resources": [{"name": "talent", "path": "t.csv", "schema": 3}]}', "no schema object"),
+    ("{", "cannot read the data package descriptor"),
+]
+
+
+@pytest.mark.parametrize(("text", "message"), BROKEN_DESCRIPTORS)
+@pytest.mark.parametrize("args", [["list"], ["show", "talent"], ["cite", "talent"]])
+def test_a_broken_descriptor_is_one_line_exit_2(data_copy, text, message, args) -> None:
+    (data_copy / "datasets" / "datapackage.json").write_text(text, encoding="utf-8")
+    r = run_cli(*args)
+    assert r.returncode == 2, r.stderr
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and "datapackage.json" in lines[0] and message in lines[0]
+
+
+@pytest.mark.parametrize(
+    ("path", "text", "message"),
+    [
+        ("datasets/datapackage.json", "[]", "not a data package descriptor (a JSON list"),
+        ("datasets/datapackage.json", "{", "datapackage.json: not valid JSON"),
+        ("schemas/talent.json", "{", "talent.json: not valid JSON"),
+    ],
+)
+def test_package_refresh_names_a_broken_json_file(data_copy, path, text, message) -> None:
+    (data_copy / path).write_text(text, encoding="utf-8")
+    r = subprocess.run(
+        [sys.executable, "-m", "chinaai_stats.package", str(data_copy)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert message in r.stderr and len(r.stderr.strip().splitlines()) == 1
+
+
+def test_a_missing_table_file_says_how_to_restore_it(data_copy) -> None:
+    (data_copy / "datasets" / "talent.csv").unlink()
+    r = run_cli("show", "talent")
+    assert r.returncode == 2
+    assert "talent.csv: data file missing; restore it (in a clone: git checkout" in r.stderr
