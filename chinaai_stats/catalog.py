@@ -61,10 +61,12 @@ def data_root() -> Path:
     )
 
 
-def find_root(start: Path | None = None) -> Path:
+def find_root(start: Path | None = None, *, option: str | None = "--datasets DIR") -> Path:
     """Return the clone holding ``start`` (default: the current folder).
 
     Walks up from ``start`` to the first folder with ``datasets/datapackage.json``.
+    ``option`` is the command's way to name a clone elsewhere, offered in the error
+    (None: the command has none).
 
     Raises
     ------
@@ -77,7 +79,7 @@ def find_root(start: Path | None = None) -> Path:
             return folder
     raise DataFileError(
         f"no datasets/{DESCRIPTOR} in {here} or any folder above it; "
-        "run this inside a clone of chinaai-stats, or pass --datasets DIR"
+        "run this inside a clone of chinaai-stats" + (f", or pass {option}" if option else "")
     )
 
 

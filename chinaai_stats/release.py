@@ -110,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
         print("usage: python -m chinaai_stats.release X.Y.Z", file=sys.stderr)
         return 2
     try:
-        files = release(args[0], root=catalog.find_root())
+        files = release(args[0], root=catalog.find_root(option=None))
     except ReleaseError as exc:
         print(f"release: {exc}", file=sys.stderr)
         return 1

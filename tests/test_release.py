@@ -205,3 +205,16 @@ def test_release_and_refresh_wait_for_a_running_add_then_exit_2(checkout, comman
     assert f"another add is running on {checkout.resolve()} (pid {os.getpid()})" in r.stderr
     assert "Traceback" not in r.stderr
     assert {p: p.read_bytes() for p in checkout.rglob("*") if p.is_file()} == before
+
+
+def test_release_outside_a_clone_offers_no_option_it_lacks(tmp_path) -> None:
+    r = subprocess.run(
+        [sys.executable, "-m", "chinaai_stats.release", "9.9.9"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+    )
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert "run this inside a clone of chinaai-stats" in r.stderr
+    assert "--datasets" not in r.stderr
