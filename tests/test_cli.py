@@ -254,6 +254,8 @@ def test_exchange_rates_shows_annual_rows_by_default() -> None:
             ["uc-0002", "uc-0006", "uc-0010", "uc-0011"],
         ),
         (["user_counts", "--from", "2018-02", "--to", "2018"], ["uc-0003"]),
+        (["investments", "--where", "as_of="], ["inv-0001", "inv-0002"]),  # empty: undated
+        (["talent", "--where", "id="], []),
     ],
 )
 def test_show_filters(args: list[str], expected: list[str]) -> None:
@@ -640,3 +642,15 @@ def test_json_dates_are_calendar_dates_not_timestamps(args: list[str], columns: 
     for rec in json.loads(r.stdout):
         for c in columns:
             assert rec[c] is None or re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", rec[c]), rec
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "json"])
+def test_a_column_named_twice_is_shown_once(fmt: str) -> None:
+    r = run_cli("show", "talent", "--columns", "id, value,id", "--format", fmt)
+    assert r.returncode == 0, r.stderr
+    if fmt == "json":
+        assert list(json.loads(r.stdout)[0]) == ["id", "value"]
+    elif fmt == "csv":
+        assert r.stdout.splitlines()[0] == "id,value"
+    else:
+        assert r.stdout.splitlines()[1].split() == ["id", "value"]

@@ -51,7 +51,7 @@ def split_columns(text: str | None) -> list[str] | None:
     """Read ``--columns "id, value"``: comma-separated, spaces around names ignored."""
     if text is None:
         return None
-    names = [c.strip() for c in text.split(",") if c.strip()]
+    names = list(dict.fromkeys(c.strip() for c in text.split(",") if c.strip()))  # once each
     if not names:
         raise ChinaAIStatsError(f"--columns {text!r} names no column; e.g. --columns id,value")
     return names

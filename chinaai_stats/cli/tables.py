@@ -75,7 +75,8 @@ def _register_show(sub: Any) -> None:
         "--where",
         action="append",
         metavar="COL=VALUE",
-        help="only rows whose column COL equals VALUE (repeatable)",
+        help="only rows whose column COL equals VALUE (repeatable); COL= keeps the rows "
+        "where COL is empty",
     )
     filters.add_argument(
         "--from",
@@ -162,6 +163,8 @@ def _equals(col: Any, value: str) -> Any:
     """Rows of column ``col`` equal to the text ``value`` (numbers and dates compared as such)."""
     import pandas as pd
 
+    if value == "":  # COL= : the rows where COL is empty (undated figures, no primary URL)
+        return col.isna() | (col.astype("string") == "")
     if pd.api.types.is_bool_dtype(col.dtype):
         return col.astype("string").str.lower() == value.lower()
     if pd.api.types.is_numeric_dtype(col.dtype):
