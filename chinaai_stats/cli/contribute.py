@@ -51,7 +51,9 @@ def register(sub: Any) -> None:
         "chinaai-stats add new_rows.csv --table investments",
     )
     add.set_defaults(func=_cmd_add)
-    add.add_argument("file", help="CSV file with the table's header (UTF-8)")
+    add.add_argument(
+        "file", help="CSV file with the table's header (UTF-8); - reads standard input"
+    )
     add.add_argument("--table", required=True, help="the table to add to")
     add.add_argument(
         "--datasets",
