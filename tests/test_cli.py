@@ -558,6 +558,14 @@ CONTRADICTIONS = [
 ]
 
 
+def test_extract_refuses_a_publication_date_in_the_future(tmp_path) -> None:
+    article = tmp_path / "a.txt"
+    article.write_text("Sales rose to 846 million last year.\n", encoding="utf-8")
+    r = run_cli("extract", str(article), "--published", "2999-01-01")
+    assert r.returncode == 2 and r.stdout == ""
+    assert "--published 2999-01-01 is in the future" in r.stderr
+
+
 @pytest.mark.parametrize(("args", "message"), CONTRADICTIONS)
 def test_contradictory_arguments_are_one_line_exit_2(args: list[str], message: str) -> None:
     r = run_cli(*args)

@@ -115,6 +115,11 @@ def _cmd_extract(args: argparse.Namespace) -> int:
         raise ChinaAIStatsError(
             f"--published {args.published!r} is not a date; write YYYY-MM-DD"
         ) from None
+    if published is not None and published > date.today():
+        raise ChinaAIStatsError(
+            f"--published {args.published} is in the future; give the date the article "
+            "appeared (it dates 'last year' and 去年)"
+        )
     src = read_input(
         args.file, kind="text file", limit=MAX_TEXT_BYTES, fix="save the article to a file"
     )
