@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 import shlex
 
@@ -662,3 +663,26 @@ def test_a_column_named_twice_is_shown_once(fmt: str) -> None:
         assert r.stdout.splitlines()[0] == "id,value"
     else:
         assert r.stdout.splitlines()[1].split() == ["id", "value"]
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full (Linux)")
+@pytest.mark.parametrize(
+    "args", [["list"], ["show", "talent", "--format", "json"], ["cite", "talent"]]
+)
+def test_a_full_disk_on_stdout_is_one_line_exit_2_not_a_bug(args: list[str]) -> None:
+    import subprocess
+    import sys
+
+    with open("/dev/full", "w") as full:
+        r = subprocess.run(
+            [sys.executable, "-m", "chinaai_stats", *args],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+        )
+    assert r.returncode == 2, r.stderr
+    assert r.stderr.strip().splitlines() == [
+        "chinaai-stats: error: cannot write the output (No space left on device); "
+        "free some space or write elsewhere"
+    ]

@@ -9,6 +9,7 @@ never a traceback.
 from __future__ import annotations
 
 import argparse
+import errno
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
@@ -120,16 +121,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # e.g. piped into `head`
         sys.stderr.close()
         return EXIT_OK
+    except OSError as exc:
+        if exc.errno not in _ENVIRONMENT_ERRNOS:
+            return _bug(args, exc)
+        where = f": {exc.filename}" if exc.filename else " the output"
+        message = f"cannot write{where} ({exc.strerror}); free some space or write elsewhere"
+        _json_error(args, message, EXIT_UNUSABLE)
+        print(f"chinaai-stats: error: {message}", file=sys.stderr)
+        return EXIT_UNUSABLE
     except KeyboardInterrupt:
         # what half-built objects (an open workbook) complain of when collected is noise now
         sys.unraisablehook = lambda _: None
         print("chinaai-stats: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
     except Exception as exc:  # a bug: one line, a distinct exit code, no traceback
-        where = f"{type(exc).__name__}: {exc}".splitlines()[0][:300]
-        _json_error(args, f"internal error ({where})", EXIT_BUG)
-        print(f"chinaai-stats: internal error ({where}); please report it", file=sys.stderr)
-        return EXIT_BUG
+        return _bug(args, exc)
+
+
+#: Write failures that come from the machine, not from chinaai-stats (disk full, quota, I/O).
+_ENVIRONMENT_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EFBIG, errno.EROFS})
+
+
+def _bug(args: argparse.Namespace, exc: BaseException) -> int:
+    """Report an unexpected failure in one line (and as JSON where JSON was asked for)."""
+    where = f"{type(exc).__name__}: {exc}".splitlines()[0][:300]
+    _json_error(args, f"internal error ({where})", EXIT_BUG)
+    print(f"chinaai-stats: internal error ({where}); please report it", file=sys.stderr)
+    return EXIT_BUG
 
 
 def _json_error(args: argparse.Namespace, message: str, code: int) -> None:

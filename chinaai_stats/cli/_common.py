@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import math
 import shutil
 import sys
@@ -32,7 +33,8 @@ def json_failure(message: str, code: int) -> None:
     import json
 
     doc = {"ok": False, "error": message, "exit_code": code}
-    print(json.dumps(doc, ensure_ascii=False), flush=True)
+    with contextlib.suppress(OSError):  # stdout itself cannot be written: stderr says why
+        print(json.dumps(doc, ensure_ascii=False), flush=True)
 
 
 def command(sub: Any, name: str, what: str, *examples: str) -> argparse.ArgumentParser:
