@@ -52,6 +52,33 @@ def _add_periods(df: pd.DataFrame) -> None:
     df.insert(pos + 1, "period_end", end)
 
 
+_hashes: dict[tuple[Path, int, int], str] = {}
+
+
+def _checked_sha256(path: Path, recorded: str) -> str:
+    """The SHA-256 of the file as it is; a warning when it is not the one recorded.
+
+    A CSV edited without refreshing the descriptor would otherwise be cited with the
+    hash of data it no longer holds.
+    """
+    import hashlib
+    import warnings
+
+    st = path.stat()
+    key = (path, st.st_mtime_ns, st.st_size)
+    if key not in _hashes:
+        _hashes[key] = hashlib.sha256(path.read_bytes()).hexdigest()
+        if recorded and _hashes[key] != recorded:
+            warnings.warn(
+                f"{path}: its SHA-256 ({_hashes[key][:12]}) is not the one datapackage.json "
+                f"records ({recorded[:12]}): the file was changed without refreshing the "
+                "descriptor; run python -m chinaai_stats.package in the clone before citing it",
+                UserWarning,
+                stacklevel=3,
+            )
+    return _hashes[key]
+
+
 def _read(path: Path, schema: dict[str, Any]) -> pd.DataFrame:
     dtypes = _dtypes(schema)
     try:
@@ -146,7 +173,9 @@ def load(
             f"install it with: pip install chinaai-stats=={version}"
         )
     res = catalog.resource(name, root)
-    df = _read(root / "datasets" / res["path"], res["schema"])
+    path = root / "datasets" / res["path"]
+    df = _read(path, res["schema"])
+    sha256 = _checked_sha256(path, res.get("hash", "").removeprefix("sha256:"))
     if "as_of" in df.columns:
         _add_periods(df)
     df.attrs.update(
@@ -154,7 +183,7 @@ def load(
         title=res.get("title", name),
         description=res.get("description", ""),
         version=desc["version"],
-        sha256=res.get("hash", "").removeprefix("sha256:"),
+        sha256=sha256,
         licence=", ".join(x["name"] for x in res.get("licenses", desc["licenses"][:1])),
         sources=(
             _sources_used(df["source_id"])

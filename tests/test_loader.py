@@ -146,3 +146,31 @@ def test_a_damaged_table_is_a_clear_error(data_copy) -> None:
     path.write_text(text, "utf-8")
     with pytest.raises(cs.DataFileError, match=r"talent\.csv"):
         cs.load("talent")
+
+
+def test_the_hash_in_attrs_is_the_files_own(data_copy) -> None:
+    import hashlib
+    import warnings
+
+    path = data_copy / "datasets" / "talent.csv"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # an untouched file: no warning
+        recorded = cs.load("talent").attrs["sha256"]
+    assert recorded == hashlib.sha256(path.read_bytes()).hexdigest()
+    path.write_text(path.read_text("utf-8").replace("around 30", "around 31"), "utf-8")
+    with pytest.warns(UserWarning, match="changed without refreshing the descriptor") as caught:
+        df = cs.load("talent")
+    assert df.attrs["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest() != recorded
+    assert len(caught) == 1 and recorded[:12] in str(caught[0].message)
+
+
+def test_cli_warns_in_one_line_about_a_table_edited_by_hand(data_copy) -> None:
+    from tests.conftest import run_cli
+
+    path = data_copy / "datasets" / "talent.csv"
+    path.write_text(path.read_text("utf-8").replace("around 30", "around 31"), "utf-8")
+    r = run_cli("show", "talent")
+    assert r.returncode == 0
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("chinaai-stats: warning: ")
+    assert "python -m chinaai_stats.package" in lines[0]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import errno
 import sys
+import warnings
 from collections.abc import Sequence
 from typing import NoReturn
 
@@ -112,6 +113,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:  # a bare `chinaai-stats`: say what there is
         parser.print_help()
         return EXIT_OK
+    warnings.showwarning = _show_warning
     try:
         return int(args.func(args))
     except ChinaAIStatsError as exc:
@@ -148,6 +150,11 @@ def _bug(args: argparse.Namespace, exc: BaseException) -> int:
     _json_error(args, f"internal error ({where})", EXIT_BUG)
     print(f"chinaai-stats: internal error ({where}); please report it", file=sys.stderr)
     return EXIT_BUG
+
+
+def _show_warning(message: Warning | str, *_: object, **__: object) -> None:
+    """A library warning as one line on stderr (not Python's file:line report)."""
+    print(f"chinaai-stats: warning: {message}", file=sys.stderr)
 
 
 def _json_error(args: argparse.Namespace, message: str, code: int) -> None:
