@@ -174,14 +174,63 @@ _RE_TOP = re.compile(rf"(?:the )?top ({NUMBER}|{EN_NUMBER_WORDS})")
 _RE_FIRST = re.compile(r"(?:the )?(?:first |前)")
 _RE_SHANG = re.compile(r"上(百|千|万|亿|百万|千万|万亿)")
 _RE_SUFFIX_FILLER = re.compile(
-    r" (?:each|apiece|in total|in all|later|old|increase|rise|jump|growth)$"
+    rf"(?: |(?<=%))(?:each|apiece|in total|in all|later|old|{'|'.join(lx.EN_CHANGE_NOUNS)})$"
+)
+_RE_ARTICLE = re.compile(r"an? (?=[0-9$€£¥]|us\$|hk\$|rmb|usd|cny|hkd)")  # "a 26% drop"
+_RE_CHANGE = re.compile(r"(?:(?:up|down)(?: by)?|by) (?!to\b)(?=[0-9.]|an? |[a-z]+ ?(?:%|times))")
+_RE_RATE = re.compile(
+    r"\b(?:per|a|an|each|every) (?:second|minute|hour|day|week|month|quarter|year)\b"
+    r"|\b(?:annually|yearly|monthly|weekly|daily|hourly)$|/(?:year|yr|month|week|day)$"
 )
 _RE_YEAR = re.compile(r"(1[89]\d\d|20\d\d|2100) ?年")
 _RE_ZH_MONTH = re.compile(r"\d{1,2}月")
+_RE_ZH_DAY = re.compile(r"(?:\d{1,2}|[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])日")
+
+
+def _check_digits(text: str) -> None:
+    """Refuse superscript, subscript and circled digits (1536³, ①): NFKC would make them plain."""
+    for ch in text:
+        if ch.isdigit() and not ch.isdecimal():
+            raise fail(text, f"{ch!r} is a superscript, subscript or circled digit, not a number")
+
+
+_ZH_INTEGER_CHARS = "零〇一二两三四五六七八九十百千"
+_ZH_FRACTION_DIGITS = "零〇一二三四五六七八九"
+_RE_ZH_POINT = re.compile(f"(?<=[{_ZH_INTEGER_CHARS}])[.点](?=[{_ZH_FRACTION_DIGITS}])")
+
+
+def _zh_decimals(s: str) -> str:
+    """Write Chinese numerals with a decimal point in digits: 二.五二兆 -> 2.52兆, 三点五 -> 3.5.
+
+    The digits after the point are read one by one; a point followed by 十, 百 or 千
+    (两点三十: a clock time) is left alone. One scan: each character is visited at most
+    twice.
+    """
+    out, done = [], 0
+    for m in _RE_ZH_POINT.finditer(s):
+        start = m.start()
+        while start > done and s[start - 1] in _ZH_INTEGER_CHARS:
+            start -= 1
+        end = m.end()
+        while end < len(s) and s[end] in _ZH_FRACTION_DIGITS:
+            end += 1
+        if start == m.start() or s[end : end + 1] in ("十", "百", "千"):
+            continue
+        try:
+            whole, vague = zh_number(s[start : m.start()], s)
+        except QuantityParseError:
+            continue
+        if vague:
+            continue
+        digits = "".join(str(lx.ZH_DIGITS[ch]) for ch in s[m.end() : end])
+        out.append(s[done:start] + f"{whole}.{digits}")
+        done = end
+    return "".join(out) + s[done:]
 
 
 def _normalise(text: str) -> str:
     s = unicodedata.normalize("NFKC", text).translate(lx.TRADITIONAL)
+    s = _zh_decimals(s)
     s = "".join(ch for ch in s if ch not in lx.QUOTES)
     s = re.sub(r"\s+", " ", s).strip()
     for dash in "–—−‐":
@@ -227,6 +276,8 @@ def _special(rest: str, original: str) -> tuple[Decimal, str, str | None] | None
         if den == 0:
             raise fail(original, "a share out of zero")
         return _share(num / den, original), "share", None
+    if rest == "半成":  # half a tenth
+        return Decimal("0.05"), "share", None
     m = _RE_CHENG.fullmatch(rest)
     if m:
         tenths = number_of(m.group(1), original)
@@ -275,8 +326,8 @@ def _rank(rest: str, original: str) -> tuple[Decimal, str, str | None] | None:
         return value, "rank", "at_most" if rest[0] == "前" else None
     m = _RE_ORDINAL.fullmatch(rest)
     if m:
-        if m.group(2):
-            _measure_word(m.group(2), original)
+        if m.group(2) and _measure_word(m.group(2), original):
+            raise fail(original, f"{rest!r} names a period or part, not a rank")
         return Decimal(lx.EN_ORDINALS[m.group(1)]), "rank", None
     m = _RE_RANK_WORD.fullmatch(rest)
     if m:
@@ -413,7 +464,7 @@ def _english_after(value: Decimal, rest: str, original: str) -> tuple[Decimal, s
         return value, lx.DURATIONS[rest]
     m = _RE_HYPHEN_UNIT.match(rest)
     if m:
-        _measure_word(rest[m.end() :].strip(), original)
+        _nothing_left(_measure_word(rest[m.end() :].strip(), original), original)
         return value, m.group(1)
     m = _RE_DECADES.fullmatch(rest)
     if m:
@@ -422,7 +473,7 @@ def _english_after(value: Decimal, rest: str, original: str) -> tuple[Decimal, s
     if m:
         for noun in (m.group(1), m.group(3)):
             if noun:
-                _measure_word(noun, original)
+                _nothing_left(_measure_word(noun, original), original)
         den = number_of(m.group(2), original)
         if den == 0:
             raise fail(original, "a rate per zero")
@@ -475,12 +526,14 @@ def _measure_word(rest: str, original: str) -> str:
             raise fail(original, f"unknown unit or word {rest!r} after the number")
         if len(rest) > 3:
             raise fail(original, f"{rest!r} after the number is more than a measure word")
+        if rest[-1] in lx.ZH_UNIT_ENDINGS or rest.startswith(lx.ZH_UNIT_PREFIXES):
+            raise fail(original, f"{rest!r} after the number is a unit of measure")
         unit_word = _RE_ZH_UNIT_WORD.search(rest)
         if unit_word:
             raise fail(original, f"unknown unit or word {rest!r} after the number")
         return ""
     words = rest.split(" ")
-    if len(words) <= 3 and all(_RE_EN_NOUN.fullmatch(w) for w in words):
+    if len(words) <= lx.EN_NOUN_WORDS and all(_RE_EN_NOUN.fullmatch(w) for w in words):
         bad = [w for w in words if w in lx.EN_NOT_NOUNS or w in lx.DURATIONS]
         if not bad and words[0] not in lx.EN_MAGNITUDES:
             return ""
@@ -492,6 +545,10 @@ def _nothing_left(rest: str, original: str) -> None:
     rest = rest.strip()
     if not rest:
         return
+    rate = _RE_RATE.search(rest)
+    if rate:
+        said = rate.group().strip()
+        raise fail(original, f"a rate ({said!r}): figures are read as amounts, not per period")
     if re.search(r"\d", rest) or re.search(f"[{lx.ZH_CHARS}]", rest):
         raise fail(original, f"two different numbers with no restatement relation ({rest!r} left)")
     raise fail(original, f"unknown unit or word {rest!r}")
@@ -507,6 +564,10 @@ def _strip_words(rest: str, original: str) -> tuple[str | None, str, str]:
     """
     qualifier, said = None, ""
     while True:
+        m = _RE_ARTICLE.match(rest)
+        if m:
+            rest = rest[m.end() :]
+            continue
         _, _, after = _FILLER_M.take(rest)
         if after != rest:
             rest = after
@@ -551,8 +612,11 @@ def _first_period(rest: str, original: str) -> tuple[Decimal, str, str | None] |
     m = _RE_FIRST.match(rest)
     if not m:
         return None
+    period = rest[m.end() :]
+    if rest.startswith("前") and period.endswith("月") and not period.endswith("个月"):
+        period = period[:-1] + "个月"  # 前七月: the first seven months, as 前七个月
     try:
-        read = _core(rest[m.end() :], original)
+        read = _core(period, original)
     except QuantityParseError:
         return None
     return read if read[1] in _DURATION_UNITS else None
@@ -564,15 +628,24 @@ def _parse_simple(text: str, original: str) -> tuple[Decimal, str, str]:
     m = _RE_TOP.fullmatch(text)
     if m:  # top 10: a rank of 10 or better
         return number_of(m.group(1), original), "rank", "at_most"
-    qualifier, said, rest = _strip_words(text.strip(), original)
+    text = text.strip()
+    change = _RE_CHANGE.match(text)  # "up 48%", "down by 5%", "by 3%": the size of a change
+    if change:
+        text = text[change.end() :]
+    qualifier, said, rest = _strip_words(text, original)
     if rest in ("nan", "inf", "infinity", "-inf", "+inf"):
         raise fail(original, "not a finite number")
+    if qualifier is None and _RE_ZH_DAY.fullmatch(rest):
+        raise fail(original, "a day of the month, not a figure (write N天 for a duration)")
     value, unit, inner = _first_period(rest, original) or _core(rest, original)
     _traditional_yuan(unicodedata.normalize("NFKC", original), rest, unit, original)
     if said == "近" and unit in _DURATION_UNITS:
         qualifier = None  # 近五年: the past five years, not nearly five
     if qualifier and inner and qualifier != inner:
         raise fail(original, f"conflicting qualifiers ({qualifier}, {inner})")
+    if change and unit not in ("share", "ratio"):
+        word = change.group().strip()
+        raise fail(original, f"{word!r} before a figure that is not a percentage or a multiple")
     return value, unit, qualifier or inner or "exact"
 
 
@@ -664,6 +737,7 @@ def parse_quantity(text: str) -> Quantity:
         raise QuantityParseError(
             f"cannot read {text[:40]!r}... as a figure: longer than {MAX_LENGTH} characters"
         )
+    _check_digits(text)
     norm = _normalise(text)
     if not norm:
         raise QuantityParseError(f"cannot read {text!r} as a figure: empty text")

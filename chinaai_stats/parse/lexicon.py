@@ -107,6 +107,7 @@ EN_QUALIFIERS = {
         "close to",
         "circa",
         "an estimated",
+        "near",
         "estimated",
         "more or less",
         "~",
@@ -119,6 +120,7 @@ EN_QUALIFIERS = {
         "above",
         "in excess of",
         "upwards of",
+        "upward of",
         "exceeding",
         "exceeded",
         "surpassing",
@@ -405,6 +407,27 @@ DURATIONS = {
     "年": "year",
     "岁": "year",
 }
+#: Nouns of change after a figure ("a 26% drop", "15 per cent jump"): the figure is its size.
+EN_CHANGE_NOUNS = (
+    "increase",
+    "decrease",
+    "rise",
+    "fall",
+    "drop",
+    "decline",
+    "jump",
+    "gain",
+    "growth",
+    "surge",
+    "slump",
+    "plunge",
+    "dip",
+    "climb",
+    "reduction",
+    "cut",
+)
+#: Most words of a noun phrase after a count ("ten new artificial intelligence unicorn startups").
+EN_NOUN_WORDS = 5
 #: English nouns that may follow a count without changing its unit.
 COUNT_NOUNS = frozenset(
     [
@@ -619,9 +642,15 @@ EN_NOT_NOUNS = frozenset(
         "century",
         "quarters",
         "quarter",
+        "half",
+        "halves",
         "s",
     ]
 )
+#: Last characters of Chinese units of measure (平方米, 千克, 公里, 毫升, 千瓦时).
+ZH_UNIT_ENDINGS = frozenset("米克吨升里斤亩尺寸伏瓦度顷秒时焦帕赫")
+#: First characters of Chinese units of measure (平方公里, 立方米).
+ZH_UNIT_PREFIXES = ("平方", "立方", "摄氏", "华氏")
 #: Characters after a number that are units, not measure words: refused by name.
 ZH_NOT_MEASURE = frozenset(
     "号点分时米克吨升里斤亩尺寸折级码伏瓦度角毛块钱季期届版代楼层圈阶年月日周天岁秒元镑币内前后"
