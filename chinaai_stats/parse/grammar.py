@@ -343,7 +343,10 @@ def _rank(rest: str, original: str) -> tuple[Decimal, str, str | None] | None:
 
 def _currency_named(tag: str | None, phrase: str, original: str) -> str | None:
     if tag == "?":
-        raise fail(original, f"unknown currency {phrase!r} (known: USD, CNY, HKD, EUR, GBP, JPY)")
+        raise _CurrencyNotHeld(
+            f"cannot read {original!r} as a figure: unknown currency {phrase!r} "
+            "(known: USD, CNY, HKD, EUR, GBP, JPY)"
+        )
     return tag
 
 
@@ -596,10 +599,10 @@ def _traditional_yuan(text: str, rest: str, unit: str, original: str) -> None:
     if unit != "CNY" or "人民" in rest or "rmb" in rest or "cny" in rest or "¥" in rest:
         return
     if re.search("[億萬兆幣]", text) or "兆" in rest:
-        raise fail(
-            original,
+        raise _CurrencyNotHeld(
+            f"cannot read {original!r} as a figure: "
             "元 in traditional-character text may be New Taiwan or Hong Kong dollars; "
-            "write 人民幣 before the amount if it is yuan",
+            "write 人民幣 before the amount if it is yuan"
         )
 
 
@@ -656,30 +659,64 @@ def _finite(value: Decimal, original: str) -> float:
     return out
 
 
+class _CurrencyNotHeld(QuantityParseError):
+    """An amount in a currency the package does not hold (NT$, 元 in a Taiwan text)."""
+
+
+_RE_LIST_SEP = re.compile(r"[、;；]|[,，](?!\d{3}(?:\D|$))")
+_MONEY = frozenset(lx.UNITS[1:7])
+
+
+def _restatements(inner: str, said: str, text: str) -> list[Quantity]:
+    """The bracketed conversions "(约190亿美元、新台币5,995亿元)", skipping currencies not held."""
+    items = _RE_LIST_SEP.split(inner)
+    saids = _RE_LIST_SEP.split(said)
+    if len(saids) != len(items):
+        saids = items
+    out = []
+    for item, item_said in zip(items, saids, strict=True):
+        try:
+            value, unit, qualifier = _parse_simple(item, text)
+        except _CurrencyNotHeld:
+            continue
+        out.append(Quantity(_finite(value, text), unit, qualifier, item_said.strip()))
+    if len(items) > 1 and any(q.unit not in _MONEY for q in out):
+        raise fail(text, "a bracketed list that is not a list of conversions")
+    return out
+
+
 def _bracketed(norm: str, text: str) -> Quantity | None:
-    """A figure and a restatement in brackets, or None when there are no brackets."""
+    """A figure and a restatement in brackets, or None when there are no brackets.
+
+    A list of conversions in the brackets keeps the first in a currency held; one in
+    a currency the package does not hold (新台币) is skipped, never read as another.
+    """
     opens, closes = norm.count("("), norm.count(")")
     if not opens and not closes:
         return None
     i = norm.find("(")
     if opens != 1 or closes != 1 or not norm.endswith(")") or i <= 0:
         raise fail(text, "unbalanced or repeated parentheses")
-    outer = _parse_simple(norm[:i], text)
-    inner = _parse_simple(norm[i + 1 : -1], text)
-    (ov, ou, oq), (iv, iu, iq) = outer, inner
-    if ou == iu:
+    ov, ou, oq = _parse_simple(norm[:i], text)
+    plain = text.strip()
+    j = max(plain.rfind("("), plain.rfind("（"))
+    said = plain[j + 1 :].rstrip(")） ").strip()
+    inner = _restatements(norm[i + 1 : -1], said, text)
+    if not inner:
+        if ou not in _MONEY:
+            raise fail(text, f"a figure in {ou} with a bracketed amount in a currency not held")
+        return Quantity(_finite(ov, text), ou, oq, text)
+    if len(inner) == 1 and inner[0].unit == ou:
+        iv, iq = inner[0].value, inner[0].qualifier
         loose = oq != "exact" or iq != "exact"
-        if not math.isclose(float(ov), float(iv), rel_tol=0.1 if loose else 1e-9):
+        if not math.isclose(float(ov), iv, rel_tol=0.1 if loose else 1e-9):
             raise fail(text, "two different numbers with no restatement relation")
-        return Quantity(_finite(iv, text), iu, iq if iq != "exact" else oq, text)
-    money = set(lx.UNITS[1:7])
-    if ou in money and iu in money:
-        plain = text.strip()
-        j = max(plain.rfind("("), plain.rfind("（"))
-        said = plain[j + 1 :].rstrip(")） ").strip()
-        restated = Quantity(_finite(iv, text), iu, iq, said)
-        return Quantity(_finite(ov, text), ou, oq, text, restated)
-    raise fail(text, f"a figure in {ou} and a bracketed one in {iu} are not a restatement")
+        return Quantity(iv, ou, iq if iq != "exact" else oq, text)
+    other = [q for q in inner if q.unit != ou]
+    if ou in _MONEY and other and all(q.unit in _MONEY for q in inner):
+        return Quantity(_finite(ov, text), ou, oq, text, other[0])
+    units = ", ".join(sorted({q.unit for q in inner}))
+    raise fail(text, f"a figure in {ou} and a bracketed one in {units} are not a restatement")
 
 
 def parse_quantity(text: str) -> Quantity:
