@@ -109,6 +109,7 @@ class _Matcher:
         return None, "", rest
 
 
+_ZH_CHANGE_M = _Matcher([(w, "change") for w in lx.ZH_CHANGE_VERBS])
 _QUALIFIER_M = _Matcher(
     [
         (p, tag)
@@ -131,7 +132,7 @@ _RE_N_IN_M = re.compile(
 _RE_ZH_FRACTION = re.compile(
     r"([0-9.一二两三四五六七八九十百千万]+)分之([0-9.一二两三四五六七八九十百零]+)"
 )
-_RE_CHENG = re.compile(r"([一二两三四五六七八九十]|\d)成([一二三四五六七八九]|\d|半)?")
+_RE_CHENG = re.compile(r"([一二两三四五六七八九十]|\d)成([一二三四五六七八九]|\d|半)?([多余])?")
 _RE_FOLD_BIG = re.compile(r"(?:an? )?(hundred|thousand)[- ]?fold")
 _RE_FOLD = re.compile(rf"(?:an? )?(an?|{EN_NUMBER_WORDS}|{NUMBER})[- ]?fold")
 _RE_TIMES = re.compile(rf"({NUMBER}|{EN_NUMBER_WORDS}) ?(?:x|×|times)")
@@ -145,10 +146,13 @@ _ZH_PERIODS = frozenset("季月周天日")
 _RE_ORDINAL = re.compile(
     "(" + "|".join(lx.EN_ORDINALS) + r")(?: place)?(?: ([a-z][a-z-]*(?: [a-z][a-z-]*)?))?"
 )
-_RE_EN_MAGNITUDE = re.compile(
-    r"[- ]?(thousand|million|billion|trillion|mln|bln|trn|mn|bn|tn|k|m|b)(?![^\W\d_\u3400-\u9fff])"
+_AFTER_HUNDRED = ("thousand", "million", "billion", "trillion")
+_MAGNITUDE_WORDS = "|".join(sorted(lx.EN_MAGNITUDES, key=len, reverse=True))
+_RE_EN_MAGNITUDE = re.compile(rf"[- ]?({_MAGNITUDE_WORDS})(?![^\W\d_\u3400-\u9fff])")
+_RE_SECOND_MAGNITUDE = re.compile(
+    r"(thousand|million|billion|trillion|quadrillion|hundred|dozen|lakhs?|crores?)\b"
 )
-_RE_SECOND_MAGNITUDE = re.compile(r"(thousand|million|billion|trillion)\b")
+_RE_UNIT_NOUN = re.compile(rf"(?:{lx.EN_SI_PREFIXES})?-?(?:{lx.EN_UNIT_ROOTS})s?")
 _RE_PERCENT = re.compile(r"(?:%|percent\b|per cent\b|pct\b|percentage points?\b|个?百分点)")
 _RE_RANGE = re.compile(
     rf"(?:\d|[{lx.ZH_CHARS}])(?: ?(?:-|to|至|到|~) ?)(?:\$|¥|€|£)?(?:\d|[{lx.ZH_CHARS}])"
@@ -176,8 +180,10 @@ _RE_SHANG = re.compile(r"上(百|千|万|亿|百万|千万|万亿)")
 _RE_SUFFIX_FILLER = re.compile(
     rf"(?: |(?<=%))(?:each|apiece|in total|in all|later|old|{'|'.join(lx.EN_CHANGE_NOUNS)})$"
 )
+_RE_HALF_A = re.compile(r"(?:half an?|a half) (?=(?:thousand|million|billion|trillion)\b)")
 _RE_ARTICLE = re.compile(r"an? (?=[0-9$€£¥]|us\$|hk\$|rmb|usd|cny|hkd)")  # "a 26% drop"
 _RE_CHANGE = re.compile(r"(?:(?:up|down)(?: by)?|by) (?!to\b)(?=[0-9.]|an? |[a-z]+ ?(?:%|times))")
+_RE_OF = re.compile(r"^of (?:the |its |their |all |total )?(?=[a-z])")  # 15% of revenue
 _RE_RATE = re.compile(
     r"\b(?:per|a|an|each|every) (?:second|minute|hour|day|week|month|quarter|year)\b"
     r"|\b(?:annually|yearly|monthly|weekly|daily|hourly)$|/(?:year|yr|month|week|day)$"
@@ -265,8 +271,9 @@ def _special(rest: str, original: str) -> tuple[Decimal, str, str | None] | None
     if rest.startswith(("百分之", "千分之")):
         per = 100 if rest[0] == "百" else 1000
         return _share(number_of(rest[3:], original) / per, original), "share", None
-    m = _RE_SHANG.fullmatch(rest)
-    if m:  # 上亿: reaching a hundred million
+    m = _RE_SHANG.match(rest)
+    if m:  # 上亿: reaching a hundred million; 上千家
+        _nothing_left(_measure_word(rest[m.end() :], original), original)
         return number_of("1" + m.group(1), original), "count", "at_least"
     if rest in ("一半", "半数", "过半"):
         return Decimal("0.5"), "share", None
@@ -283,7 +290,8 @@ def _special(rest: str, original: str) -> tuple[Decimal, str, str | None] | None
         tenths = number_of(m.group(1), original)
         extra = m.group(2)
         hundredths = Decimal(5) if extra == "半" else number_of(extra, original) if extra else 0
-        return _share((tenths * 10 + hundredths) / 100, original), "share", None
+        more = "more_than" if m.group(3) else None  # 两成多: over two tenths
+        return _share((tenths * 10 + hundredths) / 100, original), "share", more
     m = _RE_AGE.fullmatch(rest)
     if m:
         return number_of(m.group(1), original), "year", None
@@ -432,7 +440,12 @@ def _core(body: str, original: str) -> tuple[Decimal, str, str | None]:
             raise fail(original, "an English magnitude after a Chinese numeral")
         value *= lx.EN_MAGNITUDES[m.group(1)]
         rest = rest[m.end() :].strip()
-        if _RE_SECOND_MAGNITUDE.match(rest):
+        second = _RE_SECOND_MAGNITUDE.match(rest)
+        if second and m.group(1) == "hundred" and second.group(1) in _AFTER_HUNDRED:
+            value *= lx.EN_MAGNITUDES[second.group(1)]  # five hundred million
+            rest = rest[second.end() :].strip()
+            second = _RE_SECOND_MAGNITUDE.match(rest)
+        if second:
             raise fail(original, "two magnitude words")
     elif rest[:1] in lx.ZH_LARGE and not chinese:
         raise fail(original, f"{rest[:1]} after an English number word")
@@ -440,7 +453,8 @@ def _core(body: str, original: str) -> tuple[Decimal, str, str | None]:
     if m:
         if currency:
             raise fail(original, "a currency and a percentage")
-        _nothing_left(_RE_RELATIVE.sub("", rest[m.end() :]), original)
+        after = _RE_OF.sub("", _RE_RELATIVE.sub("", rest[m.end() :]).strip())
+        _nothing_left(_measure_word(after, original) if after else after, original)
         return value / 100, "share", qualifier  # 150% is 1.5: a change can pass 100%
     rest = _RE_STRONG.sub("", rest)
     if currency is None:
@@ -537,10 +551,17 @@ def _measure_word(rest: str, original: str) -> str:
         return ""
     words = rest.split(" ")
     if len(words) <= lx.EN_NOUN_WORDS and all(_RE_EN_NOUN.fullmatch(w) for w in words):
-        bad = [w for w in words if w in lx.EN_NOT_NOUNS or w in lx.DURATIONS]
-        if not bad and words[0] not in lx.EN_MAGNITUDES:
+        for w in words:
+            if w in lx.EN_MAGNITUDES or w in lx.EN_VAGUE_MAGNITUDES:
+                raise fail(original, f"the magnitude word {w!r} cannot be read here")
+        if not any(_not_a_noun(w) for w in words):
             return ""
     return rest
+
+
+def _not_a_noun(word: str) -> bool:
+    """A unit of measure or a relation word: never a noun counted by the number before it."""
+    return word in lx.EN_NOT_NOUNS or word in lx.DURATIONS or bool(_RE_UNIT_NOUN.fullmatch(word))
 
 
 def _nothing_left(rest: str, original: str) -> None:
@@ -567,6 +588,10 @@ def _strip_words(rest: str, original: str) -> tuple[str | None, str, str]:
     """
     qualifier, said = None, ""
     while True:
+        m = _RE_HALF_A.match(rest)
+        if m:  # half a million: 0.5 million
+            rest = "0.5 " + rest[m.end() :]
+            continue
         m = _RE_ARTICLE.match(rest)
         if m:
             rest = rest[m.end() :]
@@ -632,7 +657,7 @@ def _parse_simple(text: str, original: str) -> tuple[Decimal, str, str]:
     if m:  # top 10: a rank of 10 or better
         return number_of(m.group(1), original), "rank", "at_most"
     text = text.strip()
-    change = _RE_CHANGE.match(text)  # "up 48%", "down by 5%", "by 3%": the size of a change
+    change = _RE_CHANGE.match(text) or _ZH_CHANGE_M.regex.match(text)  # up 48%, 同比增长17%
     if change:
         text = text[change.end() :]
     qualifier, said, rest = _strip_words(text, original)
@@ -646,7 +671,9 @@ def _parse_simple(text: str, original: str) -> tuple[Decimal, str, str]:
         qualifier = None  # 近五年: the past five years, not nearly five
     if qualifier and inner and qualifier != inner:
         raise fail(original, f"conflicting qualifiers ({qualifier}, {inner})")
-    if change and unit not in ("share", "ratio"):
+    # 增长3倍 may mean three or four times the base: a multiple after a Chinese verb is refused
+    multiple_ok = unit == "ratio" and not _RE_CJK.match(change.group()) if change else False
+    if change and unit != "share" and not multiple_ok:
         word = change.group().strip()
         raise fail(original, f"{word!r} before a figure that is not a percentage or a multiple")
     return value, unit, qualifier or inner or "exact"

@@ -82,6 +82,10 @@ _TRADITIONAL_PAIRS = [
     "無无",
     "單单",
     "倍倍",
+    "減减",
+    "長长",
+    "漲涨",
+    "較较",
     "億亿",
 ]
 TRADITIONAL = str.maketrans(
@@ -369,7 +373,27 @@ EN_MAGNITUDES = {
     "trillion": 10**12,
     "tn": 10**12,
     "trn": 10**12,
+    "quadrillion": 10**15,
+    "hundred": 10**2,
+    "dozen": 12,
+    "lakh": 10**5,
+    "lakhs": 10**5,
+    "crore": 10**7,
+    "crores": 10**7,
 }
+#: Plural or slang magnitude words: vague, or not a magnitude the reader can apply.
+EN_VAGUE_MAGNITUDES = frozenset(
+    [
+        *("tens", "dozens", "hundreds", "thousands", "millions", "billions", "trillions"),
+        *("scores", "grand", "zillion", "zillions", "gazillion"),
+    ]
+)
+#: Roots of units of measure, alone or after an SI prefix (gigawatts, megapixels, nanometres).
+EN_UNIT_ROOTS = (
+    "metre|meter|gram|watt|byte|bit|hertz|second|pixel|joule|volt|litre|liter|flop|"
+    "watt-hour|watthour|ton|tonne|amp|ampere|calorie|bps"
+)
+EN_SI_PREFIXES = "kilo|mega|giga|tera|peta|exa|nano|micro|milli|centi"
 DURATIONS = {
     "seconds": "second",
     "second": "second",
@@ -426,6 +450,14 @@ EN_CHANGE_NOUNS = (
     "reduction",
     "cut",
 )
+#: Verbs of change before a percentage (同比增长17%): the figure is the size of the change.
+_ZH_CHANGE_STEMS = ("增长", "下降", "上升", "下跌", "上涨", "减少", "增加", "提升", "提高", "降低")
+ZH_CHANGE_VERBS = [
+    f"{when}{verb}{le}"
+    for when in ("", "同比", "环比", "按年", "按季", "按月", "年", "季")
+    for verb in (*_ZH_CHANGE_STEMS, "增", "减", "升", "跌", "涨", "降")
+    for le in ("", "了")
+]
 #: Most words of a noun phrase after a count ("ten new artificial intelligence unicorn startups").
 EN_NOUN_WORDS = 5
 #: English nouns that may follow a count without changing its unit.
@@ -642,6 +674,24 @@ EN_NOT_NOUNS = frozenset(
         "century",
         "quarters",
         "quarter",
+        "nm",
+        "um",
+        "μm",
+        "micron",
+        "microns",
+        "mbps",
+        "gbps",
+        "kbps",
+        "tbps",
+        "fps",
+        "dpi",
+        "ppi",
+        "mah",
+        "wh",
+        "mph",
+        "kph",
+        "am",
+        "pm",
         "half",
         "halves",
         "s",
