@@ -606,7 +606,11 @@ def _strip_words(rest: str, original: str) -> tuple[str | None, str, str]:
                 qualifier, said, rest = tag, phrase, after
                 continue
         if rest.startswith("每") and _RE_CJK.match(rest, 1) and not RE_HAS_ZH.match(rest, 1):
-            rest = rest[2:].lstrip()  # 每股3.85港元, 每秒: the figure per unit
+            if rest[1] in _ZH_PERIODS or rest[1] in "年时秒分":
+                raise fail(
+                    original, f"a rate ({rest[:2]!r}): figures are read as amounts, not per period"
+                )
+            rest = rest[2:].lstrip()  # 每股3.85港元: the figure per unit
             continue
         break
     rest = re.sub(f"的[{_CJK}]+$", "", rest)  # 60%的利润增长: the noun after the figure
