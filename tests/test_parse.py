@@ -7,12 +7,13 @@ from decimal import Decimal
 
 import pandas as pd
 import pytest
-from hypothesis import example, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 import chinaai_stats as cs
 from chinaai_stats import QuantityParseError, parse_quantity
 from chinaai_stats.parse import QUALIFIERS, UNITS
+from chinaai_stats.parse import lexicon as lx
 
 CASES = [
     # text, value, unit, qualifier
@@ -187,6 +188,54 @@ CASES = [
     ("3年半", 3.5, "year", "exact"),
     ("two weeks", 2, "week", "exact"),
     ("a decade", 10, "year", "exact"),
+    # Chinese numerals with a decimal point (full-width or 点)
+    ("二．五二兆美元", 2.52e12, "USD", "exact"),
+    ("七十八.八九兆", 78.89e12, "count", "exact"),
+    ("三点五亿", 3.5e8, "count", "exact"),
+    ("百分之三点五", 0.035, "share", "exact"),
+    # 成: half a tenth, more than N tenths
+    ("半成", 0.05, "share", "exact"),
+    ("两成多", 0.2, "share", "more_than"),
+    ("约1成", 0.1, "share", "approximately"),
+    # the first N months without 个
+    ("前七月", 7, "month", "exact"),
+    ("前九月", 9, "month", "exact"),
+    # English: an article, nouns of change, up/down/by before a percentage, near
+    ("a 26% drop", 0.26, "share", "exact"),
+    ("a 42 percent increase", 0.42, "share", "exact"),
+    ("a 38% decline", 0.38, "share", "exact"),
+    ("15 per cent jump", 0.15, "share", "exact"),
+    ("up 48%", 0.48, "share", "exact"),
+    ("down by 5 percent", 0.05, "share", "exact"),
+    ("by 3%", 0.03, "share", "exact"),
+    ("up 3x", 3, "ratio", "exact"),
+    ("near $5bn", 5e9, "USD", "approximately"),
+    ("upward of 300", 300, "count", "more_than"),
+    # Chinese verbs of change before a percentage
+    ("同比增长17%", 0.17, "share", "exact"),
+    ("按年升10%", 0.1, "share", "exact"),
+    ("年增153.9%", 1.539, "share", "exact"),
+    ("年減約1成", 0.1, "share", "approximately"),
+    # nouns after a percentage
+    ("a 5% stake", 0.05, "share", "exact"),
+    ("40% market share", 0.4, "share", "exact"),
+    ("15% of revenue", 0.15, "share", "exact"),
+    ("30%股份", 0.3, "share", "exact"),
+    # noun phrases of up to five words after a count
+    ("ten new artificial intelligence unicorn startups", 10, "count", "exact"),
+    ("1.5 billion daily Ernie API calls", 1.5e9, "count", "exact"),
+    # magnitude words: read, never taken for nouns
+    ("5 hundred", 500, "count", "exact"),
+    ("5 hundred million", 5e8, "count", "exact"),
+    ("two dozen", 24, "count", "exact"),
+    ("a dozen", 12, "count", "exact"),
+    ("5 lakh", 5e5, "count", "exact"),
+    ("2 crore", 2e7, "count", "exact"),
+    ("5 quadrillion", 5e15, "count", "exact"),
+    ("half a million", 5e5, "count", "exact"),
+    ("half a billion dollars", 5e8, "USD", "exact"),
+    # 上千 with a measure word
+    ("上千家", 1000, "count", "at_least"),
 ]
 
 
@@ -244,6 +293,34 @@ def test_reads_expression(text: str, value: float, unit: str, qualifier: str) ->
         ("over under 5", "unknown word 'under'"),
         ("over 5 or so", "conflicting qualifiers"),
         ("(5", "parentheses"),
+        # superscript and circled digits are not plain digits
+        ("1536³", "superscript"),
+        ("①", "circled"),
+        # days of the month, periods and parts named by an ordinal
+        ("21日", "day of the month"),
+        ("二十一日", "day of the month"),
+        ("first quarter", "names a period or part"),
+        ("the second half", "names a period or part"),
+        # units of measure after a count are not measure words or nouns
+        ("4 平方米", "unit of measure"),
+        ("3个季度", "unit of measure"),
+        ("7nm", "unknown unit or word 'nm'"),
+        ("48 megapixels", "megapixels"),
+        ("5 gigawatts", "gigawatts"),
+        ("10am", "'am'"),
+        # plural and slang magnitudes are never dropped
+        ("2 millions", "magnitude word 'millions'"),
+        ("2 grand", "magnitude word 'grand'"),
+        # rates: the units are amounts
+        ("$1 trillion per year", "a rate ('per year')"),
+        ("more than 55,000 rides a week", "a rate ('a week')"),
+        ("5% a year", "a rate ('a year')"),
+        ("每年100亿元", "a rate ('每年')"),
+        # up/by/verbs of change only before a percentage; 增长3倍 is 3x or 4x
+        ("by 2030", "'by' before a figure"),
+        ("up 5 million", "'up' before a figure"),
+        ("增加5万人", "'增加' before a figure"),
+        ("增长3倍", "'增长' before a figure"),
     ],
 )
 def test_unreadable_text_names_the_reason(text: str, reason: str) -> None:
@@ -262,6 +339,10 @@ def test_unreadable_text_names_the_reason(text: str, reason: str) -> None:
         ("652 亿元人民币（98 亿美元）", 652e8, "CNY", (98e8, "USD")),
         ("约5.12亿美元(约39.9亿港元)", 5.12e8, "USD", (39.9e8, "HKD")),
         ("20 億歐元(當前約 151.11 億元人民幣)", 20e8, "EUR", (151.11e8, "CNY")),
+        # a list of conversions: the first in a currency held; NT$ is skipped
+        ("3兆日圓（約190億美元、新台幣5,995億元）", 3e12, "JPY", (190e8, "USD")),
+        ("RMB100 billion (US$15.72 billion, €13 billion)", 100e9, "CNY", (15.72e9, "USD")),
+        ("100亿日元(新台币200亿元、约6.8亿美元)", 100e8, "JPY", (6.8e8, "USD")),
     ],
 )
 def test_bracketed_conversion_is_kept_as_restated(text, value, unit, restated) -> None:
@@ -273,6 +354,15 @@ def test_bracketed_conversion_is_kept_as_restated(text, value, unit, restated) -
 
 def test_a_seen_magnitude_is_never_dropped() -> None:
     assert parse_quantity("1.68 亿人").value == 168_000_000
+
+
+def test_a_conversion_only_into_a_currency_not_held_leaves_the_figure() -> None:
+    q = parse_quantity("二．五二兆美元（約新台幣七十八．八九兆元）")
+    assert (q.value, q.unit, q.restated) == (2.52e12, "USD", None)
+    with pytest.raises(QuantityParseError, match="unknown currency"):
+        parse_quantity("新台幣300億元（約10億美元）")  # the figure itself is never replaced
+    with pytest.raises(QuantityParseError, match="not a list of conversions"):
+        parse_quantity("100亿美元(1,000亿港元、5,000万人)")
 
 
 def test_time_grows_linearly() -> None:
@@ -463,7 +553,7 @@ def test_any_text_parses_or_raises_quantity_parse_error(text: str) -> None:
 @given(
     st.text(
         alphabet="0123456789,. 万亿兆千百十两一二三四五六七八九零几多余约超过近成倍第个人家$¥€£元"
-        "港美欧日MBbnk%％-()（）“”ıİ",
+        "港美欧日MBbnk%％-()（）“”ıİ点．³①每增减、",
         max_size=20,
     )
 )
@@ -530,3 +620,86 @@ def test_chinese_numerals_with_measure_words(n, space, more):
     q = parse_quantity(text)
     assert q.value == float(n)
     assert q.qualifier == ("more_than" if more else "exact")
+
+
+# ---- properties of the forms added for texts first seen in the held-out set ----
+
+_FRACTION_DIGITS = "零一二三四五六七八九"
+
+
+@given(
+    whole=st.integers(0, 9_999),
+    fraction=st.lists(st.integers(0, 9), min_size=1, max_size=4),
+    point=st.sampled_from([".", "．", "点"]),
+    magnitude=st.sampled_from(sorted(ZH_MAGNITUDES)),
+    currency=st.sampled_from(["", "美元", "元人民币"]),
+)
+def test_chinese_numerals_with_a_decimal_point(whole, fraction, point, magnitude, currency):
+    assume(whole or any(fraction))  # 0 before a magnitude is refused, as 0.0万 is
+    digits = "".join(map(str, fraction))
+    text = to_chinese(whole) + point + "".join(_FRACTION_DIGITS[d] for d in fraction)
+    q = parse_quantity(text + magnitude + currency)
+    assert q.value == float(Decimal(f"{whole}.{digits}") * ZH_MAGNITUDES[magnitude])
+    assert q.unit == {"": "count", "美元": "USD", "元人民币": "CNY"}[currency]
+
+
+EN_MAGNITUDE_VALUES = {
+    "hundred": 10**2,
+    "thousand": 10**3,
+    "million": 10**6,
+    "billion": 10**9,
+    "trillion": 10**12,
+    "quadrillion": 10**15,
+    "dozen": 12,
+    "lakh": 10**5,
+    "crore": 10**7,
+}
+
+
+@given(
+    n=st.integers(1, 999),
+    word=st.sampled_from(sorted(EN_MAGNITUDE_VALUES)),
+    noun=st.sampled_from(["", " users", " new AI startups", " people"]),
+    plural=st.booleans(),
+)
+def test_an_english_magnitude_word_is_read_or_refused_never_dropped(n, word, noun, plural):
+    text = f"{n} {word}{'s' if plural else ''}{noun}"
+    try:
+        q = parse_quantity(text)
+    except QuantityParseError:
+        assert plural and word not in ("lakh", "crore")
+        return
+    assert q.value == float(n * EN_MAGNITUDE_VALUES[word])
+
+
+@given(
+    st.text(max_size=20),
+    st.sampled_from("²³¹⁴₂₃①②⑩⓪❶"),
+    st.text(max_size=20),
+)
+def test_a_superscript_or_circled_digit_is_refused(before, digit, after):
+    with pytest.raises(QuantityParseError):
+        parse_quantity(before + digit + after)
+
+
+@given(
+    n=st.integers(1, 10**6),
+    prefix=st.sampled_from(["", "kilo", "mega", "giga", "tera", "nano", "micro", "milli"]),
+    root=st.sampled_from(["metre", "meter", "gram", "watt", "byte", "bit", "pixel", "joule"]),
+    plural=st.sampled_from(["", "s"]),
+    noun=st.sampled_from(["", " chips"]),
+)
+def test_a_unit_of_measure_after_a_count_is_refused(n, prefix, root, plural, noun):
+    with pytest.raises(QuantityParseError):
+        parse_quantity(f"{n} {prefix}{root}{plural}{noun}")
+
+
+@given(
+    whole=st.integers(0, 999),
+    tenths=st.integers(0, 9),
+    verb=st.sampled_from(["up ", "down ", "by ", "up by ", *lx.ZH_CHANGE_VERBS]),
+    percent=st.sampled_from(["%", " percent", "％", "个百分点"]),
+)
+def test_a_verb_of_change_before_a_percentage_keeps_its_value(whole, tenths, verb, percent):
+    figure = f"{whole}.{tenths}{percent}"
+    assert parse_quantity(verb + figure).value == parse_quantity(figure).value

@@ -194,9 +194,12 @@ _RE_ZH_DAY = re.compile(r"(?:\d{1,2}|[一二三]?十[一二三四五六七八九
 
 
 def _check_digits(text: str) -> None:
-    """Refuse superscript, subscript and circled digits (1536³, ①): NFKC would make them plain."""
+    """Refuse superscript, subscript and circled digits (1536³, ⑩): NFKC would make them plain."""
+    nfkc = unicodedata.normalize("NFKC", text)
+    if sum(map(str.isdecimal, nfkc)) == sum(map(str.isdecimal, text)):
+        return
     for ch in text:
-        if ch.isdigit() and not ch.isdecimal():
+        if not ch.isdecimal() and any(map(str.isdecimal, unicodedata.normalize("NFKC", ch))):
             raise fail(text, f"{ch!r} is a superscript, subscript or circled digit, not a number")
 
 
@@ -552,7 +555,8 @@ def _measure_word(rest: str, original: str) -> str:
     words = rest.split(" ")
     if len(words) <= lx.EN_NOUN_WORDS and all(_RE_EN_NOUN.fullmatch(w) for w in words):
         for w in words:
-            if w in lx.EN_MAGNITUDES or w in lx.EN_VAGUE_MAGNITUDES:
+            plural = len(w) > 4 and w.endswith("s") and w[:-1] in lx.EN_MAGNITUDES  # trillions
+            if w in lx.EN_MAGNITUDES or w in lx.EN_VAGUE_MAGNITUDES or plural:
                 raise fail(original, f"the magnitude word {w!r} cannot be read here")
         if not any(_not_a_noun(w) for w in words):
             return ""
