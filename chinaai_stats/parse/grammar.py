@@ -152,7 +152,9 @@ _RE_EN_MAGNITUDE = re.compile(rf"[- ]?({_MAGNITUDE_WORDS})(?![^\W\d_\u3400-\u9ff
 _RE_SECOND_MAGNITUDE = re.compile(
     r"(thousand|million|billion|trillion|quadrillion|hundred|dozen|lakhs?|crores?)\b"
 )
-_RE_UNIT_NOUN = re.compile(rf"(?:{lx.EN_SI_PREFIXES})?-?(?:{lx.EN_UNIT_ROOTS})s?")
+_RE_UNIT_NOUN = re.compile(
+    rf"(?:{lx.EN_SI_PREFIXES})?-?(?:{lx.EN_UNIT_ROOTS})s?|{lx.EN_UNIT_ABBREVIATIONS}"
+)
 _RE_PERCENT = re.compile(r"(?:%|percent\b|per cent\b|pct\b|percentage points?\b|个?百分点)")
 _RE_RANGE = re.compile(
     rf"(?:\d|[{lx.ZH_CHARS}])(?: ?(?:-|to|至|到|~) ?)(?:\$|¥|€|£)?(?:\d|[{lx.ZH_CHARS}])"
@@ -183,6 +185,7 @@ _RE_SUFFIX_FILLER = re.compile(
 _RE_HALF_A = re.compile(r"(?:half an?|a half) (?=(?:thousand|million|billion|trillion)\b)")
 _RE_ARTICLE = re.compile(r"an? (?=[0-9$€£¥]|us\$|hk\$|rmb|usd|cny|hkd)")  # "a 26% drop"
 _RE_CHANGE = re.compile(r"(?:(?:up|down)(?: by)?|by) (?!to\b)(?=[0-9.]|an? |[a-z]+ ?(?:%|times))")
+_RE_PERIOD_WORD = re.compile(r"(?:the )?(?:past|last|next|previous|coming|recent|final) ")
 _RE_OF = re.compile(r"^of (?:the |its |their |all |total )?(?=[a-z])")  # 15% of revenue
 _RE_RATE = re.compile(
     r"\b(?:per|a|an|each|every) (?:second|minute|hour|day|week|month|quarter|year)\b"
@@ -262,7 +265,10 @@ def _special(rest: str, original: str) -> tuple[Decimal, str, str | None] | None
     m = _RE_FRACTION.fullmatch(rest)
     if m or rest == "half":
         num = number_of(m.group(1), original) if m else Decimal(1)
-        share = _share(num / lx.EN_FRACTIONS[m.group(2) if m else "half"], original)
+        parts = lx.EN_FRACTIONS[m.group(2) if m else "half"]
+        if num >= parts:  # four quarters, two halves: periods, not a share
+            raise fail(original, f"{rest!r} is a whole or more: periods, not a share")
+        share = _share(num / parts, original)
         return share, "share", None
     m = _RE_N_IN_M.fullmatch(rest)
     if m:
@@ -426,6 +432,9 @@ def _core(body: str, original: str) -> tuple[Decimal, str, str | None]:
         raise fail(original, "no number")
     tag, phrase, rest = _CURRENCY_PREFIX_M.take(rest)
     currency = _currency_named(tag, phrase, original)
+    said = None
+    if currency:  # 人民币约130亿元: the qualifier after the currency word
+        said, _, rest = _QUALIFIER_M.take(rest)
     if currency is None:
         special = _special(rest, original)
         if special is not None:
@@ -435,7 +444,13 @@ def _core(body: str, original: str) -> tuple[Decimal, str, str | None]:
         raise fail(original, f"{m.group(1)}年 is a calendar year, not a figure")
     if _RE_ZH_MONTH.fullmatch(rest):
         raise fail(original, "a month of the year, not a figure (write N个月 for a duration)")
+    before = rest
     value, rest, qualifier, chinese = _read_number(rest, original)
+    if said and qualifier and said != qualifier:
+        raise fail(original, f"conflicting qualifiers ({said}, {qualifier})")
+    qualifier = qualifier or said
+    # a Chinese magnitude makes a longer noun after it safe to read (54万标准机架)
+    magnitude_seen = any(ch in lx.ZH_LARGE for ch in before[: len(before) - len(rest)])
     rest = rest.strip()
     m = _RE_EN_MAGNITUDE.match(rest)
     if m:
@@ -468,7 +483,7 @@ def _core(body: str, original: str) -> tuple[Decimal, str, str | None]:
     if unit == "year" and rest.startswith("半"):
         value, rest = value + Decimal("0.5"), rest[1:]
     if unit == "count":
-        rest = _measure_word(rest, original)
+        rest = _measure_word(rest, original, long_ok=magnitude_seen)
     _nothing_left(rest, original)
     if unit == "count" and value != value.to_integral_value():
         raise fail(original, f"a count of {value:g} is not whole: is a magnitude or unit missing?")
@@ -520,6 +535,8 @@ def _unit_word(rest: str, currency: str | None, prefix: str, original: str) -> t
     if suffix and not left.strip():
         if currency == "CNY" and prefix == "¥" and phrase in lx.YEN_WORDS:
             return "JPY", ""
+        if currency and phrase == "元":  # 港币15.4亿元: 元 is the unit of the named currency
+            return currency, ""
         if currency and currency != suffix and not (currency == "CNY" and suffix == "CNY"):
             raise fail(original, f"two currencies ({currency} and {suffix})")
         return suffix, ""
@@ -532,8 +549,12 @@ def _unit_word(rest: str, currency: str | None, prefix: str, original: str) -> t
     return "count", rest
 
 
-def _measure_word(rest: str, original: str) -> str:
-    """Drop a measure word or noun after a count (8亿人, 700多家, 40所, 5 million users)."""
+def _measure_word(rest: str, original: str, *, long_ok: bool = False) -> str:
+    """Drop a measure word or noun after a count (8亿人, 700多家, 40所, 5 million users).
+
+    ``long_ok``: the count had a Chinese magnitude (54万标准机架), so a noun of up to
+    six characters is read; otherwise more than three is refused (3111 试点工程 is a name).
+    """
     if not rest:
         return rest
     if rest.startswith("位数"):
@@ -544,7 +565,7 @@ def _measure_word(rest: str, original: str) -> str:
             ch in lx.ZH_CHARS or ch in "第多余几成倍" for ch in rest
         ):
             raise fail(original, f"unknown unit or word {rest!r} after the number")
-        if len(rest) > 3:
+        if len(rest) > (6 if long_ok else 3):
             raise fail(original, f"{rest!r} after the number is more than a measure word")
         if rest[-1] in lx.ZH_UNIT_ENDINGS or rest.startswith(lx.ZH_UNIT_PREFIXES):
             raise fail(original, f"{rest!r} after the number is a unit of measure")
@@ -602,12 +623,12 @@ def _strip_words(rest: str, original: str) -> tuple[str | None, str, str]:
             continue
         _, _, after = _FILLER_M.take(rest)
         if after != rest:
-            rest = after
+            rest = after.removeprefix("了")
             continue
         if qualifier is None:
             tag, phrase, after = _QUALIFIER_M.take(rest)
-            if tag:
-                qualifier, said, rest = tag, phrase, after
+            if tag:  # 突破了2万辆: 了 after the verb
+                qualifier, said, rest = tag, phrase, after.removeprefix("了")
                 continue
         if rest.startswith("每") and _RE_CJK.match(rest, 1) and not RE_HAS_ZH.match(rest, 1):
             if rest[1] in _ZH_PERIODS or rest[1] in "年时秒分":
@@ -665,7 +686,9 @@ def _parse_simple(text: str, original: str) -> tuple[Decimal, str, str]:
     if m:  # top 10: a rank of 10 or better
         return number_of(m.group(1), original), "rank", "at_most"
     text = text.strip()
-    change = _RE_CHANGE.match(text) or _ZH_CHANGE_M.regex.match(text)  # up 48%, 同比增长17%
+    change = _RE_CHANGE.match(text)  # up 48%, 同比增长17%; 少于 stays a qualifier
+    if not change and _QUALIFIER_M.take(text)[0] is None:
+        change = _ZH_CHANGE_M.regex.match(text)
     if change:
         text = text[change.end() :]
     qualifier, said, rest = _strip_words(text, original)
@@ -681,6 +704,8 @@ def _parse_simple(text: str, original: str) -> tuple[Decimal, str, str]:
         raise fail(original, f"conflicting qualifiers ({qualifier}, {inner})")
     # 增长3倍 may mean three or four times the base: a multiple after a Chinese verb is refused
     multiple_ok = unit == "ratio" and not _RE_CJK.match(change.group()) if change else False
+    if _RE_PERIOD_WORD.match(text) and unit not in _DURATION_UNITS:
+        raise fail(original, f"{text!r} names a period, not a figure")  # the last three quarters
     if change and unit != "share" and not multiple_ok:
         word = change.group().strip()
         raise fail(original, f"{word!r} before a figure that is not a percentage or a multiple")
@@ -720,6 +745,25 @@ def _restatements(inner: str, said: str, text: str) -> list[Quantity]:
     return out
 
 
+def _bracket_note(inner: str, text: str) -> str | None:
+    """A bracket with no number: "(下同)" ("the same below") and/or the currency's name.
+
+    Returns the currency word to read before the figure ("" for none), or None when
+    the bracket holds a number.
+    """
+    if re.search(r"\d", inner) or RE_HAS_ZH.search(inner):
+        return None
+    words = [w.strip() for w in _RE_LIST_SEP.split(inner)]
+    words = [w for w in words if w and w not in lx.BRACKET_NOTES]
+    if not words:
+        return ""
+    tag, phrase, left = _CURRENCY_PREFIX_M.take(words[0])
+    if len(words) == 1 and tag and not left:
+        _currency_named(tag, phrase, text)
+        return phrase
+    raise fail(text, f"unknown words {inner!r} in brackets")
+
+
 def _bracketed(norm: str, text: str) -> Quantity | None:
     """A figure and a restatement in brackets, or None when there are no brackets.
 
@@ -732,6 +776,10 @@ def _bracketed(norm: str, text: str) -> Quantity | None:
     i = norm.find("(")
     if opens != 1 or closes != 1 or not norm.endswith(")") or i <= 0:
         raise fail(text, "unbalanced or repeated parentheses")
+    note = _bracket_note(norm[i + 1 : -1], text)
+    if note is not None:  # (下同), (人民币,下同): a note on the figure, not a conversion
+        value, unit, qualifier = _parse_simple(note + norm[:i], text)
+        return Quantity(_finite(value, text), unit, qualifier, text)
     ov, ou, oq = _parse_simple(norm[:i], text)
     plain = text.strip()
     j = max(plain.rfind("("), plain.rfind("（"))

@@ -356,6 +356,8 @@ CURRENCY_SUFFIX = [
     ("里拉", "?"),
     ("比特币", "?"),
 ]
+#: Notes in brackets after a figure that change nothing: "(下同)", the same below.
+BRACKET_NOTES = frozenset(["下同", "下同。", "同上"])
 #: After ¥ (yuan), these words make the amount yen instead.
 YEN_WORDS = ("yen", "jpy", "日元", "日圆", "円")
 
@@ -394,6 +396,10 @@ EN_UNIT_ROOTS = (
     "watt-hour|watthour|ton|tonne|amp|ampere|calorie|bps"
 )
 EN_SI_PREFIXES = "kilo|mega|giga|tera|peta|exa|nano|micro|milli|centi"
+#: Abbreviated units after an SI prefix letter (EB, PFLOPS, GW, TWh, Gbps, TOPS).
+EN_UNIT_ABBREVIATIONS = (
+    r"[kmgtpezy]i?(?:b|bit|bits|bps|byte|bytes|flops|ops|w|wh|hz)|flops|tops|iops"
+)
 DURATIONS = {
     "seconds": "second",
     "second": "second",
@@ -455,7 +461,7 @@ _ZH_CHANGE_STEMS = ("增长", "下降", "上升", "下跌", "上涨", "减少", 
 ZH_CHANGE_VERBS = [
     f"{when}{verb}{le}"
     for when in ("", "同比", "环比", "按年", "按季", "按月", "年", "季")
-    for verb in (*_ZH_CHANGE_STEMS, "增", "减", "升", "跌", "涨", "降")
+    for verb in (*_ZH_CHANGE_STEMS, "增", "减", "升", "跌", "涨", "降", "少")
     for le in ("", "了")
 ]
 #: Most words of a noun phrase after a count ("ten new artificial intelligence unicorn startups").
