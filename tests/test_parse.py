@@ -236,6 +236,25 @@ CASES = [
     ("half a billion dollars", 5e8, "USD", "exact"),
     # 上千 with a measure word
     ("上千家", 1000, "count", "at_least"),
+    # 百万/千万 after digits are one magnitude (Hong Kong usage)
+    ("41.8百万台", 41.8e6, "count", "exact"),
+    ("約34.1百萬股", 34.1e6, "count", "approximately"),
+    ("12百万", 12e6, "count", "exact"),
+    ("1千5百万", 15e6, "count", "exact"),
+    # a qualifier after the currency word; 元 as the unit of the currency named before
+    ("人民幣約130億元", 130e8, "CNY", "approximately"),
+    ("港幣約15.4億元", 15.4e8, "HKD", "approximately"),
+    ("港币15.4亿元", 15.4e8, "HKD", "exact"),
+    # a note in brackets: the same below, and the currency it names
+    ("113.1億元人民幣（下同）", 113.1e8, "CNY", "exact"),
+    ("113.1億元(人民幣，下同)", 113.1e8, "CNY", "exact"),
+    ("5亿元(下同)", 5e8, "CNY", "exact"),
+    # longer nouns after a Chinese magnitude; 了 after a verb; 少 as a verb of change
+    ("超过520万标准机架", 520e4, "count", "more_than"),
+    ("突破了2万辆", 2e4, "count", "more_than"),
+    ("少3.1%", 0.031, "share", "exact"),
+    ("少于5%", 0.05, "share", "less_than"),
+    ("多达5000家", 5000, "count", "at_most"),
 ]
 
 
@@ -321,6 +340,17 @@ def test_reads_expression(text: str, value: float, unit: str, qualifier: str) ->
         ("up 5 million", "'up' before a figure"),
         ("增加5万人", "'增加' before a figure"),
         ("增长3倍", "'增长' before a figure"),
+        # periods are never shares
+        ("past four quarters", "a whole or more"),
+        ("the last three quarters", "names a period"),
+        # abbreviated units after a count
+        ("800EB", "'eb'"),
+        ("140 EFlops", "'eflops'"),
+        ("超過1680EB", "'eb'"),
+        ("5 GW", "'gw'"),
+        # a noun of more than three characters needs a magnitude before it
+        ("3111 试点工程", "more than a measure word"),
+        ("5亿元(约)", "unknown words '约' in brackets"),
     ],
 )
 def test_unreadable_text_names_the_reason(text: str, reason: str) -> None:
@@ -703,3 +733,37 @@ def test_a_unit_of_measure_after_a_count_is_refused(n, prefix, root, plural, nou
 def test_a_verb_of_change_before_a_percentage_keeps_its_value(whole, tenths, verb, percent):
     figure = f"{whole}.{tenths}{percent}"
     assert parse_quantity(verb + figure).value == parse_quantity(figure).value
+
+
+@given(
+    whole=st.integers(1, 999),
+    tenths=st.integers(0, 9),
+    small=st.sampled_from(["十", "百", "千"]),
+    large=st.sampled_from(["万", "亿"]),
+    traditional=st.booleans(),
+)
+def test_digits_before_a_compound_chinese_magnitude(whole, tenths, small, large, traditional):
+    """41.8百万, 12百萬, 3.5千亿: the small and large unit together are one magnitude."""
+    magnitude = small + large
+    text = f"{whole}.{tenths}{magnitude}"
+    if traditional:
+        text = text.replace("万", "萬").replace("亿", "億")
+    factor = {"十": 10, "百": 100, "千": 1000}[small] * ZH_MAGNITUDES[large]
+    assert parse_quantity(text).value == float(Decimal(f"{whole}.{tenths}") * factor)
+
+
+@given(
+    n=st.integers(1, 9_999),
+    magnitude=st.sampled_from(["亿", "万"]),
+    currency=st.sampled_from(["人民币", "港币"]),
+    note=st.sampled_from(["下同", "{c},下同", "{c}，下同", "{c}"]),
+    brackets=st.sampled_from(["()", "（）"]),
+)
+def test_a_note_in_brackets_names_the_currency_or_nothing(n, magnitude, currency, note, brackets):
+    inner = note.format(c=currency)
+    q = parse_quantity(
+        f"{currency if '{c}' not in note else ''}{n}{magnitude}元{brackets[0]}{inner}{brackets[1]}"
+    )
+    assert q.value == float(n * ZH_MAGNITUDES[magnitude])
+    assert q.unit == {"人民币": "CNY", "港币": "HKD"}[currency]
+    assert q.restated is None
