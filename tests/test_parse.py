@@ -255,6 +255,12 @@ CASES = [
     ("少3.1%", 0.031, "share", "exact"),
     ("少于5%", 0.05, "share", "less_than"),
     ("多达5000家", 5000, "count", "at_most"),
+    # top N written together; N强: within the top N of a list
+    ("Top3", 3, "rank", "at_most"),
+    ("top-3", 3, "rank", "at_most"),
+    ("世界500强", 500, "rank", "at_most"),
+    ("百强", 100, "rank", "at_most"),
+    ("5 AI startups", 5, "count", "exact"),
 ]
 
 
@@ -351,6 +357,18 @@ def test_reads_expression(text: str, value: float, unit: str, qualifier: str) ->
         # a noun of more than three characters needs a magnitude before it
         ("3111 试点工程", "more than a measure word"),
         ("5亿元(约)", "unknown words '约' in brackets"),
+        # a letter or two after a number is a unit or a code, not a noun
+        ("3D", "'d'"),
+        ("1080p", "'p'"),
+        ("50pc", "'pc'"),
+        ("100bp", "'bp'"),
+        ("5 mm", "'mm'"),
+        # an ordinal suffix or a second number in the words after a number
+        ("14th Five-Year Plan", "five-year plan"),
+        # currencies not held, in Chinese and English
+        ("5亿越南盾", "unit of measure"),
+        ("5亿刀", "unit of measure"),
+        ("500 million rupiah", "unknown currency 'rupiah'"),
     ],
 )
 def test_unreadable_text_names_the_reason(text: str, reason: str) -> None:

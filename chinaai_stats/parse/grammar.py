@@ -143,6 +143,7 @@ _RE_TOP_SPOT = re.compile(r"(?:the )?top (?:spot|place|position|rank)")
 _RE_RANK_WORD = re.compile(r"(?:number|no\.?) (one|two|three|four|five|six|seven|eight|nine|ten)")
 _RE_ZH_RANK = re.compile(rf"(?:第|前)(\d+|[{lx.ZH_CHARS}]+)([{_CJK}]{{0,2}})")
 _ZH_PERIODS = frozenset("季月周天日")
+_RE_ZH_LIST = re.compile(rf"(\d+|[{lx.ZH_CHARS}]+)强")
 _RE_ORDINAL = re.compile(
     "(" + "|".join(lx.EN_ORDINALS) + r")(?: place)?(?: ([a-z][a-z-]*(?: [a-z][a-z-]*)?))?"
 )
@@ -176,7 +177,7 @@ _RE_ZH_UNIT_WORD = re.compile(
 )
 _RE_EN_NOUN = re.compile(r"[a-z]+(?:-[a-z]+)*")
 _RE_AGE = re.compile(rf"(?:aged|age of|at the age of) ({NUMBER}|{EN_NUMBER_WORDS})")
-_RE_TOP = re.compile(rf"(?:the )?top ({NUMBER}|{EN_NUMBER_WORDS})")
+_RE_TOP = re.compile(rf"(?:the )?top[- ]?({NUMBER}|{EN_NUMBER_WORDS})")
 _RE_FIRST = re.compile(r"(?:the )?(?:first |前)")
 _RE_SHANG = re.compile(r"上(百|千|万|亿|百万|千万|万亿)")
 _RE_SUFFIX_FILLER = re.compile(
@@ -335,6 +336,9 @@ def _multiple(rest: str, original: str) -> Decimal | None:
 
 
 def _rank(rest: str, original: str) -> tuple[Decimal, str, str | None] | None:
+    m = _RE_ZH_LIST.fullmatch(rest)
+    if m:  # 500强, 百强: within the top N of a list
+        return number_of(m.group(1), original), "rank", "at_most"
     m = _RE_ZH_RANK.fullmatch(rest)
     if m:
         if m.group(2)[:1] in _ZH_PERIODS:
@@ -579,14 +583,19 @@ def _measure_word(rest: str, original: str, *, long_ok: bool = False) -> str:
             plural = len(w) > 4 and w.endswith("s") and w[:-1] in lx.EN_MAGNITUDES  # trillions
             if w in lx.EN_MAGNITUDES or w in lx.EN_VAGUE_MAGNITUDES or plural:
                 raise fail(original, f"the magnitude word {w!r} cannot be read here")
-        if not any(_not_a_noun(w) for w in words):
-            return ""
+        if not any(_not_a_noun(w) for w in words) and len(words[-1]) > 2:
+            return ""  # 3D, 50pc, 100bp, 5 mm: a letter or two after a number is a unit
     return rest
 
 
 def _not_a_noun(word: str) -> bool:
     """A unit of measure or a relation word: never a noun counted by the number before it."""
-    return word in lx.EN_NOT_NOUNS or word in lx.DURATIONS or bool(_RE_UNIT_NOUN.fullmatch(word))
+    return (
+        word in lx.EN_NOT_NOUNS
+        or word in lx.DURATIONS
+        or bool(_RE_UNIT_NOUN.fullmatch(word))
+        or bool(RE_WORD_NUMBER.search(word))  # 14th five-year plan: a second number
+    )
 
 
 def _nothing_left(rest: str, original: str) -> None:

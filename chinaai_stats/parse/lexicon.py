@@ -355,6 +355,34 @@ CURRENCY_SUFFIX = [
     ("比索", "?"),
     ("里拉", "?"),
     ("比特币", "?"),
+    ("rupiah", "?"),
+    ("ringgit", "?"),
+    ("dong", "?"),
+    ("dirhams", "?"),
+    ("dirham", "?"),
+    ("riyals", "?"),
+    ("riyal", "?"),
+    ("rials", "?"),
+    ("dinars", "?"),
+    ("dinar", "?"),
+    ("shekels", "?"),
+    ("naira", "?"),
+    ("rand", "?"),
+    ("kronor", "?"),
+    ("krona", "?"),
+    ("kroner", "?"),
+    ("krone", "?"),
+    ("zloty", "?"),
+    ("forint", "?"),
+    ("reais", "?"),
+    ("peso", "?"),
+    ("franc", "?"),
+    ("swiss francs", "?"),
+    ("bitcoins", "?"),
+    ("bitcoin", "?"),
+    ("btc", "?"),
+    ("ether", "?"),
+    ("usdt", "?"),
 ]
 #: Notes in brackets after a figure that change nothing: "(下同)", the same below.
 BRACKET_NOTES = frozenset(["下同", "下同。", "同上"])
@@ -698,13 +726,18 @@ EN_NOT_NOUNS = frozenset(
         "kph",
         "am",
         "pm",
+        "th",
+        "st",
+        "nd",
+        "rd",
         "half",
         "halves",
         "s",
     ]
 )
-#: Last characters of Chinese units of measure (平方米, 千克, 公里, 毫升, 千瓦时).
-ZH_UNIT_ENDINGS = frozenset("米克吨升里斤亩尺寸伏瓦度顷秒时焦帕赫")
+#: Last characters of Chinese units of measure (平方米, 千克, 公里, 毫升, 千瓦时) and of
+#: currencies not held (越南盾, 泰铢, 法郎, 卢比, 比索, 第纳尔, 大洋, 美刀).
+ZH_UNIT_ENDINGS = frozenset("米克吨升里斤亩尺寸伏瓦度顷秒时焦帕赫" + "盾铢郎比索尔洋刀")
 #: First characters of Chinese units of measure (平方公里, 立方米).
 ZH_UNIT_PREFIXES = ("平方", "立方", "摄氏", "华氏")
 #: Characters after a number that are units, not measure words: refused by name.
