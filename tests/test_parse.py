@@ -261,6 +261,12 @@ CASES = [
     ("世界500强", 500, "rank", "at_most"),
     ("百强", 100, "rank", "at_most"),
     ("5 AI startups", 5, "count", "exact"),
+    # ordinals with a superlative; three decimals before a magnitude or percent
+    ("2nd-largest", 2, "rank", "exact"),
+    ("third-largest", 3, "rank", "exact"),
+    ("second biggest", 2, "rank", "exact"),
+    ("337.608 million", 337.608e6, "count", "exact"),
+    ("4.375%", 0.04375, "share", "exact"),
 ]
 
 
@@ -364,7 +370,11 @@ def test_reads_expression(text: str, value: float, unit: str, qualifier: str) ->
         ("100bp", "'bp'"),
         ("5 mm", "'mm'"),
         # an ordinal suffix or a second number in the words after a number
-        ("14th Five-Year Plan", "five-year plan"),
+        ("14th Five-Year Plan", "an ordinal followed by words"),
+        ("5.000", "may separate thousands"),
+        ("$1.250", "may separate thousands"),
+        ("50 cents", "'cents'"),
+        ("100 bucks", "'bucks'"),
         # currencies not held, in Chinese and English
         ("5亿越南盾", "unit of measure"),
         ("5亿刀", "unit of measure"),

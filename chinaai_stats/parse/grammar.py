@@ -138,14 +138,16 @@ _RE_FOLD = re.compile(rf"(?:an? )?(an?|{EN_NUMBER_WORDS}|{NUMBER})[- ]?fold")
 _RE_TIMES = re.compile(rf"({NUMBER}|{EN_NUMBER_WORDS}) ?(?:x|×|times)")
 _RE_BEI = re.compile(rf"([0-9.,{lx.ZH_CHARS}]+)倍([一二三四五六七八九])?")
 _RE_TO_ONE = re.compile(rf"({NUMBER}|{EN_NUMBER_WORDS})(?: to |:)(?:1|one)")
-_RE_RANK = re.compile(r"(?:no\.? ?|number |#)?(\d+)(?:st|nd|rd|th)?(?: place)?")
+_RE_RANK = re.compile(
+    r"(?:no\.? ?|number |#)?(\d+)(?:st|nd|rd|th)?(?: place|[- ][a-z]+est)?"  # 2nd-largest
+)
 _RE_TOP_SPOT = re.compile(r"(?:the )?top (?:spot|place|position|rank)")
 _RE_RANK_WORD = re.compile(r"(?:number|no\.?) (one|two|three|four|five|six|seven|eight|nine|ten)")
 _RE_ZH_RANK = re.compile(rf"(?:第|前)(\d+|[{lx.ZH_CHARS}]+)([{_CJK}]{{0,2}})")
 _ZH_PERIODS = frozenset("季月周天日")
 _RE_ZH_LIST = re.compile(rf"(\d+|[{lx.ZH_CHARS}]+)强")
 _RE_ORDINAL = re.compile(
-    "(" + "|".join(lx.EN_ORDINALS) + r")(?: place)?(?: ([a-z][a-z-]*(?: [a-z][a-z-]*)?))?"
+    "(" + "|".join(lx.EN_ORDINALS) + r")(?: place)?(?:[ -]([a-z][a-z-]*(?: [a-z][a-z-]*)?))?"
 )
 _AFTER_HUNDRED = ("thousand", "million", "billion", "trillion")
 _MAGNITUDE_WORDS = "|".join(sorted(lx.EN_MAGNITUDES, key=len, reverse=True))
@@ -186,6 +188,16 @@ _RE_SUFFIX_FILLER = re.compile(
 _RE_HALF_A = re.compile(r"(?:half an?|a half) (?=(?:thousand|million|billion|trillion)\b)")
 _RE_ARTICLE = re.compile(r"an? (?=[0-9$€£¥]|us\$|hk\$|rmb|usd|cny|hkd)")  # "a 26% drop"
 _RE_CHANGE = re.compile(r"(?:(?:up|down)(?: by)?|by) (?!to\b)(?=[0-9.]|an? |[a-z]+ ?(?:%|times))")
+_RE_ORDINAL_SUFFIX = re.compile(r"(?:st|nd|rd|th)\b")
+_RE_DOT_THOUSANDS = re.compile(r"[1-9]\d{0,2}\.\d{3}")
+
+
+def _ambiguous_dot(rest: str) -> bool:
+    """After 5.000 or 1.250: no magnitude or percent follows, so the point may be a separator."""
+    rest = rest.strip()
+    return not (_RE_EN_MAGNITUDE.match(rest) or _RE_PERCENT.match(rest) or rest[:1] in lx.ZH_LARGE)
+
+
 _RE_PERIOD_WORD = re.compile(r"(?:the )?(?:past|last|next|previous|coming|recent|final) ")
 _RE_OF = re.compile(r"^of (?:the |its |their |all |total )?(?=[a-z])")  # 15% of revenue
 _RE_RATE = re.compile(
@@ -450,6 +462,10 @@ def _core(body: str, original: str) -> tuple[Decimal, str, str | None]:
         raise fail(original, "a month of the year, not a figure (write N个月 for a duration)")
     before = rest
     value, rest, qualifier, chinese = _read_number(rest, original)
+    if _RE_ORDINAL_SUFFIX.match(rest):
+        raise fail(original, f"an ordinal followed by words it cannot read ({rest!r})")
+    if _RE_DOT_THOUSANDS.fullmatch(before[: len(before) - len(rest)]) and _ambiguous_dot(rest):
+        raise fail(original, "a point before three digits may separate thousands (5.000)")
     if said and qualifier and said != qualifier:
         raise fail(original, f"conflicting qualifiers ({said}, {qualifier})")
     qualifier = qualifier or said
