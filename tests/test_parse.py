@@ -267,6 +267,16 @@ CASES = [
     ("second biggest", 2, "rank", "exact"),
     ("337.608 million", 337.608e6, "count", "exact"),
     ("4.375%", 0.04375, "share", "exact"),
+    # traditional financial numerals; 上百万; Taiwan verbs and nouns of change and share
+    ("貳仟萬", 2e7, "count", "exact"),
+    ("1兆個參數", 1e12, "count", "exact"),  # 參 in a noun is not a numeral
+    ("上百萬", 1e6, "count", "at_least"),
+    ("年成長44%", 0.44, "share", "exact"),
+    ("年增率44%", 0.44, "share", "exact"),
+    ("衰退5%", 0.05, "share", "exact"),
+    ("月增5%", 0.05, "share", "exact"),
+    ("市佔率25%", 0.25, "share", "exact"),
+    ("占比高达72.8%", 0.728, "share", "exact"),
 ]
 
 

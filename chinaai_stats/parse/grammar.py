@@ -181,7 +181,7 @@ _RE_EN_NOUN = re.compile(r"[a-z]+(?:-[a-z]+)*")
 _RE_AGE = re.compile(rf"(?:aged|age of|at the age of) ({NUMBER}|{EN_NUMBER_WORDS})")
 _RE_TOP = re.compile(rf"(?:the )?top[- ]?({NUMBER}|{EN_NUMBER_WORDS})")
 _RE_FIRST = re.compile(r"(?:the )?(?:first |前)")
-_RE_SHANG = re.compile(r"上(百|千|万|亿|百万|千万|万亿)")
+_RE_SHANG = re.compile(r"上(百万|千万|万亿|百|千|万|亿)")
 _RE_SUFFIX_FILLER = re.compile(
     rf"(?: |(?<=%))(?:each|apiece|in total|in all|later|old|{'|'.join(lx.EN_CHANGE_NOUNS)})$"
 )
