@@ -388,6 +388,9 @@ def test_reads_expression(text: str, value: float, unit: str, qualifier: str) ->
         # currencies not held, in Chinese and English
         ("5亿越南盾", "unit of measure"),
         ("5亿刀", "unit of measure"),
+        ("100平", "unit of measure"),
+        ("5亿字节", "unit of measure"),
+        ("5000毫安", "unit of measure"),
         ("500 million rupiah", "unknown currency 'rupiah'"),
     ],
 )

@@ -587,7 +587,12 @@ def _measure_word(rest: str, original: str, *, long_ok: bool = False) -> str:
             raise fail(original, f"unknown unit or word {rest!r} after the number")
         if len(rest) > (6 if long_ok else 3):
             raise fail(original, f"{rest!r} after the number is more than a measure word")
-        if rest[-1] in lx.ZH_UNIT_ENDINGS or rest.startswith(lx.ZH_UNIT_PREFIXES):
+        if (
+            rest[-1] in lx.ZH_UNIT_ENDINGS
+            or rest.startswith(lx.ZH_UNIT_PREFIXES)
+            or rest == "平"
+            or rest.endswith(lx.ZH_UNIT_WORDS[1:])
+        ):
             raise fail(original, f"{rest!r} after the number is a unit of measure")
         unit_word = _RE_ZH_UNIT_WORD.search(rest)
         if unit_word:

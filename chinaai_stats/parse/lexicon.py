@@ -764,7 +764,9 @@ EN_NOT_NOUNS = frozenset(
 #: currencies not held (越南盾, 泰铢, 法郎, 卢比, 比索, 第纳尔, 大洋, 美刀).
 ZH_UNIT_ENDINGS = frozenset("米克吨升里斤亩尺寸伏瓦度顷秒时焦帕赫" + "盾铢郎比索尔洋刀")
 #: First characters of Chinese units of measure (平方公里, 立方米).
-ZH_UNIT_PREFIXES = ("平方", "立方", "摄氏", "华氏")
+ZH_UNIT_PREFIXES = ("平方", "立方", "摄氏", "华氏", "毫")
+#: Chinese units of measure named in full (100平 is square metres; 字节 bytes; 马力 horsepower).
+ZH_UNIT_WORDS = ("平", "字节", "比特", "马力", "千瓦", "兆瓦")
 #: Characters after a number that are units, not measure words: refused by name.
 ZH_NOT_MEASURE = frozenset(
     "号点分时米克吨升里斤亩尺寸折级码伏瓦度角毛块钱季期届版代楼层圈阶年月日周天岁秒元镑币内前后"
