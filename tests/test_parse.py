@@ -277,6 +277,15 @@ CASES = [
     ("月增5%", 0.05, "share", "exact"),
     ("市佔率25%", 0.25, "share", "exact"),
     ("占比高达72.8%", 0.728, "share", "exact"),
+    # a plus between digits and magnitude; nouns after an amount of money; an article
+    ("700+ million yuan", 7e8, "CNY", "at_least"),
+    ("a $2 billion round", 2e9, "USD", "exact"),
+    ("a $20 billion post-money valuation", 2e10, "USD", "exact"),
+    ("a five-year lock-up", 5, "year", "exact"),
+    # more verbs of change; an ordinal with a three-character noun
+    ("收窄50%", 0.5, "share", "exact"),
+    ("縮短49%", 0.49, "share", "exact"),
+    ("第七个年头", 7, "rank", "exact"),
 ]
 
 
@@ -389,6 +398,10 @@ def test_reads_expression(text: str, value: float, unit: str, qualifier: str) ->
         ("5亿越南盾", "unit of measure"),
         ("5亿刀", "unit of measure"),
         ("100平", "unit of measure"),
+        ("6.0系列", "a count written with a decimal point"),
+        ("6.0", "a count written with a decimal point"),
+        ("第二和第三", "two numbers"),
+        ("$5 billion in cash", "'in cash'"),
         ("5亿字节", "unit of measure"),
         ("5000毫安", "unit of measure"),
         ("500 million rupiah", "unknown currency 'rupiah'"),

@@ -143,7 +143,7 @@ _RE_RANK = re.compile(
 )
 _RE_TOP_SPOT = re.compile(r"(?:the )?top (?:spot|place|position|rank)")
 _RE_RANK_WORD = re.compile(r"(?:number|no\.?) (one|two|three|four|five|six|seven|eight|nine|ten)")
-_RE_ZH_RANK = re.compile(rf"(?:第|前)(\d+|[{lx.ZH_CHARS}]+)([{_CJK}]{{0,2}})")
+_RE_ZH_RANK = re.compile(rf"(?:第|前)(\d+|[{lx.ZH_CHARS}]+)([{_CJK}]{{0,3}})")
 _ZH_PERIODS = frozenset("季月周天日")
 _RE_ZH_LIST = re.compile(rf"(\d+|[{lx.ZH_CHARS}]+)强")
 _RE_ORDINAL = re.compile(
@@ -186,7 +186,9 @@ _RE_SUFFIX_FILLER = re.compile(
     rf"(?: |(?<=%))(?:each|apiece|in total|in all|later|old|{'|'.join(lx.EN_CHANGE_NOUNS)})$"
 )
 _RE_HALF_A = re.compile(r"(?:half an?|a half) (?=(?:thousand|million|billion|trillion)\b)")
-_RE_ARTICLE = re.compile(r"an? (?=[0-9$€£¥]|us\$|hk\$|rmb|usd|cny|hkd)")  # "a 26% drop"
+_RE_ARTICLE = re.compile(  # "a 26% drop", "a five-year lock-up"
+    rf"an? (?=[0-9$€£¥]|us\$|hk\$|rmb|usd|cny|hkd|(?:{EN_NUMBER_WORDS})-(?:{lx.EN_PERIODS})\b)"
+)
 _RE_CHANGE = re.compile(r"(?:(?:up|down)(?: by)?|by) (?!to\b)(?=[0-9.]|an? |[a-z]+ ?(?:%|times))")
 _RE_ORDINAL_SUFFIX = re.compile(r"(?:st|nd|rd|th)\b")
 _RE_DOT_THOUSANDS = re.compile(r"[1-9]\d{0,2}\.\d{3}")
@@ -353,6 +355,8 @@ def _rank(rest: str, original: str) -> tuple[Decimal, str, str | None] | None:
         return number_of(m.group(1), original), "rank", "at_most"
     m = _RE_ZH_RANK.fullmatch(rest)
     if m:
+        if any(ch in lx.ZH_CHARS or ch == "第" for ch in m.group(2)):
+            raise fail(original, f"two numbers in {rest!r}")  # 第二和第三
         if m.group(2)[:1] in _ZH_PERIODS:
             raise fail(original, f"{rest!r} names a period, not a figure")
         value = number_of(m.group(1), original)
@@ -462,6 +466,8 @@ def _core(body: str, original: str) -> tuple[Decimal, str, str | None]:
         raise fail(original, "a month of the year, not a figure (write N个月 for a duration)")
     before = rest
     value, rest, qualifier, chinese = _read_number(rest, original)
+    if rest.startswith("+") and _RE_EN_MAGNITUDE.match(rest[1:]) and not chinese:
+        rest, qualifier = rest[1:], qualifier or "at_least"  # 700+ million yuan
     if _RE_ORDINAL_SUFFIX.match(rest):
         raise fail(original, f"an ordinal followed by words it cannot read ({rest!r})")
     if _RE_DOT_THOUSANDS.fullmatch(before[: len(before) - len(rest)]) and _ambiguous_dot(rest):
@@ -470,9 +476,11 @@ def _core(body: str, original: str) -> tuple[Decimal, str, str | None]:
         raise fail(original, f"conflicting qualifiers ({said}, {qualifier})")
     qualifier = qualifier or said
     # a Chinese magnitude makes a longer noun after it safe to read (54万标准机架)
-    magnitude_seen = any(ch in lx.ZH_LARGE for ch in before[: len(before) - len(rest)])
+    numeral = before[: len(before) - len(rest)]
+    magnitude_seen = any(ch in lx.ZH_LARGE for ch in numeral)
     rest = rest.strip()
     m = _RE_EN_MAGNITUDE.match(rest)
+    english_magnitude = bool(m)
     if m:
         if chinese:
             raise fail(original, "an English magnitude after a Chinese numeral")
@@ -504,9 +512,13 @@ def _core(body: str, original: str) -> tuple[Decimal, str, str | None]:
         value, rest = value + Decimal("0.5"), rest[1:]
     if unit == "count":
         rest = _measure_word(rest, original, long_ok=magnitude_seen)
+    elif currency and rest.isascii():
+        rest = _measure_word(rest, original)  # a $2 billion round: the noun after the amount
     _nothing_left(rest, original)
     if unit == "count" and value != value.to_integral_value():
         raise fail(original, f"a count of {value:g} is not whole: is a magnitude or unit missing?")
+    if unit == "count" and "." in numeral and not (magnitude_seen or english_magnitude):
+        raise fail(original, f"a count written with a decimal point ({numeral}): a version?")
     return value, unit, qualifier
 
 

@@ -83,6 +83,9 @@ _TRADITIONAL_PAIRS = [
     "單单",
     "倍倍",
     "減减",
+    "縮缩",
+    "擴扩",
+    "驟骤",
     "貳贰",
     "陸陆",
     "滲渗",
@@ -500,6 +503,8 @@ EN_CHANGE_NOUNS = (
 _ZH_CHANGE_STEMS = (
     *("增长", "下降", "上升", "下跌", "上涨", "减少", "增加", "提升", "提高", "降低"),
     *("成长", "衰退", "增幅", "涨幅", "跌幅", "降幅", "增速", "增长率", "增率", "减幅"),
+    *("收窄", "缩窄", "缩短", "缩小", "扩大", "下滑", "回落", "攀升", "飙升", "大增", "大涨"),
+    *("大跌", "暴涨", "激增", "骤降", "猛增", "大升", "急升"),
 )
 ZH_CHANGE_VERBS = [
     f"{when}{verb}{le}"
@@ -507,6 +512,8 @@ ZH_CHANGE_VERBS = [
     for verb in (*_ZH_CHANGE_STEMS, "增", "减", "升", "跌", "涨", "降", "少")
     for le in ("", "了")
 ]
+#: Periods in hyphenated English durations after an article ("a five-year lock-up").
+EN_PERIODS = "second|minute|hour|day|week|month|year|decade"
 #: Most words of a noun phrase after a count ("ten new artificial intelligence unicorn startups").
 EN_NOUN_WORDS = 5
 #: English nouns that may follow a count without changing its unit.
