@@ -109,7 +109,6 @@ class _Matcher:
         return None, "", rest
 
 
-_ZH_CHANGE_M = _Matcher([(w, "change") for w in lx.ZH_CHANGE_VERBS])
 _QUALIFIER_M = _Matcher(
     [
         (p, tag)
@@ -119,7 +118,8 @@ _QUALIFIER_M = _Matcher(
     ]
 )
 _SUFFIX_QUALIFIER_M = _Matcher(lx.SUFFIX_QUALIFIERS, suffix=True)
-_FILLER_M = _Matcher([(f, "filler") for f in lx.FILLERS])
+_CHANGE_VERBS = frozenset(lx.ZH_CHANGE_VERBS)
+_FILLER_M = _Matcher([(f, "change" if f in _CHANGE_VERBS else "filler") for f in lx.FILLERS])
 _CURRENCY_PREFIX_M = _Matcher(lx.CURRENCY_PREFIX)
 _CURRENCY_SUFFIX_M = _Matcher(lx.CURRENCY_SUFFIX, suffix=True)
 
@@ -648,12 +648,13 @@ def _nothing_left(rest: str, original: str) -> None:
 # ---------------------------------------------------------------- qualifiers around it
 
 
-def _strip_words(rest: str, original: str) -> tuple[str | None, str, str]:
+def _strip_words(rest: str, original: str) -> tuple[str | None, str, str, str]:
     """Take prefix fillers and at most one qualifier, and the suffix qualifier.
 
-    Returns (qualifier or None, the qualifier phrase, what is left).
+    Returns (qualifier or None, the qualifier phrase, what is left, the verb of
+    change taken or "").
     """
-    qualifier, said = None, ""
+    qualifier, said, change = None, "", ""
     while True:
         m = _RE_HALF_A.match(rest)
         if m:  # half a million: 0.5 million
@@ -663,15 +664,16 @@ def _strip_words(rest: str, original: str) -> tuple[str | None, str, str]:
         if m:
             rest = rest[m.end() :]
             continue
-        _, _, after = _FILLER_M.take(rest)
-        if after != rest:
-            rest = after.removeprefix("了")
-            continue
-        if qualifier is None:
+        if qualifier is None:  # 少于 is a qualifier before 少 is a verb
             tag, phrase, after = _QUALIFIER_M.take(rest)
             if tag:  # 突破了2万辆: 了 after the verb
                 qualifier, said, rest = tag, phrase, after.removeprefix("了")
                 continue
+        tag, phrase, after = _FILLER_M.take(rest)
+        if after != rest:
+            change = phrase if tag == "change" else change
+            rest = after.removeprefix("了")
+            continue
         if rest.startswith("每") and _RE_CJK.match(rest, 1) and not RE_HAS_ZH.match(rest, 1):
             if rest[1] in _ZH_PERIODS or rest[1] in "年时秒分":
                 raise fail(
@@ -687,7 +689,7 @@ def _strip_words(rest: str, original: str) -> tuple[str | None, str, str]:
         if qualifier and qualifier != suffix:
             raise fail(original, f"conflicting qualifiers ({qualifier}, {suffix})")
         qualifier = suffix
-    return qualifier, said, rest
+    return qualifier, said, rest, change
 
 
 def _traditional_yuan(text: str, rest: str, unit: str, original: str) -> None:
@@ -728,12 +730,11 @@ def _parse_simple(text: str, original: str) -> tuple[Decimal, str, str]:
     if m:  # top 10: a rank of 10 or better
         return number_of(m.group(1), original), "rank", "at_most"
     text = text.strip()
-    change = _RE_CHANGE.match(text)  # up 48%, 同比增长17%; 少于 stays a qualifier
-    if not change and _QUALIFIER_M.take(text)[0] is None:
-        change = _ZH_CHANGE_M.regex.match(text)
-    if change:
-        text = text[change.end() :]
-    qualifier, said, rest = _strip_words(text, original)
+    english = _RE_CHANGE.match(text)  # up 48%, down by 5%; 同比增长17% goes with the fillers
+    if english:
+        text = text[english.end() :]
+    qualifier, said, rest, verb = _strip_words(text, original)
+    change = english.group().strip() if english else verb
     if rest in ("nan", "inf", "infinity", "-inf", "+inf"):
         raise fail(original, "not a finite number")
     if qualifier is None and _RE_ZH_DAY.fullmatch(rest):
@@ -745,12 +746,11 @@ def _parse_simple(text: str, original: str) -> tuple[Decimal, str, str]:
     if qualifier and inner and qualifier != inner:
         raise fail(original, f"conflicting qualifiers ({qualifier}, {inner})")
     # 增长3倍 may mean three or four times the base: a multiple after a Chinese verb is refused
-    multiple_ok = unit == "ratio" and not _RE_CJK.match(change.group()) if change else False
+    multiple_ok = unit == "ratio" and english is not None
     if _RE_PERIOD_WORD.match(text) and unit not in _DURATION_UNITS:
         raise fail(original, f"{text!r} names a period, not a figure")  # the last three quarters
     if change and unit != "share" and not multiple_ok:
-        word = change.group().strip()
-        raise fail(original, f"{word!r} before a figure that is not a percentage or a multiple")
+        raise fail(original, f"{change!r} before a figure that is not a percentage or a multiple")
     return value, unit, qualifier or inner or "exact"
 
 

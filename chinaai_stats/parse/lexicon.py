@@ -194,6 +194,20 @@ SUFFIX_QUALIFIERS = {
     "以内": "at_most",
     "内": "at_most",
 }
+#: Verbs of change before a figure (同比增长17%): read before a percentage only, where the
+#: figure is the size of the change; listed among the fillers, as they leave the value as it is.
+_ZH_CHANGE_STEMS = (
+    *("增长", "下降", "上升", "下跌", "上涨", "减少", "增加", "提升", "提高", "降低"),
+    *("成长", "衰退", "增幅", "涨幅", "跌幅", "降幅", "增速", "增长率", "增率", "减幅"),
+    *("收窄", "缩窄", "缩短", "缩小", "扩大", "下滑", "回落", "攀升", "飙升", "大增", "大涨"),
+    *("大跌", "暴涨", "激增", "骤降", "猛增", "大升", "急升"),
+)
+ZH_CHANGE_VERBS = [
+    f"{when}{verb}{le}"
+    for when in ("", "同比", "环比", "按年", "按季", "按月", "年", "季", "月")
+    for verb in (*_ZH_CHANGE_STEMS, "增", "减", "升", "跌", "涨", "降", "少")
+    for le in ("", "了")
+]
 #: Words that add nothing to a figure ("only", "a total of", 仅有, 共计, 排名).
 FILLERS = [
     "just",
@@ -259,6 +273,7 @@ FILLERS = [
     "位居",
     "位列",
     "居",
+    *ZH_CHANGE_VERBS,
 ]
 
 # Currencies: a phrase before or after the number. An unknown currency is a phrase
@@ -499,19 +514,6 @@ EN_CHANGE_NOUNS = (
     "reduction",
     "cut",
 )
-#: Verbs of change before a percentage (同比增长17%): the figure is the size of the change.
-_ZH_CHANGE_STEMS = (
-    *("增长", "下降", "上升", "下跌", "上涨", "减少", "增加", "提升", "提高", "降低"),
-    *("成长", "衰退", "增幅", "涨幅", "跌幅", "降幅", "增速", "增长率", "增率", "减幅"),
-    *("收窄", "缩窄", "缩短", "缩小", "扩大", "下滑", "回落", "攀升", "飙升", "大增", "大涨"),
-    *("大跌", "暴涨", "激增", "骤降", "猛增", "大升", "急升"),
-)
-ZH_CHANGE_VERBS = [
-    f"{when}{verb}{le}"
-    for when in ("", "同比", "环比", "按年", "按季", "按月", "年", "季", "月")
-    for verb in (*_ZH_CHANGE_STEMS, "增", "减", "升", "跌", "涨", "降", "少")
-    for le in ("", "了")
-]
 #: Periods in hyphenated English durations after an article ("a five-year lock-up").
 EN_PERIODS = "second|minute|hour|day|week|month|year|decade"
 #: Most words of a noun phrase after a count ("ten new artificial intelligence unicorn startups").
