@@ -286,6 +286,8 @@ CASES = [
     ("收窄50%", 0.5, "share", "exact"),
     ("縮短49%", 0.49, "share", "exact"),
     ("第七个年头", 7, "rank", "exact"),
+    ("past $10 billion", 1e10, "USD", "more_than"),  # passing an amount; past ten years is a period
+    ("past ten years", 10, "year", "exact"),
 ]
 
 

@@ -748,7 +748,9 @@ def _parse_simple(text: str, original: str) -> tuple[Decimal, str, str]:
     # 增长3倍 may mean three or four times the base: a multiple after a Chinese verb is refused
     multiple_ok = unit == "ratio" and english is not None
     if _RE_PERIOD_WORD.match(text) and unit not in _DURATION_UNITS:
-        raise fail(original, f"{text!r} names a period, not a figure")  # the last three quarters
+        if not (text.startswith("past ") and unit in _MONEY and not qualifier):
+            raise fail(original, f"{text!r} names a period, not a figure")  # the last 3 quarters
+        qualifier = "more_than"  # past $10 billion: passing it
     if change and unit != "share" and not multiple_ok:
         raise fail(original, f"{change!r} before a figure that is not a percentage or a multiple")
     return value, unit, qualifier or inner or "exact"
