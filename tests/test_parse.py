@@ -367,6 +367,7 @@ def test_reads_expression(text: str, value: float, unit: str, qualifier: str) ->
         ("$1 trillion per year", "a rate ('per year')"),
         ("more than 55,000 rides a week", "a rate ('a week')"),
         ("5% a year", "a rate ('a year')"),
+        ("5% annually", "a rate ('annually')"),
         ("每年100亿元", "a rate ('每年')"),
         # up/by/verbs of change only before a percentage; 增长3倍 is 3x or 4x
         ("by 2030", "'by' before a figure"),
