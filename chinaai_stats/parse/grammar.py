@@ -616,7 +616,8 @@ def _measure_word(rest: str, original: str, *, long_ok: bool = False) -> str:
             plural = len(w) > 4 and w.endswith("s") and w[:-1] in lx.EN_MAGNITUDES  # trillions
             if w in lx.EN_MAGNITUDES or w in lx.EN_VAGUE_MAGNITUDES or plural:
                 raise fail(original, f"the magnitude word {w!r} cannot be read here")
-        if not any(_not_a_noun(w) for w in words) and len(words[-1]) > 2:
+        last = words[-1]
+        if not any(map(_not_a_noun, words)) and len(last) > 2 and last not in lx.EN_RATE_ADVERBS:
             return ""  # 3D, 50pc, 100bp, 5 mm: a letter or two after a number is a unit
     return rest
 

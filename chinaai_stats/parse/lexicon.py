@@ -516,6 +516,8 @@ EN_CHANGE_NOUNS = (
 )
 #: Periods in hyphenated English durations after an article ("a five-year lock-up").
 EN_PERIODS = "second|minute|hour|day|week|month|year|decade"
+#: Adverbs of rate that end a figure ("5% annually"); as adjectives (daily users) they are nouns.
+EN_RATE_ADVERBS = frozenset(["annually", "yearly", "monthly", "weekly", "daily", "hourly"])
 #: Most words of a noun phrase after a count ("ten new artificial intelligence unicorn startups").
 EN_NOUN_WORDS = 5
 #: English nouns that may follow a count without changing its unit.
@@ -757,12 +759,6 @@ EN_NOT_NOUNS = frozenset(
         "pennies",
         "fen",
         "jiao",
-        "annually",
-        "yearly",
-        "monthly",
-        "weekly",
-        "daily",
-        "hourly",
         "bucks",
         "buck",
         "quid",
