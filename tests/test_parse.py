@@ -401,6 +401,7 @@ def test_reads_expression(text: str, value: float, unit: str, qualifier: str) ->
         ("5亿越南盾", "unit of measure"),
         ("5亿刀", "unit of measure"),
         ("100平", "unit of measure"),
+        ("2B业务", "before Chinese words"),
         ("6.0系列", "a count written with a decimal point"),
         ("6.0", "a count written with a decimal point"),
         ("第二和第三", "two numbers"),
@@ -430,6 +431,7 @@ def test_unreadable_text_names_the_reason(text: str, reason: str) -> None:
         ("3兆日圓（約190億美元、新台幣5,995億元）", 3e12, "JPY", (190e8, "USD")),
         ("RMB100 billion (US$15.72 billion, €13 billion)", 100e9, "CNY", (15.72e9, "USD")),
         ("100亿日元(新台币200亿元、约6.8亿美元)", 100e8, "JPY", (6.8e8, "USD")),
+        ("100亿元（约合15亿美元，下同）", 100e8, "CNY", (15e8, "USD")),
     ],
 )
 def test_bracketed_conversion_is_kept_as_restated(text, value, unit, restated) -> None:

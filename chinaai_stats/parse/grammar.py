@@ -485,6 +485,8 @@ def _core(body: str, original: str) -> tuple[Decimal, str, str | None]:
         if chinese:
             raise fail(original, "an English magnitude after a Chinese numeral")
         value *= lx.EN_MAGNITUDES[m.group(1)]
+        if len(m.group(1)) == 1 and _RE_CJK.match(rest, m.end()):
+            raise fail(original, f"{m.group(1)!r} before Chinese words (2B业务: to business?)")
         rest = rest[m.end() :].strip()
         second = _RE_SECOND_MAGNITUDE.match(rest)
         if second and m.group(1) == "hundred" and second.group(1) in _AFTER_HUNDRED:
@@ -778,6 +780,8 @@ def _restatements(inner: str, said: str, text: str) -> list[Quantity]:
     saids = _RE_LIST_SEP.split(said)
     if len(saids) != len(items):
         saids = items
+    kept = [(i, s) for i, s in zip(items, saids, strict=True) if i.strip() not in lx.BRACKET_NOTES]
+    items, saids = [i for i, _ in kept], [s for _, s in kept]
     out = []
     for item, item_said in zip(items, saids, strict=True):
         try:
