@@ -288,6 +288,10 @@ CASES = [
     ("第七个年头", 7, "rank", "exact"),
     ("past $10 billion", 1e10, "USD", "more_than"),  # passing an amount; past ten years is a period
     ("past ten years", 10, "year", "exact"),
+    # what the figure measures, named before it
+    ("估值40億美元", 4e9, "USD", "exact"),
+    ("营收1845亿元", 1845e8, "CNY", "exact"),
+    ("收入同比增长17%", 0.17, "share", "exact"),
 ]
 
 

@@ -486,7 +486,9 @@ def _core(body: str, original: str) -> tuple[Decimal, str, str | None]:
             raise fail(original, "an English magnitude after a Chinese numeral")
         value *= lx.EN_MAGNITUDES[m.group(1)]
         if len(m.group(1)) == 1 and _RE_CJK.match(rest, m.end()):
-            raise fail(original, f"{m.group(1)!r} before Chinese words (2B业务: to business?)")
+            tag, _, left = _CURRENCY_SUFFIX_M.take(rest[m.end() :])
+            if not tag or left.strip():  # 5M元 is read; 2B业务 may mean "to business"
+                raise fail(original, f"{m.group(1)!r} before Chinese words (2B业务: to business?)")
         rest = rest[m.end() :].strip()
         second = _RE_SECOND_MAGNITUDE.match(rest)
         if second and m.group(1) == "hundred" and second.group(1) in _AFTER_HUNDRED:

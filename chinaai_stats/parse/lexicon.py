@@ -274,6 +274,9 @@ FILLERS = [
     "位列",
     "居",
     *ZH_CHANGE_VERBS,
+    # what the figure measures, named before it (估值40亿美元, 营收1845亿元)
+    *("估值", "市值", "营收", "总营收", "收入", "总收入", "营业收入", "营业额"),
+    *("净利润", "净利", "纯利", "毛利", "融资额", "融资", "投资额", "总额", "金额", "规模"),
 ]
 
 # Currencies: a phrase before or after the number. An unknown currency is a phrase
