@@ -292,6 +292,8 @@ CASES = [
     ("估值40億美元", 4e9, "USD", "exact"),
     ("营收1845亿元", 1845e8, "CNY", "exact"),
     ("收入同比增长17%", 0.17, "share", "exact"),
+    ("連續7年", 7, "year", "exact"),
+    ("均超20%", 0.2, "share", "more_than"),
 ]
 
 
@@ -406,6 +408,7 @@ def test_reads_expression(text: str, value: float, unit: str, qualifier: str) ->
         ("5亿刀", "unit of measure"),
         ("100平", "unit of measure"),
         ("2B业务", "before Chinese words"),
+        ("01024", "leading zero"),
         ("6.0系列", "a count written with a decimal point"),
         ("6.0", "a count written with a decimal point"),
         ("第二和第三", "two numbers"),

@@ -190,6 +190,7 @@ _RE_ARTICLE = re.compile(  # "a 26% drop", "a five-year lock-up"
     rf"an? (?=[0-9$€£¥]|us\$|hk\$|rmb|usd|cny|hkd|(?:{EN_NUMBER_WORDS})-(?:{lx.EN_PERIODS})\b)"
 )
 _RE_CHANGE = re.compile(r"(?:(?:up|down)(?: by)?|by) (?!to\b)(?=[0-9.]|an? |[a-z]+ ?(?:%|times))")
+_RE_LEADING_ZERO = re.compile(r"0\d")  # 01024, 00700: stock and other codes
 _RE_ORDINAL_SUFFIX = re.compile(r"(?:st|nd|rd|th)\b")
 _RE_DOT_THOUSANDS = re.compile(r"[1-9]\d{0,2}\.\d{3}")
 
@@ -396,6 +397,8 @@ def _read_number(rest: str, original: str) -> tuple[Decimal, str, str | None, bo
         raise fail(original, "a number starting with a decimal point (are digits missing?)")
     m = RE_NUMBER.match(rest)
     if m:
+        if _RE_LEADING_ZERO.match(m.group()):
+            raise fail(original, f"{m.group()!r} has a leading zero: a code, not a figure")
         value, rest = dec(m.group()), rest[m.end() :]
         if zh and "几" in zh.group():
             raise fail(original, "几 must follow 十, 百 or 千 (二十几, 三百几十)")
