@@ -833,3 +833,53 @@ def test_a_note_in_brackets_names_the_currency_or_nothing(n, magnitude, currency
     assert q.value == float(n * ZH_MAGNITUDES[magnitude])
     assert q.unit == {"人民币": "CNY", "港币": "HKD"}[currency]
     assert q.restated is None
+
+
+@given(
+    n=st.integers(1, 999),
+    magnitude=st.sampled_from(["", " million", " billion", " thousand"]),
+    unit=st.sampled_from(["", " yuan", " dollars", " users", " U.S. dollars"]),
+    currency=st.sampled_from(["", "$", "RMB"]),
+    year=st.integers(1900, 2099),
+)
+def test_a_figure_followed_by_in_a_year_is_never_a_share(n, magnitude, unit, currency, year):
+    """'846 million in 2016' is a figure and its year, never 846 / 2016."""
+    text = f"{currency}{n}{magnitude}{unit} in {year}"
+    try:
+        q = parse_quantity(text)
+    except QuantityParseError:
+        return
+    assert q.unit != "share", (text, q)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("one in four", 0.25),
+        ("1 in 5", 0.2),
+        ("one person in five", 0.2),
+        ("nine out of 10", 0.9),
+        ("1 in every 3", 1 / 3),
+        ("1 in 2,000", 0.0005),
+        ("one in 10 million", 1e-7),
+    ],
+)
+def test_one_in_n_is_a_share(text: str, value: float) -> None:
+    assert parse_quantity(text).value == pytest.approx(value)
+    assert parse_quantity(text).unit == "share"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "846 million in 2016",
+        "1.4 billion in 2019",
+        "200 in 2018",
+        "12.9 billion yuan in 2017",
+        "300 million out of 1.4 billion",
+        "$5 billion in 2018",
+    ],
+)
+def test_a_figure_and_a_year_or_a_magnitude_before_in_is_refused(text: str) -> None:
+    with pytest.raises(QuantityParseError):
+        parse_quantity(text)

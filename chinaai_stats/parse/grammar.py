@@ -126,9 +126,11 @@ _CURRENCY_SUFFIX_M = _Matcher(lx.CURRENCY_SUFFIX, suffix=True)
 _FRACTION_WORDS = "|".join(sorted(lx.EN_FRACTIONS, key=len, reverse=True))
 _RE_FRACTION = re.compile(rf"(an?|{EN_NUMBER_WORDS}|{NUMBER})[- ]({_FRACTION_WORDS})")
 _RE_N_IN_M = re.compile(
-    rf"({EN_NUMBER_WORDS}|{NUMBER})(?: [a-z]+){{0,2}} (?:in|out of) (?:every )?"
+    rf"({EN_NUMBER_WORDS}|{NUMBER})((?: [a-z.$]+){{0,2}}) (?:in|out of) (?:every )?"
     rf"({EN_NUMBER_WORDS}|{NUMBER})(?: (thousand|million|billion))?"
 )
+#: A bare four-digit number after "in": a year ("846 million in 2016"), not a denominator.
+_RE_YEARLIKE = re.compile(r"(?:1[89]|2[01])\d\d")
 _RE_ZH_FRACTION = re.compile(
     r"([0-9.一二两三四五六七八九十百千万]+)分之([0-9.一二两三四五六七八九十百零]+)"
 )
@@ -276,6 +278,21 @@ def _share(value: Decimal, original: str) -> Decimal:
     return value
 
 
+def _n_in_m(m: re.Match[str], original: str) -> tuple[Decimal, str, str | None]:
+    """ "one in four", "3 out of 10": a share; never a figure followed by "in YEAR"."""
+    between = m.group(2).split()
+    held = {w for w, _ in lx.CURRENCY_SUFFIX} | set(lx.EN_MAGNITUDES) | lx.EN_VAGUE_MAGNITUDES
+    if any(w in held or w.removesuffix("s") in held for w in between):
+        raise fail(original, "a figure followed by 'in': give the figure without what follows")
+    if not m.group(4) and _RE_YEARLIKE.fullmatch(m.group(3)):
+        raise fail(original, f"'in {m.group(3)}' reads as a year, not 'one in N'")
+    num, den = number_of(m.group(1), original), number_of(m.group(3), original)
+    den *= lx.EN_MAGNITUDES[m.group(4)] if m.group(4) else 1
+    if den == 0:
+        raise fail(original, "a share out of zero")
+    return _share(num / den, original), "share", None
+
+
 def _special(rest: str, original: str) -> tuple[Decimal, str, str | None] | None:
     """Fractions, shares in 成, multiples, ratios and ranks, or None."""
     m = _RE_FRACTION.fullmatch(rest)
@@ -288,11 +305,7 @@ def _special(rest: str, original: str) -> tuple[Decimal, str, str | None] | None
         return share, "share", None
     m = _RE_N_IN_M.fullmatch(rest)
     if m:
-        num, den = number_of(m.group(1), original), number_of(m.group(2), original)
-        den *= lx.EN_MAGNITUDES[m.group(3)] if m.group(3) else 1
-        if den == 0:
-            raise fail(original, "a share out of zero")
-        return _share(num / den, original), "share", None
+        return _n_in_m(m, original)
     if rest.startswith(("百分之", "千分之")):
         per = 100 if rest[0] == "百" else 1000
         return _share(number_of(rest[3:], original) / per, original), "share", None
