@@ -883,3 +883,10 @@ def test_one_in_n_is_a_share(text: str, value: float) -> None:
 def test_a_figure_and_a_year_or_a_magnitude_before_in_is_refused(text: str) -> None:
     with pytest.raises(QuantityParseError):
         parse_quantity(text)
+
+
+@pytest.mark.parametrize("text", ["一水平的两", "两个水平的三", "一年的两倍", "30%的三成"])
+def test_a_noun_after_de_holding_a_second_numeral_is_refused(text: str) -> None:
+    """The noun after 的 is dropped (60%的利润) only when it holds no other number."""
+    with pytest.raises(QuantityParseError):
+        parse_quantity(text)

@@ -130,6 +130,7 @@ _RE_N_IN_M = re.compile(
     rf"({EN_NUMBER_WORDS}|{NUMBER})(?: (thousand|million|billion))?"
 )
 #: A bare four-digit number after "in": a year ("846 million in 2016"), not a denominator.
+_RE_DE_NOUN = re.compile(f"的([{_CJK}]+)$")
 _RE_YEARLIKE = re.compile(r"(?:1[89]|2[01])\d\d")
 _RE_ZH_FRACTION = re.compile(
     r"([0-9.一二两三四五六七八九十百千万]+)分之([0-9.一二两三四五六七八九十百零]+)"
@@ -703,7 +704,9 @@ def _strip_words(rest: str, original: str) -> tuple[str | None, str, str, str]:
             rest = rest[2:].lstrip()  # 每股3.85港元: the figure per unit
             continue
         break
-    rest = re.sub(f"的[{_CJK}]+$", "", rest)  # 60%的利润增长: the noun after the figure
+    noun = _RE_DE_NOUN.search(rest)  # 60%的利润增长: the noun after the figure
+    if noun and not any(ch in lx.ZH_CHARS for ch in noun.group(1)):  # not 水平的两倍
+        rest = rest[: noun.start()]
     rest = _RE_SUFFIX_FILLER.sub("", rest)
     suffix, _, rest = _SUFFIX_QUALIFIER_M.take(rest)
     if suffix:
