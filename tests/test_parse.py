@@ -7,12 +7,13 @@ from decimal import Decimal
 
 import pandas as pd
 import pytest
-from hypothesis import example, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 import chinaai_stats as cs
 from chinaai_stats import QuantityParseError, parse_quantity
 from chinaai_stats.parse import QUALIFIERS, UNITS
+from chinaai_stats.parse import lexicon as lx
 
 CASES = [
     # text, value, unit, qualifier
@@ -187,6 +188,112 @@ CASES = [
     ("3年半", 3.5, "year", "exact"),
     ("two weeks", 2, "week", "exact"),
     ("a decade", 10, "year", "exact"),
+    # Chinese numerals with a decimal point (full-width or 点)
+    ("二．五二兆美元", 2.52e12, "USD", "exact"),
+    ("七十八.八九兆", 78.89e12, "count", "exact"),
+    ("三点五亿", 3.5e8, "count", "exact"),
+    ("百分之三点五", 0.035, "share", "exact"),
+    # 成: half a tenth, more than N tenths
+    ("半成", 0.05, "share", "exact"),
+    ("两成多", 0.2, "share", "more_than"),
+    ("约1成", 0.1, "share", "approximately"),
+    # the first N months without 个
+    ("前七月", 7, "month", "exact"),
+    ("前九月", 9, "month", "exact"),
+    # English: an article, nouns of change, up/down/by before a percentage, near
+    ("a 26% drop", 0.26, "share", "exact"),
+    ("a 42 percent increase", 0.42, "share", "exact"),
+    ("a 38% decline", 0.38, "share", "exact"),
+    ("15 per cent jump", 0.15, "share", "exact"),
+    ("up 48%", 0.48, "share", "exact"),
+    ("down by 5 percent", 0.05, "share", "exact"),
+    ("by 3%", 0.03, "share", "exact"),
+    ("up 3x", 3, "ratio", "exact"),
+    ("near $5bn", 5e9, "USD", "approximately"),
+    ("upward of 300", 300, "count", "more_than"),
+    # Chinese verbs of change before a percentage
+    ("同比增长17%", 0.17, "share", "exact"),
+    ("按年升10%", 0.1, "share", "exact"),
+    ("年增153.9%", 1.539, "share", "exact"),
+    ("年減約1成", 0.1, "share", "approximately"),
+    # nouns after a percentage
+    ("a 5% stake", 0.05, "share", "exact"),
+    ("40% market share", 0.4, "share", "exact"),
+    ("15% of revenue", 0.15, "share", "exact"),
+    ("30%股份", 0.3, "share", "exact"),
+    # noun phrases of up to five words after a count
+    ("ten new artificial intelligence unicorn startups", 10, "count", "exact"),
+    ("1.5 billion daily Ernie API calls", 1.5e9, "count", "exact"),
+    # magnitude words: read, never taken for nouns
+    ("5 hundred", 500, "count", "exact"),
+    ("5 hundred million", 5e8, "count", "exact"),
+    ("two dozen", 24, "count", "exact"),
+    ("a dozen", 12, "count", "exact"),
+    ("5 lakh", 5e5, "count", "exact"),
+    ("2 crore", 2e7, "count", "exact"),
+    ("5 quadrillion", 5e15, "count", "exact"),
+    ("half a million", 5e5, "count", "exact"),
+    ("half a billion dollars", 5e8, "USD", "exact"),
+    # 上千 with a measure word
+    ("上千家", 1000, "count", "at_least"),
+    # 百万/千万 after digits are one magnitude (Hong Kong usage)
+    ("41.8百万台", 41.8e6, "count", "exact"),
+    ("約34.1百萬股", 34.1e6, "count", "approximately"),
+    ("12百万", 12e6, "count", "exact"),
+    ("1千5百万", 15e6, "count", "exact"),
+    # a qualifier after the currency word; 元 as the unit of the currency named before
+    ("人民幣約130億元", 130e8, "CNY", "approximately"),
+    ("港幣約15.4億元", 15.4e8, "HKD", "approximately"),
+    ("港币15.4亿元", 15.4e8, "HKD", "exact"),
+    # a note in brackets: the same below, and the currency it names
+    ("113.1億元人民幣（下同）", 113.1e8, "CNY", "exact"),
+    ("113.1億元(人民幣，下同)", 113.1e8, "CNY", "exact"),
+    ("5亿元(下同)", 5e8, "CNY", "exact"),
+    # longer nouns after a Chinese magnitude; 了 after a verb; 少 as a verb of change
+    ("超过520万标准机架", 520e4, "count", "more_than"),
+    ("突破了2万辆", 2e4, "count", "more_than"),
+    ("少3.1%", 0.031, "share", "exact"),
+    ("少于5%", 0.05, "share", "less_than"),
+    ("多达5000家", 5000, "count", "at_most"),
+    # top N written together; N强: within the top N of a list
+    ("Top3", 3, "rank", "at_most"),
+    ("top-3", 3, "rank", "at_most"),
+    ("世界500强", 500, "rank", "at_most"),
+    ("百强", 100, "rank", "at_most"),
+    ("5 AI startups", 5, "count", "exact"),
+    # ordinals with a superlative; three decimals before a magnitude or percent
+    ("2nd-largest", 2, "rank", "exact"),
+    ("third-largest", 3, "rank", "exact"),
+    ("second biggest", 2, "rank", "exact"),
+    ("337.608 million", 337.608e6, "count", "exact"),
+    ("4.375%", 0.04375, "share", "exact"),
+    # traditional financial numerals; 上百万; Taiwan verbs and nouns of change and share
+    ("貳仟萬", 2e7, "count", "exact"),
+    ("1兆個參數", 1e12, "count", "exact"),  # 參 in a noun is not a numeral
+    ("上百萬", 1e6, "count", "at_least"),
+    ("年成長44%", 0.44, "share", "exact"),
+    ("年增率44%", 0.44, "share", "exact"),
+    ("衰退5%", 0.05, "share", "exact"),
+    ("月增5%", 0.05, "share", "exact"),
+    ("市佔率25%", 0.25, "share", "exact"),
+    ("占比高达72.8%", 0.728, "share", "exact"),
+    # a plus between digits and magnitude; nouns after an amount of money; an article
+    ("700+ million yuan", 7e8, "CNY", "at_least"),
+    ("a $2 billion round", 2e9, "USD", "exact"),
+    ("a $20 billion post-money valuation", 2e10, "USD", "exact"),
+    ("a five-year lock-up", 5, "year", "exact"),
+    # more verbs of change; an ordinal with a three-character noun
+    ("收窄50%", 0.5, "share", "exact"),
+    ("縮短49%", 0.49, "share", "exact"),
+    ("第七个年头", 7, "rank", "exact"),
+    ("past $10 billion", 1e10, "USD", "more_than"),  # passing an amount; past ten years is a period
+    ("past ten years", 10, "year", "exact"),
+    # what the figure measures, named before it
+    ("估值40億美元", 4e9, "USD", "exact"),
+    ("营收1845亿元", 1845e8, "CNY", "exact"),
+    ("收入同比增长17%", 0.17, "share", "exact"),
+    ("連續7年", 7, "year", "exact"),
+    ("均超20%", 0.2, "share", "more_than"),
 ]
 
 
@@ -244,6 +351,71 @@ def test_reads_expression(text: str, value: float, unit: str, qualifier: str) ->
         ("over under 5", "unknown word 'under'"),
         ("over 5 or so", "conflicting qualifiers"),
         ("(5", "parentheses"),
+        # superscript and circled digits are not plain digits
+        ("1536³", "superscript"),
+        ("①", "circled"),
+        # days of the month, periods and parts named by an ordinal
+        ("21日", "day of the month"),
+        ("二十一日", "day of the month"),
+        ("first quarter", "names a period or part"),
+        ("the second half", "names a period or part"),
+        # units of measure after a count are not measure words or nouns
+        ("4 平方米", "unit of measure"),
+        ("3个季度", "unit of measure"),
+        ("7nm", "unknown unit or word 'nm'"),
+        ("48 megapixels", "megapixels"),
+        ("5 gigawatts", "gigawatts"),
+        ("10am", "'am'"),
+        # plural and slang magnitudes are never dropped
+        ("2 millions", "magnitude word 'millions'"),
+        ("2 grand", "magnitude word 'grand'"),
+        # rates: the units are amounts
+        ("$1 trillion per year", "a rate ('per year')"),
+        ("more than 55,000 rides a week", "a rate ('a week')"),
+        ("5% a year", "a rate ('a year')"),
+        ("5% annually", "a rate ('annually')"),
+        ("每年100亿元", "a rate ('每年')"),
+        # up/by/verbs of change only before a percentage; 增长3倍 is 3x or 4x
+        ("by 2030", "'by' before a figure"),
+        ("up 5 million", "'up' before a figure"),
+        ("增加5万人", "'增加' before a figure"),
+        ("增长3倍", "'增长' before a figure"),
+        # periods are never shares
+        ("past four quarters", "a whole or more"),
+        ("the last three quarters", "names a period"),
+        # abbreviated units after a count
+        ("800EB", "'eb'"),
+        ("140 EFlops", "'eflops'"),
+        ("超過1680EB", "'eb'"),
+        ("5 GW", "'gw'"),
+        # a noun of more than three characters needs a magnitude before it
+        ("3111 试点工程", "more than a measure word"),
+        ("5亿元(约)", "unknown words '约' in brackets"),
+        # a letter or two after a number is a unit or a code, not a noun
+        ("3D", "'d'"),
+        ("1080p", "'p'"),
+        ("50pc", "'pc'"),
+        ("100bp", "'bp'"),
+        ("5 mm", "'mm'"),
+        # an ordinal suffix or a second number in the words after a number
+        ("14th Five-Year Plan", "an ordinal followed by words"),
+        ("5.000", "may separate thousands"),
+        ("$1.250", "may separate thousands"),
+        ("50 cents", "'cents'"),
+        ("100 bucks", "'bucks'"),
+        # currencies not held, in Chinese and English
+        ("5亿越南盾", "unit of measure"),
+        ("5亿刀", "unit of measure"),
+        ("100平", "unit of measure"),
+        ("2B业务", "before Chinese words"),
+        ("01024", "leading zero"),
+        ("6.0系列", "a count written with a decimal point"),
+        ("6.0", "a count written with a decimal point"),
+        ("第二和第三", "two numbers"),
+        ("$5 billion in cash", "'in cash'"),
+        ("5亿字节", "unit of measure"),
+        ("5000毫安", "unit of measure"),
+        ("500 million rupiah", "unknown currency 'rupiah'"),
     ],
 )
 def test_unreadable_text_names_the_reason(text: str, reason: str) -> None:
@@ -262,6 +434,11 @@ def test_unreadable_text_names_the_reason(text: str, reason: str) -> None:
         ("652 亿元人民币（98 亿美元）", 652e8, "CNY", (98e8, "USD")),
         ("约5.12亿美元(约39.9亿港元)", 5.12e8, "USD", (39.9e8, "HKD")),
         ("20 億歐元(當前約 151.11 億元人民幣)", 20e8, "EUR", (151.11e8, "CNY")),
+        # a list of conversions: the first in a currency held; NT$ is skipped
+        ("3兆日圓（約190億美元、新台幣5,995億元）", 3e12, "JPY", (190e8, "USD")),
+        ("RMB100 billion (US$15.72 billion, €13 billion)", 100e9, "CNY", (15.72e9, "USD")),
+        ("100亿日元(新台币200亿元、约6.8亿美元)", 100e8, "JPY", (6.8e8, "USD")),
+        ("100亿元（约合15亿美元，下同）", 100e8, "CNY", (15e8, "USD")),
     ],
 )
 def test_bracketed_conversion_is_kept_as_restated(text, value, unit, restated) -> None:
@@ -273,6 +450,15 @@ def test_bracketed_conversion_is_kept_as_restated(text, value, unit, restated) -
 
 def test_a_seen_magnitude_is_never_dropped() -> None:
     assert parse_quantity("1.68 亿人").value == 168_000_000
+
+
+def test_a_conversion_only_into_a_currency_not_held_leaves_the_figure() -> None:
+    q = parse_quantity("二．五二兆美元（約新台幣七十八．八九兆元）")
+    assert (q.value, q.unit, q.restated) == (2.52e12, "USD", None)
+    with pytest.raises(QuantityParseError, match="unknown currency"):
+        parse_quantity("新台幣300億元（約10億美元）")  # the figure itself is never replaced
+    with pytest.raises(QuantityParseError, match="not a list of conversions"):
+        parse_quantity("100亿美元(1,000亿港元、5,000万人)")
 
 
 def test_time_grows_linearly() -> None:
@@ -463,7 +649,7 @@ def test_any_text_parses_or_raises_quantity_parse_error(text: str) -> None:
 @given(
     st.text(
         alphabet="0123456789,. 万亿兆千百十两一二三四五六七八九零几多余约超过近成倍第个人家$¥€£元"
-        "港美欧日MBbnk%％-()（）“”ıİ",
+        "港美欧日MBbnk%％-()（）“”ıİ点．³①每增减、",
         max_size=20,
     )
 )
@@ -530,3 +716,177 @@ def test_chinese_numerals_with_measure_words(n, space, more):
     q = parse_quantity(text)
     assert q.value == float(n)
     assert q.qualifier == ("more_than" if more else "exact")
+
+
+# ---- properties of the forms added for texts first seen in the held-out set ----
+
+_FRACTION_DIGITS = "零一二三四五六七八九"
+
+
+@given(
+    whole=st.integers(0, 9_999),
+    fraction=st.lists(st.integers(0, 9), min_size=1, max_size=4),
+    point=st.sampled_from([".", "．", "点"]),
+    magnitude=st.sampled_from(sorted(ZH_MAGNITUDES)),
+    currency=st.sampled_from(["", "美元", "元人民币"]),
+)
+def test_chinese_numerals_with_a_decimal_point(whole, fraction, point, magnitude, currency):
+    assume(whole or any(fraction))  # 0 before a magnitude is refused, as 0.0万 is
+    digits = "".join(map(str, fraction))
+    text = to_chinese(whole) + point + "".join(_FRACTION_DIGITS[d] for d in fraction)
+    q = parse_quantity(text + magnitude + currency)
+    assert q.value == float(Decimal(f"{whole}.{digits}") * ZH_MAGNITUDES[magnitude])
+    assert q.unit == {"": "count", "美元": "USD", "元人民币": "CNY"}[currency]
+
+
+EN_MAGNITUDE_VALUES = {
+    "hundred": 10**2,
+    "thousand": 10**3,
+    "million": 10**6,
+    "billion": 10**9,
+    "trillion": 10**12,
+    "quadrillion": 10**15,
+    "dozen": 12,
+    "lakh": 10**5,
+    "crore": 10**7,
+}
+
+
+@given(
+    n=st.integers(1, 999),
+    word=st.sampled_from(sorted(EN_MAGNITUDE_VALUES)),
+    noun=st.sampled_from(["", " users", " new AI startups", " people"]),
+    plural=st.booleans(),
+)
+def test_an_english_magnitude_word_is_read_or_refused_never_dropped(n, word, noun, plural):
+    text = f"{n} {word}{'s' if plural else ''}{noun}"
+    try:
+        q = parse_quantity(text)
+    except QuantityParseError:
+        assert plural and word not in ("lakh", "crore")
+        return
+    assert q.value == float(n * EN_MAGNITUDE_VALUES[word])
+
+
+@given(
+    st.text(max_size=20),
+    st.sampled_from("²³¹⁴₂₃①②⑩⓪❶"),
+    st.text(max_size=20),
+)
+def test_a_superscript_or_circled_digit_is_refused(before, digit, after):
+    with pytest.raises(QuantityParseError):
+        parse_quantity(before + digit + after)
+
+
+@given(
+    n=st.integers(1, 10**6),
+    prefix=st.sampled_from(["", "kilo", "mega", "giga", "tera", "nano", "micro", "milli"]),
+    root=st.sampled_from(["metre", "meter", "gram", "watt", "byte", "bit", "pixel", "joule"]),
+    plural=st.sampled_from(["", "s"]),
+    noun=st.sampled_from(["", " chips"]),
+)
+def test_a_unit_of_measure_after_a_count_is_refused(n, prefix, root, plural, noun):
+    with pytest.raises(QuantityParseError):
+        parse_quantity(f"{n} {prefix}{root}{plural}{noun}")
+
+
+@given(
+    whole=st.integers(0, 999),
+    tenths=st.integers(0, 9),
+    verb=st.sampled_from(["up ", "down ", "by ", "up by ", *lx.ZH_CHANGE_VERBS]),
+    percent=st.sampled_from(["%", " percent", "％", "个百分点"]),
+)
+def test_a_verb_of_change_before_a_percentage_keeps_its_value(whole, tenths, verb, percent):
+    figure = f"{whole}.{tenths}{percent}"
+    assert parse_quantity(verb + figure).value == parse_quantity(figure).value
+
+
+@given(
+    whole=st.integers(1, 999),
+    tenths=st.integers(0, 9),
+    small=st.sampled_from(["十", "百", "千"]),
+    large=st.sampled_from(["万", "亿"]),
+    traditional=st.booleans(),
+)
+def test_digits_before_a_compound_chinese_magnitude(whole, tenths, small, large, traditional):
+    """41.8百万, 12百萬, 3.5千亿: the small and large unit together are one magnitude."""
+    magnitude = small + large
+    text = f"{whole}.{tenths}{magnitude}"
+    if traditional:
+        text = text.replace("万", "萬").replace("亿", "億")
+    factor = {"十": 10, "百": 100, "千": 1000}[small] * ZH_MAGNITUDES[large]
+    assert parse_quantity(text).value == float(Decimal(f"{whole}.{tenths}") * factor)
+
+
+@given(
+    n=st.integers(1, 9_999),
+    magnitude=st.sampled_from(["亿", "万"]),
+    currency=st.sampled_from(["人民币", "港币"]),
+    note=st.sampled_from(["下同", "{c},下同", "{c}，下同", "{c}"]),
+    brackets=st.sampled_from(["()", "（）"]),
+)
+def test_a_note_in_brackets_names_the_currency_or_nothing(n, magnitude, currency, note, brackets):
+    inner = note.format(c=currency)
+    q = parse_quantity(
+        f"{currency if '{c}' not in note else ''}{n}{magnitude}元{brackets[0]}{inner}{brackets[1]}"
+    )
+    assert q.value == float(n * ZH_MAGNITUDES[magnitude])
+    assert q.unit == {"人民币": "CNY", "港币": "HKD"}[currency]
+    assert q.restated is None
+
+
+@given(
+    n=st.integers(1, 999),
+    magnitude=st.sampled_from(["", " million", " billion", " thousand"]),
+    unit=st.sampled_from(["", " yuan", " dollars", " users", " U.S. dollars"]),
+    currency=st.sampled_from(["", "$", "RMB"]),
+    year=st.integers(1900, 2099),
+)
+def test_a_figure_followed_by_in_a_year_is_never_a_share(n, magnitude, unit, currency, year):
+    """'846 million in 2016' is a figure and its year, never 846 / 2016."""
+    text = f"{currency}{n}{magnitude}{unit} in {year}"
+    try:
+        q = parse_quantity(text)
+    except QuantityParseError:
+        return
+    assert q.unit != "share", (text, q)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("one in four", 0.25),
+        ("1 in 5", 0.2),
+        ("one person in five", 0.2),
+        ("nine out of 10", 0.9),
+        ("1 in every 3", 1 / 3),
+        ("1 in 2,000", 0.0005),
+        ("one in 10 million", 1e-7),
+    ],
+)
+def test_one_in_n_is_a_share(text: str, value: float) -> None:
+    assert parse_quantity(text).value == pytest.approx(value)
+    assert parse_quantity(text).unit == "share"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "846 million in 2016",
+        "1.4 billion in 2019",
+        "200 in 2018",
+        "12.9 billion yuan in 2017",
+        "300 million out of 1.4 billion",
+        "$5 billion in 2018",
+    ],
+)
+def test_a_figure_and_a_year_or_a_magnitude_before_in_is_refused(text: str) -> None:
+    with pytest.raises(QuantityParseError):
+        parse_quantity(text)
+
+
+@pytest.mark.parametrize("text", ["一水平的两", "两个水平的三", "一年的两倍", "30%的三成"])
+def test_a_noun_after_de_holding_a_second_numeral_is_refused(text: str) -> None:
+    """The noun after 的 is dropped (60%的利润) only when it holds no other number."""
+    with pytest.raises(QuantityParseError):
+        parse_quantity(text)

@@ -82,6 +82,19 @@ _TRADITIONAL_PAIRS = [
     "無无",
     "單单",
     "倍倍",
+    "減减",
+    "縮缩",
+    "擴扩",
+    "驟骤",
+    "貳贰",
+    "連连",
+    "續续",
+    "陸陆",
+    "滲渗",
+    "額额",
+    "長长",
+    "漲涨",
+    "較较",
     "億亿",
 ]
 TRADITIONAL = str.maketrans(
@@ -107,6 +120,7 @@ EN_QUALIFIERS = {
         "close to",
         "circa",
         "an estimated",
+        "near",
         "estimated",
         "more or less",
         "~",
@@ -119,6 +133,7 @@ EN_QUALIFIERS = {
         "above",
         "in excess of",
         "upwards of",
+        "upward of",
         "exceeding",
         "exceeded",
         "surpassing",
@@ -181,6 +196,20 @@ SUFFIX_QUALIFIERS = {
     "以内": "at_most",
     "内": "at_most",
 }
+#: Verbs of change before a figure (同比增长17%): read before a percentage only, where the
+#: figure is the size of the change; listed among the fillers, as they leave the value as it is.
+_ZH_CHANGE_STEMS = (
+    *("增长", "下降", "上升", "下跌", "上涨", "减少", "增加", "提升", "提高", "降低"),
+    *("成长", "衰退", "增幅", "涨幅", "跌幅", "降幅", "增速", "增长率", "增率", "减幅"),
+    *("收窄", "缩窄", "缩短", "缩小", "扩大", "下滑", "回落", "攀升", "飙升", "大增", "大涨"),
+    *("大跌", "暴涨", "激增", "骤降", "猛增", "大升", "急升"),
+)
+ZH_CHANGE_VERBS = [
+    f"{when}{verb}{le}"
+    for when in ("", "同比", "环比", "按年", "按季", "按月", "年", "季", "月")
+    for verb in (*_ZH_CHANGE_STEMS, "增", "减", "升", "跌", "涨", "降", "少")
+    for le in ("", "了")
+]
 #: Words that add nothing to a figure ("only", "a total of", 仅有, 共计, 排名).
 FILLERS = [
     "just",
@@ -213,6 +242,15 @@ FILLERS = [
     "世界",
     "全国",
     "占其",
+    "均",
+    "占比",
+    "比重",
+    "市占率",
+    "市场占有率",
+    "市场份额",
+    "份额",
+    "渗透率",
+    "比例",
     "占",
     "高达了有",
     "高达",
@@ -238,6 +276,10 @@ FILLERS = [
     "位居",
     "位列",
     "居",
+    *ZH_CHANGE_VERBS,
+    # what the figure measures, named before it (估值40亿美元, 营收1845亿元)
+    *("估值", "市值", "营收", "总营收", "收入", "总收入", "营业收入", "营业额"),
+    *("净利润", "净利", "纯利", "毛利", "融资额", "融资", "投资额", "总额", "金额", "规模"),
 ]
 
 # Currencies: a phrase before or after the number. An unknown currency is a phrase
@@ -349,7 +391,37 @@ CURRENCY_SUFFIX = [
     ("比索", "?"),
     ("里拉", "?"),
     ("比特币", "?"),
+    ("rupiah", "?"),
+    ("ringgit", "?"),
+    ("dong", "?"),
+    ("dirhams", "?"),
+    ("dirham", "?"),
+    ("riyals", "?"),
+    ("riyal", "?"),
+    ("rials", "?"),
+    ("dinars", "?"),
+    ("dinar", "?"),
+    ("shekels", "?"),
+    ("naira", "?"),
+    ("rand", "?"),
+    ("kronor", "?"),
+    ("krona", "?"),
+    ("kroner", "?"),
+    ("krone", "?"),
+    ("zloty", "?"),
+    ("forint", "?"),
+    ("reais", "?"),
+    ("peso", "?"),
+    ("franc", "?"),
+    ("swiss francs", "?"),
+    ("bitcoins", "?"),
+    ("bitcoin", "?"),
+    ("btc", "?"),
+    ("ether", "?"),
+    ("usdt", "?"),
 ]
+#: Notes in brackets after a figure that change nothing: "(下同)", the same below.
+BRACKET_NOTES = frozenset(["下同", "下同。", "同上"])
 #: After ¥ (yuan), these words make the amount yen instead.
 YEN_WORDS = ("yen", "jpy", "日元", "日圆", "円")
 
@@ -367,7 +439,31 @@ EN_MAGNITUDES = {
     "trillion": 10**12,
     "tn": 10**12,
     "trn": 10**12,
+    "quadrillion": 10**15,
+    "hundred": 10**2,
+    "dozen": 12,
+    "lakh": 10**5,
+    "lakhs": 10**5,
+    "crore": 10**7,
+    "crores": 10**7,
 }
+#: Plural or slang magnitude words: vague, or not a magnitude the reader can apply.
+EN_VAGUE_MAGNITUDES = frozenset(
+    [
+        *("tens", "dozens", "hundreds", "thousands", "millions", "billions", "trillions"),
+        *("scores", "grand", "zillion", "zillions", "gazillion"),
+    ]
+)
+#: Roots of units of measure, alone or after an SI prefix (gigawatts, megapixels, nanometres).
+EN_UNIT_ROOTS = (
+    "metre|meter|gram|watt|byte|bit|hertz|second|pixel|joule|volt|litre|liter|flop|"
+    "watt-hour|watthour|ton|tonne|amp|ampere|calorie|bps"
+)
+EN_SI_PREFIXES = "kilo|mega|giga|tera|peta|exa|nano|micro|milli|centi"
+#: Abbreviated units after an SI prefix letter (EB, PFLOPS, GW, TWh, Gbps, TOPS).
+EN_UNIT_ABBREVIATIONS = (
+    r"[kmgtpezy]i?(?:b|bit|bits|bps|byte|bytes|flops|ops|w|wh|hz)|flops|tops|iops"
+)
 DURATIONS = {
     "seconds": "second",
     "second": "second",
@@ -405,6 +501,31 @@ DURATIONS = {
     "年": "year",
     "岁": "year",
 }
+#: Nouns of change after a figure ("a 26% drop", "15 per cent jump"): the figure is its size.
+EN_CHANGE_NOUNS = (
+    "increase",
+    "decrease",
+    "rise",
+    "fall",
+    "drop",
+    "decline",
+    "jump",
+    "gain",
+    "growth",
+    "surge",
+    "slump",
+    "plunge",
+    "dip",
+    "climb",
+    "reduction",
+    "cut",
+)
+#: Periods in hyphenated English durations after an article ("a five-year lock-up").
+EN_PERIODS = "second|minute|hour|day|week|month|year|decade"
+#: Adverbs of rate that end a figure ("5% annually"); as adjectives (daily users) they are nouns.
+EN_RATE_ADVERBS = frozenset(["annually", "yearly", "monthly", "weekly", "daily", "hourly"])
+#: Most words of a noun phrase after a count ("ten new artificial intelligence unicorn startups").
+EN_NOUN_WORDS = 5
 #: English nouns that may follow a count without changing its unit.
 COUNT_NOUNS = frozenset(
     [
@@ -619,9 +740,50 @@ EN_NOT_NOUNS = frozenset(
         "century",
         "quarters",
         "quarter",
+        "nm",
+        "um",
+        "μm",
+        "micron",
+        "microns",
+        "mbps",
+        "gbps",
+        "kbps",
+        "tbps",
+        "fps",
+        "dpi",
+        "ppi",
+        "mah",
+        "wh",
+        "mph",
+        "kph",
+        "am",
+        "pm",
+        "cents",
+        "cent",
+        "pence",
+        "penny",
+        "pennies",
+        "fen",
+        "jiao",
+        "bucks",
+        "buck",
+        "quid",
+        "th",
+        "st",
+        "nd",
+        "rd",
+        "half",
+        "halves",
         "s",
     ]
 )
+#: Last characters of Chinese units of measure (平方米, 千克, 公里, 毫升, 千瓦时) and of
+#: currencies not held (越南盾, 泰铢, 法郎, 卢比, 比索, 第纳尔, 大洋, 美刀).
+ZH_UNIT_ENDINGS = frozenset("米克吨升里斤亩尺寸伏瓦度顷秒时焦帕赫" + "盾铢郎比索尔洋刀")
+#: First characters of Chinese units of measure (平方公里, 立方米).
+ZH_UNIT_PREFIXES = ("平方", "立方", "摄氏", "华氏", "毫")
+#: Chinese units of measure named in full (100平 is square metres; 字节 bytes; 马力 horsepower).
+ZH_UNIT_WORDS = ("平", "字节", "比特", "马力", "千瓦", "兆瓦")
 #: Characters after a number that are units, not measure words: refused by name.
 ZH_NOT_MEASURE = frozenset(
     "号点分时米克吨升里斤亩尺寸折级码伏瓦度角毛块钱季期届版代楼层圈阶年月日周天岁秒元镑币内前后"

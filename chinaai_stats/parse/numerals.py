@@ -138,6 +138,11 @@ class _ZhReader:
         return self.big + self.mid + self.section + (n or 0)
 
 
+def _arabic(number: Decimal | None, text: str, i: int) -> bool:
+    """Digits just before ``text[i]`` (41.8百万, 12百萬): 百万 after them is one magnitude."""
+    return number is not None and i > 0 and text[i - 1].isdigit()
+
+
 def zh_number(text: str, original: str) -> tuple[Decimal, bool]:
     """Read a Chinese numeral, digits allowed: 三百五十万, 两千万, 1.2万亿, 8.46亿, 二十几亿.
 
@@ -156,6 +161,8 @@ def zh_number(text: str, original: str) -> tuple[Decimal, bool]:
             continue
         if ch in ZH_DIGITS or ch == ZH_VAGUE:
             r.digit(ZH_DIGITS.get(ch, 0), ch, text[i - 1 : i])
+        elif ch in ZH_SMALL and text[i + 1 : i + 2] in ZH_LARGE and _arabic(r.number, text, i):
+            r.number = (r.number or Decimal(0)) * ZH_SMALL[ch]  # 41.8百万: 百万 is one magnitude
         elif ch in ZH_SMALL:
             r.small(ch)
         elif ch in ZH_LARGE:
