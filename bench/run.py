@@ -627,6 +627,22 @@ ARTICLES = {
     "web_mobileidworld-yitu-investment": ("extra", "en", None),
     "web_techreportarticles-supremind": ("extra", "en", None),
     "web_equalocean-intellifusion": ("extra", "en", None),
+    # labelled before extract first read them: two more translated TechCrunch articles,
+    # four Chinese news pages and four English ones (see labels/SOURCES.md)
+    "tczh_ant-financial-raises-14-billion": ("extra", "mixed", "2018-06-07"),
+    "tczh_ant-financial-the-alibaba-affiliate-that-operates-alipay-raises-4-5b-at-a-60b-valuation": (
+        "extra",
+        "mixed",
+        "2016-04-25",
+    ),
+    "web_ailab-baidu-q3-2021": ("extra", "zh", "2021-11-19"),
+    "web_zztdgu-tencent-q1": ("extra", "zh", "2019-05-15"),
+    "web_lc123-tencent-h1-2017": ("extra", "zh", "2017-08-16"),
+    "web_yktchina-sensetime-ipo-filing": ("extra", "zh", "2021-08-31"),
+    "web_finanster-sensetime-620m": ("extra", "en", "2018-05-31"),
+    "web_taipeitimes-sensetime-600m": ("extra", "en", "2018-04-10"),
+    "web_techcrunch-megvii-750m": ("extra", "en", "2019-05-08"),
+    "web_financeasia-sensetime-620m": ("extra", "en", None),
 }
 
 
