@@ -77,6 +77,56 @@ def test_not_figures(text: str) -> None:
     assert figures(text) == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Apollo L4累计自动驾驶测试",  # a name holding a number, Chinese right after it
+        "5G网络覆盖全国",
+        "“完美世界(002624)手游”",  # stock codes
+        "百度 (09888-HK)(BIDU-US) 今年",
+        "股票代码 002624",
+        "李彦宏表示百度还将在五年内为社会培养",  # periods that date another figure
+        "三年来一直亏损",
+        "the eight-year-old company and a five-year plan",  # durations as adjectives
+        "决策类AI公司第四范式也于近日提交",  # a name holding an ordinal
+        "dubbed “Made in China 2025”",
+    ],
+)
+def test_not_figures_in_real_wording(text: str) -> None:
+    assert figures(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a number shaped like a year but followed by a magnitude or measure word
+        ("向中小企业发放了 2000 万笔贷款", [("2000 万", 2e7, "count")]),
+        ("the app had 2000 million users", [("2000 million", 2e9, "count")]),
+        # a change "to" a figure of another unit is two figures, not a range
+        ("同比下跌2%至人民币212亿元", [("2%", 0.02, "share"), ("人民币212亿", 2.12e10, "CNY")]),
+        ("从 310 亿元增至 340 亿元", [("310 亿元", 3.1e10, "CNY"), ("340 亿元", 3.4e10, "CNY")]),
+        ("rose from 28% to 32%", [("28%", 0.28, "share"), ("32%", 0.32, "share")]),
+    ],
+)
+def test_figures_in_real_wording(text: str, expected: list) -> None:
+    assert [(t, v, u) for _, t, v, u in figures(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("百度预计第四季度营收310亿元人民币至340亿元。", "310亿元人民币至340亿元"),
+        ("a base salary of $130,000 to $175,000 per annum", "$130,000 to $175,000"),
+        ("between 5-6 million users", "5-6 million"),
+        ("5 million to 6 million users", "5 million to 6 million"),
+    ],
+)
+def test_a_range_with_units_on_each_side_is_one_problem(text: str, words: str) -> None:
+    df = cs.extract(text)
+    assert df["value_text"].tolist() == [words]
+    assert df["value"].isna().all() and "range" in df.iloc[0]["review_problem"]
+
+
 def test_an_unreadable_figure_is_listed_with_the_reason() -> None:
     df = cs.extract("covering 54.87 hectares in the west")
     assert len(df) == 1
@@ -105,6 +155,20 @@ def test_locators_count_non_blank_lines() -> None:
         ("去年融资 4.1 亿美元", "2018-05-30", "2017", "inferred"),
         ("last month it raised $600 million", "2018-05-30", "2018-04", "inferred"),
         ("it raised $600 million", "2018-05-30", "", "unknown"),
+        # a quarter or month without its year takes the year of publication ...
+        ("一季度微信及WeChat合并月活跃账户数达11.12亿", "2019-05-15", "2019-Q1", "inferred"),
+        ("第二季智能手机游戏收入按年升五成四", "2017-08-16", "2017-Q2", "inferred"),
+        ("Q3收入达人民币26亿元", "2025-11-20", "2025-Q3", "inferred"),
+        ("今年8月,收入 30 亿元", "2021-11-19", "2021-08", "inferred"),
+        ("it raised $600 million in May", "2018-05-30", "2018-05", "inferred"),
+        # ... or the year before, when that quarter or month is still to come
+        ("第四季度收入 5 亿元", "2021-03-01", "2020-Q4", "inferred"),
+        ("11月收入 5 亿元", "2021-03-01", "2020-11", "inferred"),
+        ("第四季度收入 5 亿元", None, "", "unknown"),
+        # a date in another sentence does not date the figure
+        ("成立于 2014 年 12 月。自那以后,收入 53 亿美元。", None, "", "unknown"),
+        ("It was founded in 2014. Revenue was $5 billion.", None, "", "unknown"),
+        ("前三季度收入 30 亿元", "2021-11-19", "", "unknown"),
     ],
 )
 def test_dates_from_the_words_around(text, published, as_of, basis) -> None:
@@ -121,6 +185,24 @@ def test_entity_and_indicator_suggested_only_when_named() -> None:
         "user_counts",
     )
     assert (second["entity"], second["indicator"]) == ("", "")
+
+
+@pytest.mark.parametrize(
+    ("text", "entity", "indicator"),
+    [
+        # the investor or the parent company is not the subject: empty, not a wrong guess
+        ("it raised $600 million in funds from Alibaba", "", ""),
+        ("阿里巴巴子公司蚂蚁金服以 600 亿美元的估值", "", "valuation"),
+        ("Alibaba-backed SenseTime raised $600 million", "SenseTime", "funding_round"),
+        ("SenseTime said it is now valued at over $4.5 billion", "SenseTime", "valuation"),
+        # an indicator whose dimension does not fit the unit is not suggested
+        ("QQ月活跃帐户按年减少百分之五", "QQ", ""),
+        ("Tencent and Alibaba raised $1 billion", "", "funding_round"),
+    ],
+)
+def test_suggestions_fit_the_figure_or_stay_empty(text: str, entity: str, indicator: str) -> None:
+    row = cs.extract(text).iloc[0]
+    assert (row["entity"], row["indicator"]) == (entity, indicator)
 
 
 def test_bracketed_dollar_conversion_fills_stated_usd() -> None:
@@ -202,6 +284,20 @@ _PIECES = st.sampled_from(
         " ",
         "第三季度",
         "10:30",
+        "310亿元人民币至340亿元",
+        " $130,000 to $175,000 ",
+        "至",
+        " 2000 万笔",
+        "Apollo L4",
+        "(002624)",
+        "五年内",
+        " three-year-old ",
+        "一季度",
+        " in May ",
+        "阿里巴巴子公司",
+        " from Alibaba ",
+        "（",
+        "）",
     ]
 )
 
@@ -218,6 +314,32 @@ def test_any_text_gives_rows_whose_words_are_in_their_line(text: str) -> None:
         else:
             q = parse_quantity(row.value_text)
             assert (q.value, q.unit) == (row.value, row.unit)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_PIECES, min_size=1, max_size=40))
+def test_work_grows_linearly_with_the_numbers(pieces: list[str]) -> None:
+    """Parser calls per number are bounded, however the numbers are packed together."""
+    from chinaai_stats import extraction
+
+    text = "".join(pieces) * 3
+    calls = 0
+    real = extraction.parse_quantity
+
+    def counting(expr: str) -> object:
+        nonlocal calls
+        calls += 1
+        return real(expr)
+
+    extraction._try.cache_clear()
+    extraction.parse_quantity = counting  # type: ignore[assignment]
+    try:
+        cs.extract(text)
+    finally:
+        extraction.parse_quantity = real
+    numbers = len(extraction._RE_NUMBER_CORE.findall(text))
+    bound = (1 + extraction._MAX_STARTS) * (2 + 2 * extraction._MAX_ENDS + 8)
+    assert calls <= 3 * bound * (numbers + 1)
 
 
 # ---- the command line ----
