@@ -86,6 +86,7 @@ _ZH_NUM = "〇零一二三四五六七八九十"
 _NOT_FIGURES = [
     r"https?://\S+|www\.\S+|\]\([^)\s]*\)|<[^>]*>|\S+\.(?:png|jpe?g|gif|svg|webp|html?)\b",
     r"\[\^?\d+\]|\^\d+|[¹²³⁴⁵⁶⁷⁸⁹⁰]+",  # footnote marks
+    r"(?<=[A-Za-z%][,.;:])\d{1,2}(?=\s|$)",  # a footnote after a word: "the quarter,1 which"
     r"(?<!\d)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s?[ap]\.?m\.?|Z)?"
     r"|\b\d{1,2}\s?[ap]\.m\.",  # clock times
     r"(?<![\w\]\[(])/[\w./-]+|\b[\w.-]+/[\w./-]*[A-Za-z][\w./-]*"
@@ -96,8 +97,11 @@ _NOT_FIGURES = [
     r"\bin (?:\w+ )?(?:years?|months?|weeks?|days?)\b",
     r"第[一二三四1-4](?:\s?[和、及至到-]\s?第?[一二三四1-4])*\s?季度?",  # quarters
     r"(?:近|过去|未来|最近|前)\s?[\d一二两三四五六七八九十几]{1,4}\s?(?:个?月|年|周|天|个?星期|个?季度)"
-    r"|\S{1,3}\s?年前"
-    r"|[\d一二两三四五六七八九十几]{1,3}\s?(?:个)?(?:年|个?月|周|天|个?季度)(?:之?内|以来|来)",
+    r"|[\d一二两三四五六七八九十几多]{1,3}\s?年前"
+    # a period around another figure: 五年内, 三年来, 六个月后, 6 个月的(合计)
+    r"|[\d一二两三四五六七八九十几]{1,4}\s?个?(?:年|月|周|天|星期|小时|季度)"
+    r"(?:之?内|以来|来|之?后|以后|之?前|以前)"
+    r"|[\d一二两三四五六七八九十几]{1,4}\s?(?:个(?:月|星期|小时|季度)|周|天)的",
     r"(?:上午|下午|晚上|凌晨)?\d{1,2}(?:点|时)(?:\d{1,2}分)?(?=\W|$)",
     r"\+\d{1,3}[\s-]?\(?\d{1,4}\)?(?:[\s-]?\d{2,4}){2,}\b"
     r"|\(?\b0\d{2,3}\)?[- ]\d{3,4}[- ]?\d{4}\b|\(\d{3}\) ?\d{3}-\d{4}\b",  # phone numbers
@@ -112,6 +116,10 @@ _NOT_FIGURES = [
     # stock codes: 0700.HK, (09888-HK), (002624), 股票代码 700
     r"\b\d{4,6}[.-](?:HK|SH|SZ|SS|US)\b|[(（]\s?\d{5,6}\s?[)）]"
     r"|(?:股票代码|证券代码|代码|ticker|stock code)[:：]?\s?\d{3,6}",
+    # identifiers: 公告编号:2023-028, 文号
+    r"(?:编号|文号|序号|批号)[:：]?\s?[\w-]+",
+    # shopping festivals named by their date
+    r"\b11\.11\b|双\s?(?:11|十一|12|十二)|\b6\.18\b",
     # a number inside a name: companies, plans and models
     r"第四范式|三一重工|四维图新|五粮液|三六零|58同城|一汽|三只松鼠|二三四五|九号公司"
     r"|Made in China 2025|Vision 20\d\d",
@@ -124,7 +132,8 @@ _NOT_FIGURES = [
 _RE_NOT_FIGURES = re.compile("|".join(f"(?:{p})" for p in _NOT_FIGURES), re.IGNORECASE)
 _RE_ADDRESS = re.compile(_NOT_FIGURES[0], re.IGNORECASE)
 _RE_LIST_MARK = re.compile(
-    r"^\s*(?:[-*+>#]+\s*)*(?:\(?\d{1,2}[.)．](?=\s)|\d{1,2}、|第?[一二三四五六七八九十]+、)\s*"
+    r"^\s*(?:[-*+>#]+\s*)*(?:\(?\d{1,2}[.)．](?=\s)|\d{1,2}[、.．](?=[\u4e00-\u9fff])|"
+    r"[(（](?:\d{1,2}|[一二三四五六七八九十]{1,3})[)）]|第?[一二三四五六七八九十]+、)\s*"
 )
 
 #: What follows a number that is a count or an amount, never a year.
@@ -144,6 +153,7 @@ _DATES = [
     ("m", r"(?<![\d.])(\d{1,2})\s?月(?:底|末|初|份)?(?![\d])"),
     ("d", r"(?<![\d.])(\d{1,2})\s?日(?![\d])"),
     ("qy", r"(?:q([1-4])|(first|second|third|fourth) quarter)(?: of)?,? ?(\d{4})"),
+    ("qen", r"\b(first|second|third|fourth)[- ]quarter\b"),
     ("qzh", r"(?<![前\d])(?:第([一二三四1-4])季度?|([一二三四])季度)"),
     ("qn", r"(?<![A-Za-z0-9])q([1-4])(?![A-Za-z0-9])"),
     ("mdy", rf"\b({_MONTHS})\.? (\d{{1,2}})(?:st|nd|rd|th)?(?:,? (\d{{4}}))?\b"),
@@ -169,7 +179,7 @@ _RE_DATE = re.compile("|".join(f"(?P<{k}>{p})" for k, p in _DATES), re.IGNORECAS
 _RE_NUMBER_CORE = re.compile(
     r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
     r"|[〇零一二两三四五六七八九十百千万亿兆]*[一二两三四五六七八九十][〇零一二两三四五六七八九十百千万亿兆几]*"
-    r"|[千百万]亿|[百千]万(?!别|不要|要)|翻了?[一两]番|翻番"
+    r"|[千百万]亿|[百千]万(?!别|不要|要)|翻了?[一两]番|翻番|(?<=[过超逾破上近])(?:万亿|亿|万(?![一分]))"
     r"|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
     r"thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|a dozen|dozens)\b"
     r"|\b(?:half|a third|a quarter|two-thirds|three-quarters|twice|double|doubled|triple|"
@@ -314,7 +324,7 @@ def _problem_end(line: str, end: int) -> int:
 
 _RE_LONE_WORD = re.compile(
     r"(?i)(?:(?:above|over|the|some|about) )?"
-    r"(?:an?|one|two|three|four|five|six|seven|eight|nine|ten|first|0)(?: or more)?"
+    r"(?:an?|one|two|three|four|five|six|seven|eight|nine|ten|first)(?: or more)?"
 )
 _RE_DISCOURSE = re.compile(r"(?i)(?:first|second|third|fourth|fifth|sixth)(?:ly)?")
 _RE_RANGE_AFTER = re.compile(r"\s?(?:-|–|—|~|～|to|至|到)\s?(?:\$|US\$|RMB|¥)?\s?\d")
@@ -343,7 +353,7 @@ def _figures_in_line(line: str) -> list[_Found]:
         if _zh_word(norm, m):
             continue
         rng = _RE_RANGE_AFTER.match(norm, m.end())
-        if rng and m.group()[0].isdigit():
+        if rng and m.group()[0].isdigit() and not _change_before(norm, m.start()):
             end = _problem_end(norm, rng.end())
             nxt = _RE_NUMBER_CORE.match(norm, rng.end() - 1)
             end = max(end, _widen(norm, nxt.start(), nxt.end()).end if nxt else end)
@@ -364,18 +374,32 @@ def _figures_in_line(line: str) -> list[_Found]:
         if found.quantity is not None and _is_year(found, norm):
             continue
         if found.quantity is None and not re.search(r"\d", line[m.start() : m.end()]):
-            continue  # a word such as "second" that is not a figure here
+            if not _RE_OVER_MAGNITUDE.match(norm, max(0, m.start() - 1)):
+                continue  # a word such as "second" that is not a figure here
+            found = _Found(m.start() - 1, found.end, None, found.problem)  # 过亿: listed
         if found.quantity is not None and _RE_LONE_WORD.fullmatch(norm[found.start : found.end]):
             continue  # "one of the most", "only one part": a word, not a figure
+        if _bare_zero(norm, found):
+            continue  # "Views: 0": a counter, not a figure (0票反对 is one)
         if _discourse(norm, found):
             continue  # "Second, ...": a list in prose
-        if _small_word_count(norm, found):
+        cut = _RE_MAGNITUDE_AFTER.match(norm, found.end)
+        if found.quantity is not None and cut:  # "more than half a billion": not "half"
+            got = _try(norm[found.start : cut.end()])
+            if isinstance(got, str):
+                found = _Found(found.start, cut.end(), None, got)
+        elif _small_word_count(norm, found):
             continue  # "two rounds", 三座: a count in words, incidental
         out.append(found)
         taken = found.end
     return out
 
 
+#: A magnitude right after a reading: the reading stopped short of the figure.
+_RE_MAGNITUDE_AFTER = re.compile(
+    r"(?i)\s?(?:of\s)?(?:an?\s)?(?:hundred|thousand|million|billion|trillion|bn|mn)\b"
+    r"|\s?[万亿兆]"
+)
 _RE_RANGE_JOIN = re.compile(
     r"(?i)(?:人民币|元|美元|港元|rmb|yuan|dollars)?\s?(?:-|–|—|~|～|至|到|to)\s?"
 )
@@ -383,15 +407,20 @@ _RE_CURRENCY_BEFORE = re.compile(r"(?i)(?:US\$|HK\$|NT\$|RMB|\$|¥|￥|€|£)\s
 #: Words before a figure that make "X to Y" a change (rose from X to Y), not a range.
 _RE_CHANGE_BEFORE = re.compile(
     r"(?i)(?:from|rose|grew|fell|increased|decreased|jumped|dropped|up|down|从|由|增长|"
-    r"上升|下降|下跌|提升|增加|减少|升|降|增|跌|涨)\s?$"
+    r"上升|下降|下跌|提升|增加|减少|升|降|增|跌|涨)\s?(?:US\$|HK\$|RMB|\$|¥|￥|€|£)?\s?$"
 )
+
+
+def _change_before(line: str, start: int) -> bool:
+    """Is the figure at ``start`` the start of a change ("from X to Y"), not a range?"""
+    return bool(_RE_CHANGE_BEFORE.search(line, max(0, start - 16), start))
 
 
 def _range_with_units(line: str, found: _Found) -> _Found | None:
     """Two figures of one unit joined by 至/to/-, each with its words: one range."""
     q = found.quantity
     join = _RE_RANGE_JOIN.match(line, found.end)
-    if q is None or join is None or _RE_CHANGE_BEFORE.search(line[: found.start]):
+    if q is None or join is None or _change_before(line, found.start):
         return None
     nxt = _RE_NUMBER_CORE.search(line, join.end(), min(len(line), join.end() + 6))
     if nxt is None or not nxt.group()[0].isdigit():
@@ -401,6 +430,14 @@ def _range_with_units(line: str, found: _Found) -> _Found | None:
         return None
     problem = "a range; record each end as its own row with at_least/at_most"
     return _Found(found.start, second.end, None, problem)
+
+
+def _bare_zero(line: str, found: _Found) -> bool:
+    """A zero with no word of what it counts after it."""
+    if line[found.start : found.end].strip() != "0":
+        return False
+    after = line[found.end : found.end + 2].lstrip()
+    return not after or not (after[0].isalpha() or after[0] == "%")
 
 
 def _small_word_count(line: str, found: _Found) -> bool:
@@ -417,6 +454,9 @@ def _discourse(line: str, found: _Found) -> bool:
     return bool(_RE_DISCOURSE.fullmatch(text)) and (not before or after == ",")
 
 
+_RE_OVER_MAGNITUDE = re.compile(r"[过超逾破上近](?:千万|百万|万亿|亿|万)")
+
+
 def _zh_word(line: str, m: re.Match[str]) -> bool:
     """A Chinese numeral that is part of a word (统一, 一些) rather than a figure."""
     word = m.group()
@@ -431,6 +471,8 @@ def _zh_figure_context(line: str, end: int, start: int) -> bool:
     """A lone Chinese numeral is a figure after 第 or 前, or before a magnitude, 成, 倍 or %."""
     if line[max(0, start - 1) : start] in ("第", "前"):
         return True
+    if _RE_OVER_MAGNITUDE.match(line, max(0, start - 1), end):
+        return True  # 过亿, 破万: a magnitude over which the figure lies
     return bool(
         re.match(
             r"\s?(?:[十百千万亿兆倍]|成(?![功为长本立员果绩熟交就型品])|个?百分点|%)",
@@ -443,7 +485,8 @@ def _zh_figure_context(line: str, end: int, start: int) -> bool:
 
 
 #: Dates whose year (or month) comes from the publication date, not the text.
-_INFERRED = frozenset({"rel", "qzh", "qn", "m", "md", "mo"})
+_INFERRED = frozenset({"rel", "qzh", "qn", "qen", "m", "md", "mo"})
+_QUARTER_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4}
 #: Where a sentence ends: a date in another sentence does not date a figure.
 _RE_SENTENCE_END = re.compile(r"[。！？!?；;]|\.(?:\s|$)")
 
@@ -519,8 +562,8 @@ def _date_text(m: re.Match[str], published: date | None) -> str | None:
             return f"{g[-1]}-Q{q}"
         if kind == "my":
             return f"{g[2]}-{_MONTH_NUMBER[g[1].lower().rstrip('.')]:02d}"
-        if kind in ("qzh", "qn") and published:
-            q = zh_q.get(g[1]) or int(g[1])
+        if kind in ("qzh", "qn", "qen") and published:
+            q = _QUARTER_WORDS.get(g[1].lower()) or zh_q.get(g[1]) or int(g[1])
             year = published.year - (q > (published.month + 2) // 3)
             return f"{year}-Q{q}"
         if kind in ("m", "md", "mo") and published:
