@@ -90,6 +90,17 @@ def test_not_figures(text: str) -> None:
         "the eight-year-old company and a five-year plan",  # durations as adjectives
         "决策类AI公司第四范式也于近日提交",  # a name holding an ordinal
         "dubbed “Made in China 2025”",
+        "今年前六个月的一个漂亮数字",  # periods around another figure
+        "6 个月的合计数字可能掩盖",
+        "推出仅六个月后突然下架",
+        "证券代码:002230 证券简称:科大讯飞 公告编号:2023-028",  # codes and identifiers
+        "(1)在股权登记日下午收市时",  # list marks of a notice
+        "1.公司简介",
+        "现场会议开始时间:14:30;即9:15—9:25",  # clock times
+        "In a fourth-quarter upset",  # a quarter, not a rank
+        "its 11.11 Global Shopping Festival and 双11",  # festivals named by their date
+        "free cash flow during the quarter,1 which enables",  # a footnote after a word
+        "Views: 0",  # a counter
     ],
 )
 def test_not_figures_in_real_wording(text: str) -> None:
@@ -106,6 +117,10 @@ def test_not_figures_in_real_wording(text: str) -> None:
         ("同比下跌2%至人民币212亿元", [("2%", 0.02, "share"), ("人民币212亿", 2.12e10, "CNY")]),
         ("从 310 亿元增至 340 亿元", [("310 亿元", 3.1e10, "CNY"), ("340 亿元", 3.4e10, "CNY")]),
         ("rose from 28% to 32%", [("28%", 0.28, "share"), ("32%", 0.32, "share")]),
+        ("from 6,000 to 10,000 people", [("6,000", 6000, "count"), ("10,000", 10000, "count")]),
+        # a zero with what it counts is a figure
+        ("以10票赞成,0票反对", [("10", 10, "count"), ("0", 0, "count")]),
+        ("这家已有 19 年历史的公司", [("19 年", 19, "year")]),
     ],
 )
 def test_figures_in_real_wording(text: str, expected: list) -> None:
@@ -125,6 +140,24 @@ def test_a_range_with_units_on_each_side_is_one_problem(text: str, words: str) -
     df = cs.extract(text)
     assert df["value_text"].tolist() == [words]
     assert df["value"].isna().all() and "range" in df.iloc[0]["review_problem"]
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        # a reading that stops short of a magnitude would be a wrong value: listed instead
+        ("now boasts more than half a billion users", "more than half a billion"),
+        ("a quarter of a million people", "a quarter of a million"),
+        # a magnitude over which the figure lies
+        ("服务过亿名师生", "过亿名"),
+        # a figure cut off where the page ends
+        ("clocking 268.4 bil", "268.4 bil"),
+    ],
+)
+def test_figures_the_parser_cannot_read_are_listed_not_misread(text: str, words: str) -> None:
+    df = cs.extract(text)
+    assert df["value_text"].tolist() == [words]
+    assert df["value"].isna().all() and df.iloc[0]["review_problem"]
 
 
 def test_an_unreadable_figure_is_listed_with_the_reason() -> None:
@@ -169,6 +202,12 @@ def test_locators_count_non_blank_lines() -> None:
         ("成立于 2014 年 12 月。自那以后,收入 53 亿美元。", None, "", "unknown"),
         ("It was founded in 2014. Revenue was $5 billion.", None, "", "unknown"),
         ("前三季度收入 30 亿元", "2021-11-19", "", "unknown"),
+        (
+            "growth in the second-quarter re-accelerated to 28.5 percent",
+            "2016-08-12",
+            "2016-Q2",
+            "inferred",
+        ),
     ],
 )
 def test_dates_from_the_words_around(text, published, as_of, basis) -> None:
@@ -296,6 +335,12 @@ _PIECES = st.sampled_from(
         " in May ",
         "阿里巴巴子公司",
         " from Alibaba ",
+        "过亿名",
+        " half a billion ",
+        " from 6,000 to 10,000 ",
+        "(1)",
+        "0票",
+        "六个月后",
         "（",
         "）",
     ]
