@@ -487,6 +487,15 @@ def _zh_figure_context(line: str, end: int, start: int) -> bool:
 #: Dates whose year (or month) comes from the publication date, not the text.
 _INFERRED = frozenset({"rel", "qzh", "qn", "qen", "m", "md", "mo"})
 _QUARTER_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4}
+#: Words before a date that make it the baseline of a change (较2015年底, compared with
+#: 2016), not the date the figure describes.
+_RE_BASELINE = re.compile(
+    r"(?i)(?:较|比|相比|相较于?|compared (?:with|to)(?: the end of)?|than(?: in)?|versus|vs\.?)"
+    r"\s?$"
+)
+#: A date a change starts from (由2015年的 X 提升至 Y, from 2015's X to Y) dates X, not Y.
+_RE_FROM_BEFORE = re.compile(r"(?i)(?:由|从|從|from)\s?(?:the end of\s)?$")
+_RE_CHANGE_TO = re.compile(r"(?i)(?<![达截直])(?:至|到)|\bto\b")
 #: Where a sentence ends: a date in another sentence does not date a figure.
 _RE_SENTENCE_END = re.compile(r"[。！？!?；;]|\.(?:\s|$)")
 
@@ -500,10 +509,14 @@ class _LineInfo:
         for a, b in _mask(line, _RE_ADDRESS):
             addresses[a:b] = b"\x01" * (b - a)
         self.dates: list[tuple[int, int, str, str]] = []
+        self.starting: set[int] = set()  # dates that open a change: 由2015年的 X 提升至 Y
         for m in _RE_DATE.finditer(line):
-            text = None if addresses[m.start()] else _date_text(m, published)
+            baseline = _RE_BASELINE.search(line, max(0, m.start() - 24), m.start())
+            text = None if addresses[m.start()] or baseline else _date_text(m, published)
             if text is not None:
                 basis = "inferred" if m.lastgroup in _INFERRED else "stated"
+                if _RE_FROM_BEFORE.search(line, max(0, m.start() - 8), m.start()):
+                    self.starting.add(len(self.dates))
                 self.dates.append((m.start(), m.end(), text, basis))
         self.sentence_ends = [m.start() for m in _RE_SENTENCE_END.finditer(line)]
         self.date_ends = sorted((d[1], i) for i, d in enumerate(self.dates))
@@ -519,8 +532,10 @@ class _LineInfo:
         best: tuple[int, str, str] | None = None
         k = bisect.bisect_right(self.date_ends, (start, len(self.dates)))
         if k:
-            d = self.dates[self.date_ends[k - 1][1]]
-            if d[0] > first:
+            i = self.date_ends[k - 1][1]
+            d = self.dates[i]
+            to = i in self.starting and _RE_CHANGE_TO.search(self.line, d[1], start)
+            if d[0] > first and not to:  # not the date a change starts from
                 best = (start - d[1], d[2], d[3])
         k = bisect.bisect_left(self.date_starts, start)
         if k < len(self.dates):
@@ -641,7 +656,8 @@ def _known() -> tuple[dict[str, tuple[str, str]], dict[str, str], dict[str, str]
 #: ("from Alibaba", "led by", 由…领投), or the parent of the company meant
 #: (阿里巴巴子公司蚂蚁金服, "Alibaba-backed", "an Alibaba affiliate").
 _RE_OTHER_PARTY_BEFORE = re.compile(
-    r"(?i)(?:from|by|led by|including|with|investors?|backers?|获|获得|由|向|投资方|包括)"
+    r"(?i)(?:from|by|led by|including|with|investors?|backers?|in|outside|across|throughout|"
+    r"获|获得|由|向|投资方|包括|在|来自|來自)"
     r"\s?(?:the\s)?$"
 )
 _RE_OTHER_PARTY_AFTER = re.compile(

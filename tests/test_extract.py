@@ -202,6 +202,12 @@ def test_locators_count_non_blank_lines() -> None:
         ("成立于 2014 年 12 月。自那以后,收入 53 亿美元。", None, "", "unknown"),
         ("It was founded in 2014. Revenue was $5 billion.", None, "", "unknown"),
         ("前三季度收入 30 亿元", "2021-11-19", "", "unknown"),
+        # the baseline of a change is not the date of the figure
+        ("互联网普及率为53.2%,较2015年底提升了2.9个百分点。", None, "", "unknown"),
+        ("截至2016年12月,网民达6.95亿,较2015年底增加7550万人。", None, "2016-12", "stated"),
+        ("Revenue was 5% higher than in 2016.", None, "", "unknown"),
+        # a date a change starts from dates where it starts, not where it ends
+        ("占比由2015年的90.1%提升至95.1%。", None, "2015", "stated"),
         (
             "growth in the second-quarter re-accelerated to 28.5 percent",
             "2016-08-12",
@@ -213,6 +219,11 @@ def test_locators_count_non_blank_lines() -> None:
 def test_dates_from_the_words_around(text, published, as_of, basis) -> None:
     row = cs.extract(text, published=published).iloc[0]
     assert (row["as_of"], row["as_of_basis"]) == (as_of, basis)
+
+
+def test_the_end_of_a_change_is_not_dated_by_its_start() -> None:
+    rows = cs.extract("占比由2015年的90.1%提升至95.1%。")
+    assert rows["as_of"].tolist() == ["2015", ""]
 
 
 def test_entity_and_indicator_suggested_only_when_named() -> None:
@@ -237,6 +248,9 @@ def test_entity_and_indicator_suggested_only_when_named() -> None:
         # an indicator whose dimension does not fit the unit is not suggested
         ("QQ月活跃帐户按年减少百分之五", "QQ", ""),
         ("Tencent and Alibaba raised $1 billion", "", "funding_round"),
+        # a place where something happens is not what the figure is about
+        ("Its mobile revenue in China increased 119.3 percent", "", ""),
+        ("China's population reached 1.4 billion", "China", "population"),
     ],
 )
 def test_suggestions_fit_the_figure_or_stay_empty(text: str, entity: str, indicator: str) -> None:
