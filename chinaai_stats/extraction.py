@@ -656,7 +656,7 @@ def _known() -> tuple[dict[str, tuple[str, str]], dict[str, str], dict[str, str]
 #: ("from Alibaba", "led by", 由…领投), or the parent of the company meant
 #: (阿里巴巴子公司蚂蚁金服, "Alibaba-backed", "an Alibaba affiliate").
 _RE_OTHER_PARTY_BEFORE = re.compile(
-    r"(?i)(?:from|by|led by|including|with|investors?|backers?|in|outside|across|throughout|"
+    r"(?i)(?:from|by|led by|including|with|investors?|backers?|in|"
     r"获|获得|由|向|投资方|包括|在|来自|來自)"
     r"\s?(?:the\s)?$"
 )
