@@ -603,7 +603,7 @@ def bench_long_cells(quick: bool) -> None:
 
 LABELS = Path(__file__).parent / "labels"
 #: The labelled articles: label file stem -> (text folder, language group, published,
-#: round). Round 0 texts were read while extract was written; rounds 1, 2, 3 were each
+#: round). Round 0 texts were read while extract was written; rounds 1 to 4 were each
 #: labelled before extract first read them, so the first results on a round estimate how
 #: extract does on unseen text (labels/SOURCES.md keeps them). "mixed" is Chinese
 #: translated from English, where Latin names and spaced digits sit inside Chinese.
@@ -663,6 +663,23 @@ ARTICLES = {
     "web_entrepreneur-bytedance-75bn": ("extra", "en", None, 3),
     "web_sec-alibaba-september-quarter-2017": ("extra", "en", "2017-11-02", 3),
     "web_musically-bytedance-75bn": ("extra", "en", "2018-10-29", 3),
+    # round 4: two translated articles (one with markdown lists and images), four Chinese
+    # results stories (two in traditional characters), four English pages on Didi
+    "tczh_us-early-stage-investment-share-shrinks-as-china-surges": (
+        "extra",
+        "mixed",
+        "2018-04-16",
+        4,
+    ),
+    "tczh_vcs-are-betting-on-the-great-chinese-fitness-boom": ("extra", "mixed", "2016-07-07", 4),
+    "web_jdgod-xiaomi-q3-2021": ("extra", "zh", "2021-11-23", 4),
+    "web_am730-xiaomi-q3-2021": ("extra", "zh", "2021-11-24", 4),
+    "web_cnyes-bytedance-550bn": ("extra", "zh", "2026-02-26", 4),
+    "web_chinaz-xiaomi-q3-2025": ("extra", "zh", "2025-11-18", 4),
+    "web_scmp-didi-5-5bn": ("extra", "en", "2017-04-28", 4),
+    "web_afp-didi-most-valuable-asian-startup": ("extra", "en", "2017-04-28", 4),
+    "web_cubteq-didi-vs-uber": ("extra", "en", None, 4),
+    "web_celebcafe-didi-7bn": ("extra", "en", None, 4),
 }
 
 
