@@ -96,12 +96,16 @@ _NOT_FIGURES = [
     r"\b\w+ (?:years?|decades?|months?|weeks?|days?) (?:ago|later|earlier)\b",
     r"\bin (?:\w+ )?(?:years?|months?|weeks?|days?)\b",
     r"第[一二三四1-4](?:\s?[和、及至到-]\s?第?[一二三四1-4])*\s?季度?",  # quarters
-    r"(?:近|过去|未来|最近|前)\s?[\d一二两三四五六七八九十几]{1,4}\s?(?:个?月|年|周|天|个?星期|个?季度)"
+    r"(?:近|过去的?|過去的?|未来的?|未來的?|最近|前|累[计計])\s?[\d一二两三四五六七八九十几]{1,4}\s?"
+    r"(?:[个個]?月|年|周|天|[个個]?星期|[个個]?季度)"
     r"|[\d一二两三四五六七八九十几多]{1,3}\s?年前"
     # a period around another figure: 五年内, 三年来, 六个月后, 6 个月的(合计)
-    r"|[\d一二两三四五六七八九十几]{1,4}\s?个?(?:年|月|周|天|星期|小时|季度)"
-    r"(?:之?内|以来|来|之?后|以后|之?前|以前)"
-    r"|[\d一二两三四五六七八九十几]{1,4}\s?(?:个(?:月|星期|小时|季度)|周|天)的",
+    r"|[\d一二两三四五六七八九十几]{1,4}\s?[个個]?(?:年|月|周|天|星期|小时|小時|季度)"
+    r"(?:之?[内內]|以[来來]|[来來]|之?[后後]|以[后後]|之?前|以前|[间間])"
+    r"|[\d一二两三四五六七八九十几]{1,4}\s?(?:[个個](?:月|星期|小时|小時|季度)|周|天)的",
+    # ages that define a group: 18-35 岁, aged 18 to 35
+    r"\d{1,3}\s?(?:-|–|~|～|至|到)\s?\d{1,3}\s?(?:周?岁|周?歲)"
+    r"|\b(?:aged|ages)\s\d{1,3}\s?(?:-|–|to)\s?\d{1,3}\b",
     r"(?:上午|下午|晚上|凌晨)?\d{1,2}(?:点|时)(?:\d{1,2}分)?(?=\W|$)",
     r"\+\d{1,3}[\s-]?\(?\d{1,4}\)?(?:[\s-]?\d{2,4}){2,}\b"
     r"|\(?\b0\d{2,3}\)?[- ]\d{3,4}[- ]?\d{4}\b|\(\d{3}\) ?\d{3}-\d{4}\b",  # phone numbers
@@ -115,6 +119,7 @@ _NOT_FIGURES = [
     r"[A-Za-z]{2,}(?![A-Za-z])",  # 36Kr
     # stock codes: 0700.HK, (09888-HK), (002624), 股票代码 700
     r"\b\d{4,6}[.-](?:HK|SH|SZ|SS|US)\b|[(（]\s?\d{5,6}\s?[)）]"
+    r"|(?<=[\u4e00-\u9fffA-Za-z])\s?[(（]\d{4}[)）]"
     r"|(?:股票代码|证券代码|代码|ticker|stock code)[:：]?\s?\d{3,6}",
     # identifiers: 公告编号:2023-028, 文号
     r"(?:编号|文号|序号|批号)[:：]?\s?[\w-]+",
@@ -177,9 +182,9 @@ _RE_DATE = re.compile("|".join(f"(?P<{k}>{p})" for k, p in _DATES), re.IGNORECAS
 # ---------------------------------------------------------------- candidate numbers
 
 _RE_NUMBER_CORE = re.compile(
-    r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+    r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+| \. \d+)?"  # "1 . 15 亿": a decimal, spaced
     r"|[〇零一二两三四五六七八九十百千万亿兆]*[一二两三四五六七八九十][〇零一二两三四五六七八九十百千万亿兆几]*"
-    r"|[千百万]亿|[百千]万(?!别|不要|要)|翻了?[一两]番|翻番|(?<=[过超逾破上近])(?:万亿|亿|万(?![一分]))"
+    r"|(?<![数几])[千百万]亿|(?<![数几])[百千]万(?!别|不要|要)|翻了?[一两]番|翻番|(?<=[过超逾破上近])(?:万亿|亿|万(?![一分]))"
     r"|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
     r"thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|a dozen|dozens)\b"
     r"|\b(?:half|a third|a quarter|two-thirds|three-quarters|twice|double|doubled|triple|"
@@ -194,6 +199,7 @@ _ZH_WORDS = re.compile(
     r"百度|千万别|一边|一方面|一旦|一次性|三星|一流|一线|二维|一度|十分|一项|一家|一个|一名|一位|一款"
 )
 _SEPARATOR = re.compile(r"[。；;!?！？,，、:：\"“”（）()]|\. ")
+_ZH_CORE_NUMERALS = frozenset("〇零一二两兩三四五六七八九十")
 _MAX_RIGHT = 48
 _MAX_LEFT = 24
 _CLAUSE = 160  # characters either side searched for an entity or indicator word
@@ -252,6 +258,8 @@ def _token_starts(line: str, end: int, limit: int) -> list[int]:
         ch = line[i]
         if ch in "。；;!?！？,，、:：()（）[]" or line.startswith(". ", i):
             break
+        if ch.isdigit() or ch in _ZH_CORE_NUMERALS:
+            break  # another number: a figure's words to the left never hold one
         if ch.isspace():
             starts.append(i + 1)
         elif ord(ch) > 0x2E80 or not ch.isalnum():
@@ -398,7 +406,7 @@ def _figures_in_line(line: str) -> list[_Found]:
 #: A magnitude right after a reading: the reading stopped short of the figure.
 _RE_MAGNITUDE_AFTER = re.compile(
     r"(?i)\s?(?:of\s)?(?:an?\s)?(?:hundred|thousand|million|billion|trillion|bn|mn)\b"
-    r"|\s?[万亿兆]"
+    r"|\s?(?:[万亿兆]|百万|千万|[百千](?![分之]))"
 )
 _RE_RANGE_JOIN = re.compile(
     r"(?i)(?:人民币|元|美元|港元|rmb|yuan|dollars)?\s?(?:-|–|—|~|～|至|到|to)\s?"
@@ -475,7 +483,7 @@ def _zh_figure_context(line: str, end: int, start: int) -> bool:
         return True  # 过亿, 破万: a magnitude over which the figure lies
     return bool(
         re.match(
-            r"\s?(?:[十百千万亿兆倍]|成(?![功为长本立员果绩熟交就型品])|个?百分点|%)",
+            r"\s?(?:[十百千万亿兆倍]|成(?![功为长本立员果绩熟交就型品])|个?百分点|%|分之|半(?![导岛]))",
             line[end : end + 4],
         )
     )
