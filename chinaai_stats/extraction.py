@@ -403,10 +403,12 @@ def _figures_in_line(line: str) -> list[_Found]:
     return out
 
 
-#: A magnitude right after a reading: the reading stopped short of the figure.
+#: A magnitude or a currency right after a reading: if the parser refuses the figure with
+#: it ("168.54億元": whose dollars?), the reading stopped short and would be wrong.
 _RE_MAGNITUDE_AFTER = re.compile(
     r"(?i)\s?(?:of\s)?(?:an?\s)?(?:hundred|thousand|million|billion|trillion|bn|mn)\b"
-    r"|\s?(?:[万亿兆]|百万|千万|[百千](?![分之]))"
+    r"|\s?(?:[万亿兆萬億]|百万|千万|[百千](?![分之]))"
+    r"|\s?(?:[元圆圓块塊]|美元|港元|港幣|yuan|dollars?|euros?|yen|pounds?)"
 )
 _RE_RANGE_JOIN = re.compile(
     r"(?i)(?:人民币|元|美元|港元|rmb|yuan|dollars)?\s?(?:-|–|—|~|～|至|到|to)\s?"

@@ -101,6 +101,13 @@ def test_not_figures(text: str) -> None:
         "its 11.11 Global Shopping Festival and 双11",  # festivals named by their date
         "free cash flow during the quarter,1 which enables",  # a footnote after a word
         "Views: 0",  # a counter
+        "数百万人进入了中产阶级",  # vague
+        "中国庞大的 18-35 岁千禧一代",  # ages that define a group
+        "people aged 18 to 35",
+        "在过去的五年里",  # periods, also in traditional characters
+        "累計9個月",
+        "9 年間報酬率",
+        "小米集團(1810)公布",  # a Hong Kong stock code
     ],
 )
 def test_not_figures_in_real_wording(text: str) -> None:
@@ -121,6 +128,12 @@ def test_not_figures_in_real_wording(text: str) -> None:
         # a zero with what it counts is a figure
         ("以10票赞成,0票反对", [("10", 10, "count"), ("0", 0, "count")]),
         ("这家已有 19 年历史的公司", [("19 年", 19, "year")]),
+        # another number to the left never joins a figure (一水平的两 is not one figure)
+        ("超过了这一水平的两倍。", [("两倍", 2, "ratio")]),
+        ("至少三分之二的投资", [("至少三分之二", 2 / 3, "share")]),
+        ("北美的份额已经减少到不足一半", [("不足一半", 0.5, "share")]),
+        ("累計9個月純利168.54億元人民幣", [("168.54億元人民幣", 1.6854e10, "CNY")]),
+        ("9 年間報酬率翻 27.5 倍", [("27.5 倍", 27.5, "ratio")]),
     ],
 )
 def test_figures_in_real_wording(text: str, expected: list) -> None:
@@ -152,6 +165,11 @@ def test_a_range_with_units_on_each_side_is_one_problem(text: str, words: str) -
         ("服务过亿名师生", "过亿名"),
         # a figure cut off where the page ends
         ("clocking 268.4 bil", "268.4 bil"),
+        # a magnitude the parser refuses after a number, and a decimal written with spaces
+        ("月活跃用户数首次突破500百万,是", "突破500百万"),
+        ("筹集了 1 . 15 亿美元", "1 . 15"),
+        # a currency the parser will not guess (元 in traditional text): not a bare count
+        ("純利168.54億元。", "168.54億元"),
     ],
 )
 def test_figures_the_parser_cannot_read_are_listed_not_misread(text: str, words: str) -> None:
@@ -355,6 +373,10 @@ _PIECES = st.sampled_from(
         "(1)",
         "0票",
         "六个月后",
+        "这一水平的两倍",
+        "500百万",
+        " 1 . 15 亿",
+        "18-35 岁",
         "（",
         "）",
     ]
