@@ -603,7 +603,7 @@ def bench_long_cells(quick: bool) -> None:
 
 LABELS = Path(__file__).parent / "labels"
 #: The labelled articles: label file stem -> (text folder, language group, published,
-#: round). Round 0 texts were read while extract was written; rounds 1 to 4 were each
+#: round). Round 0 texts were read while extract was written; rounds 1 to 5 were each
 #: labelled before extract first read them, so the first results on a round estimate how
 #: extract does on unseen text (labels/SOURCES.md keeps them). "mixed" is Chinese
 #: translated from English, where Latin names and spaced digits sit inside Chinese.
@@ -680,6 +680,17 @@ ARTICLES = {
     "web_afp-didi-most-valuable-asian-startup": ("extra", "en", "2017-04-28", 4),
     "web_cubteq-didi-vs-uber": ("extra", "en", None, 4),
     "web_celebcafe-didi-7bn": ("extra", "en", None, 4),
+    # round 5: two translated articles, two Chinese results summaries (one with bracketed
+    # reference marks), three English pages on Bytedance and SenseTime
+    "tczh_youku-tudou-one-of-chinas-leading-streaming-video-sites-launches-its-first-"
+    "hardware-line": ("extra", "mixed", "2014-12-10", 5),
+    "tczh_zapprx-gets-25-million-from-chinese-vcs-hoping-to-tap-into-the-u-s-drug-"
+    "prescription-market": ("extra", "mixed", "2017-04-20", 5),
+    "web_itbear-xiaomi-q3-2024": ("extra", "zh", None, 5),
+    "web_reportify-tencent-q2-2025": ("extra", "zh", None, 5),
+    "web_mobilemarketing-bytedance-75bn": ("extra", "en", None, 5),
+    "web_technewark-bytedance-most-valuable": ("extra", "en", None, 5),
+    "web_investmentdata-sensetime-600m": ("extra", "en", None, 5),
 }
 
 
