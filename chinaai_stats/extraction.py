@@ -115,6 +115,11 @@ _NOT_FIGURES = [
     r"(?<![A-Za-z0-9])(?!(?:us|rmb|hk|nt|cny|usd|eur|gbp|jpy|hkd|no)\$?\d)"
     r"[A-Za-z]+-?\d+(?:\.\d+)?[A-Za-z]*(?![A-Za-z0-9])",
     r"(?<![A-Za-z0-9.])\d+(?:[Gg]|D)(?![A-Za-z0-9])",  # 5G, 3D
+    # screen resolutions: 4K/超高清, 8K TV, 1080p
+    r"(?<![\d.])[48]K(?=\s?(?:/|超高清|高清|UHD|HDR|video|TV|电视|電視|屏|分辨率|resolution|display))"
+    r"|\b(?:720|1080|1440|2160)[pP]\b",
+    # an N-year high or low: 创七年新高
+    r"[\d一二两三四五六七八九十几]{1,3}\s?年(?:来的?|來的?)?(?:新高|新低|最高|最低)",
     r"(?<![A-Za-z0-9.])\d+(?!(?:bn|mn|tn|st|nd|rd|th|s|x|k|m|b|pct|mln|bln|trn)(?![A-Za-z]))"
     r"[A-Za-z]{2,}(?![A-Za-z])",  # 36Kr
     # stock codes: 0700.HK, (09888-HK), (002624), 股票代码 700
@@ -397,7 +402,7 @@ def _figures_in_line(line: str) -> list[_Found]:
             if isinstance(got, str):
                 found = _Found(found.start, cut.end(), None, got)
         elif _small_word_count(norm, found):
-            continue  # "two rounds", 三座: a count in words, incidental
+            continue  # "two rounds", 三座: a count of ten or fewer in words, incidental
         out.append(found)
         taken = found.end
     return out
@@ -453,7 +458,7 @@ def _bare_zero(line: str, found: _Found) -> bool:
 def _small_word_count(line: str, found: _Found) -> bool:
     q = found.quantity
     text = line[found.start : found.end]
-    return bool(q and q.unit == "count" and q.value < 100 and not re.search(r"\d", text))
+    return bool(q and q.unit == "count" and q.value <= 10 and not re.search(r"\d", text))
 
 
 def _discourse(line: str, found: _Found) -> bool:

@@ -108,6 +108,9 @@ def test_not_figures(text: str) -> None:
         "累計9個月",
         "9 年間報酬率",
         "小米集團(1810)公布",  # a Hong Kong stock code
+        "这款智能电视机支持 4K/超高清视频",  # screen resolutions
+        "a 1080p screen",
+        "流水创七年新高",  # an N-year high
     ],
 )
 def test_not_figures_in_real_wording(text: str) -> None:
@@ -134,6 +137,9 @@ def test_not_figures_in_real_wording(text: str) -> None:
         ("北美的份额已经减少到不足一半", [("不足一半", 0.5, "share")]),
         ("累計9個月純利168.54億元人民幣", [("168.54億元人民幣", 1.6854e10, "CNY")]),
         ("9 年間報酬率翻 27.5 倍", [("27.5 倍", 27.5, "ratio")]),
+        # a count in words above ten is a figure; ten or fewer is incidental
+        ("连续十七个季度增长", [("十七", 17, "count")]),
+        ("two rounds and three cities", []),
     ],
 )
 def test_figures_in_real_wording(text: str, expected: list) -> None:
