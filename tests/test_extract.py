@@ -403,6 +403,26 @@ def test_any_text_gives_rows_whose_words_are_in_their_line(text: str) -> None:
             assert (q.value, q.unit) == (row.value, row.unit)
 
 
+_FIGURE_ALPHABET = (
+    "0123456789 .,-—~%$£()（）[]、，。;:/\n"
+    "一二两三四五六七八九十百千万亿億萬兆第季度个個年月日前后内来过超逾近至到分之半倍成元人民币美港"
+    "millionbilyuaQ"
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=_FIGURE_ALPHABET, max_size=60))
+def test_dense_figure_characters_never_break_extract(text: str) -> None:
+    """Text made only of the characters figures, dates and codes are made of."""
+    lines = paragraphs(text)
+    for row in cs.extract(text, published="2020-06-30").itertuples():
+        line = lines[int(row.locator[1:]) - 1]
+        assert row.value_text and row.value_text in line
+        assert math.isnan(row.value) == bool(row.review_problem)
+        if row.as_of:
+            assert row.as_of_basis in ("stated", "inferred")
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.lists(_PIECES, min_size=1, max_size=40))
 def test_work_grows_linearly_with_the_numbers(pieces: list[str]) -> None:
