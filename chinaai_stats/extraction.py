@@ -102,7 +102,8 @@ _NOT_FIGURES = [
     # a period around another figure: 五年内, 三年来, 六个月后, 6 个月的(合计)
     r"|[\d一二两三四五六七八九十几]{1,4}\s?[个個]?(?:年|月|周|天|星期|小时|小時|季度)"
     r"(?:之?[内內]|以[来來]|[来來]|之?[后後]|以[后後]|之?前|以前|[间間])"
-    r"|[\d一二两三四五六七八九十几]{1,4}\s?(?:[个個](?:月|星期|小时|小時|季度)|周|天)的",
+    r"|[\d一二两三四五六七八九十几]{1,4}\s?(?:[个個](?:月|星期|小时|小時|季度)|周|天)的"
+    r"(?!时间|时候|時間)",  # 6 个月的合计 is a period; 不到 2 个月的时间 is the figure
     # ages that define a group: 18-35 岁, aged 18 to 35
     r"\d{1,3}\s?(?:-|–|~|～|至|到)\s?\d{1,3}\s?(?:周?岁|周?歲)"
     r"|\b(?:aged|ages)\s\d{1,3}\s?(?:-|–|to)\s?\d{1,3}\b",
@@ -132,7 +133,9 @@ _NOT_FIGURES = [
     r"\b11\.11\b|双\s?(?:11|十一|12|十二)|\b6\.18\b",
     # a number inside a name: companies, plans and models
     r"第四范式|三一重工|四维图新|五粮液|三六零|58同城|一汽|三只松鼠|二三四五|九号公司"
-    r"|Made in China 2025|Vision 20\d\d",
+    r"|第三方|第一时间|第一手|第一线|Made in China 2025|Vision 20\d\d",
+    # levels of driving automation: 4 级自动驾驶, level 4 autonomy
+    r"[\d一二三四五]\s?级(?=\s?(?:自动|无人|完全|驾驶|汽车|车辆|功能))|\blevel[- ][0-5]\b",
     # a duration used as an adjective: three-year-old, a five-year plan, 24-hour
     r"\b[\w.]+-(?:year|month|week|day|hour|minute)s?(?:-old|-long)?\b",
     r"\b(?:figure|fig\.|table|chart|exhibit)\s?\d+|[图表]\s?\d+",
@@ -340,7 +343,9 @@ _RE_LONE_WORD = re.compile(
     r"(?:an?|one|two|three|four|five|six|seven|eight|nine|ten|first)(?: or more)?"
 )
 _RE_DISCOURSE = re.compile(r"(?i)(?:first|second|third|fourth|fifth|sixth)(?:ly)?")
-_RE_RANGE_AFTER = re.compile(r"\s?(?:-|–|—|~|～|to|至|到)\s?(?:\$|US\$|RMB|¥)?\s?\d")
+_RE_RANGE_AFTER = re.compile(
+    r"\s?(?:-|–|—|~|～|to|至|到|或|or)\s?(?:\$|US\$|RMB|¥)?\s?\d"
+)  # a range, or alternatives (26 或 27 款): one figure for the reviewer to settle
 _RE_YEARISH = re.compile(r"(?:19|20)\d{2}")
 
 
@@ -416,7 +421,7 @@ _RE_MAGNITUDE_AFTER = re.compile(
     r"|\s?(?:[元圆圓块塊]|美元|港元|港幣|yuan|dollars?|euros?|yen|pounds?)"
 )
 _RE_RANGE_JOIN = re.compile(
-    r"(?i)(?:人民币|元|美元|港元|rmb|yuan|dollars)?\s?(?:-|–|—|~|～|至|到|to)\s?"
+    r"(?i)(?:人民币|元|美元|港元|rmb|yuan|dollars)?\s?(?:-|–|—|~|～|至|到|to|或|or)\s?"
 )
 _RE_CURRENCY_BEFORE = re.compile(r"(?i)(?:US\$|HK\$|NT\$|RMB|\$|¥|￥|€|£)\s?$")
 #: Words before a figure that make "X to Y" a change (rose from X to Y), not a range.

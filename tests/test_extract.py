@@ -111,6 +111,9 @@ def test_not_figures(text: str) -> None:
         "这款智能电视机支持 4K/超高清视频",  # screen resolutions
         "a 1080p screen",
         "流水创七年新高",  # an N-year high
+        "当第三方 Android 商店被纳入分析时",  # words holding an ordinal
+        "具有 3 级自动驾驶功能的车辆",  # levels of driving automation
+        "level 4 autonomy",
     ],
 )
 def test_not_figures_in_real_wording(text: str) -> None:
@@ -140,6 +143,8 @@ def test_not_figures_in_real_wording(text: str) -> None:
         # a count in words above ten is a figure; ten or fewer is incidental
         ("连续十七个季度增长", [("十七", 17, "count")]),
         ("two rounds and three cities", []),
+        # a period is left out, but a duration that is the figure stays
+        ("在不到 2 个月的时间内", [("不到 2 个月", 2, "month")]),
     ],
 )
 def test_figures_in_real_wording(text: str, expected: list) -> None:
@@ -174,6 +179,8 @@ def test_a_range_with_units_on_each_side_is_one_problem(text: str, words: str) -
         # a magnitude the parser refuses after a number, and a decimal written with spaces
         ("月活跃用户数首次突破500百万,是", "突破500百万"),
         ("筹集了 1 . 15 亿美元", "1 . 15"),
+        # alternatives are one figure for the reviewer to settle, like a range
+        ("人们每月使用大约 26 或 27 款应用", "26 或 27"),
         # a currency the parser will not guess (元 in traditional text): not a bare count
         ("純利168.54億元。", "168.54億元"),
     ],
