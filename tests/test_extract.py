@@ -471,7 +471,9 @@ def test_cli_extract_csv_and_json(tmp_path: Path) -> None:
     ]
     assert rows[0]["source_id"] == "x-2018"
     j = run_cli("extract", str(article), "--format", "json")
-    assert json.loads(j.stdout)[0]["value_text"] == "$600 million"
+    first = json.loads(j.stdout)[0]
+    assert first["value_text"] == "$600 million"
+    assert first["value"] == 6e8 and first["stated_usd"] is None  # numbers, and null
 
 
 @pytest.mark.parametrize(
