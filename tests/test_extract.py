@@ -77,6 +77,120 @@ def test_not_figures(text: str) -> None:
     assert figures(text) == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Apollo L4累计自动驾驶测试",  # a name holding a number, Chinese right after it
+        "5G网络覆盖全国",
+        "“完美世界(002624)手游”",  # stock codes
+        "百度 (09888-HK)(BIDU-US) 今年",
+        "股票代码 002624",
+        "李彦宏表示百度还将在五年内为社会培养",  # periods that date another figure
+        "三年来一直亏损",
+        "the eight-year-old company and a five-year plan",  # durations as adjectives
+        "决策类AI公司第四范式也于近日提交",  # a name holding an ordinal
+        "dubbed “Made in China 2025”",
+        "今年前六个月的一个漂亮数字",  # periods around another figure
+        "6 个月的合计数字可能掩盖",
+        "推出仅六个月后突然下架",
+        "证券代码:002230 证券简称:科大讯飞 公告编号:2023-028",  # codes and identifiers
+        "(1)在股权登记日下午收市时",  # list marks of a notice
+        "1.公司简介",
+        "现场会议开始时间:14:30;即9:15—9:25",  # clock times
+        "In a fourth-quarter upset",  # a quarter, not a rank
+        "its 11.11 Global Shopping Festival and 双11",  # festivals named by their date
+        "free cash flow during the quarter,1 which enables",  # a footnote after a word
+        "Views: 0",  # a counter
+        "数百万人进入了中产阶级",  # vague
+        "中国庞大的 18-35 岁千禧一代",  # ages that define a group
+        "people aged 18 to 35",
+        "在过去的五年里",  # periods, also in traditional characters
+        "累計9個月",
+        "9 年間報酬率",
+        "小米集團(1810)公布",  # a Hong Kong stock code
+        "这款智能电视机支持 4K/超高清视频",  # screen resolutions
+        "a 1080p screen",
+        "流水创七年新高",  # an N-year high
+        "当第三方 Android 商店被纳入分析时",  # words holding an ordinal
+        "具有 3 级自动驾驶功能的车辆",  # levels of driving automation
+        "level 4 autonomy",
+    ],
+)
+def test_not_figures_in_real_wording(text: str) -> None:
+    assert figures(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a number shaped like a year but followed by a magnitude or measure word
+        ("向中小企业发放了 2000 万笔贷款", [("2000 万", 2e7, "count")]),
+        ("the app had 2000 million users", [("2000 million", 2e9, "count")]),
+        # a change "to" a figure of another unit is two figures, not a range
+        ("同比下跌2%至人民币212亿元", [("2%", 0.02, "share"), ("人民币212亿", 2.12e10, "CNY")]),
+        ("从 310 亿元增至 340 亿元", [("310 亿元", 3.1e10, "CNY"), ("340 亿元", 3.4e10, "CNY")]),
+        ("rose from 28% to 32%", [("28%", 0.28, "share"), ("32%", 0.32, "share")]),
+        ("from 6,000 to 10,000 people", [("6,000", 6000, "count"), ("10,000", 10000, "count")]),
+        # a zero with what it counts is a figure
+        ("以10票赞成,0票反对", [("10", 10, "count"), ("0", 0, "count")]),
+        ("这家已有 19 年历史的公司", [("19 年", 19, "year")]),
+        # another number to the left never joins a figure (一水平的两 is not one figure)
+        ("超过了这一水平的两倍。", [("两倍", 2, "ratio")]),
+        ("至少三分之二的投资", [("至少三分之二", 2 / 3, "share")]),
+        ("北美的份额已经减少到不足一半", [("不足一半", 0.5, "share")]),
+        ("累計9個月純利168.54億元人民幣", [("168.54億元人民幣", 1.6854e10, "CNY")]),
+        ("9 年間報酬率翻 27.5 倍", [("27.5 倍", 27.5, "ratio")]),
+        # a count in words above ten is a figure; ten or fewer is incidental
+        ("连续十七个季度增长", [("十七", 17, "count")]),
+        ("two rounds and three cities", []),
+        # a period is left out, but a duration that is the figure stays
+        ("在不到 2 个月的时间内", [("不到 2 个月", 2, "month")]),
+    ],
+)
+def test_figures_in_real_wording(text: str, expected: list) -> None:
+    assert [(t, v, u) for _, t, v, u in figures(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("百度预计第四季度营收310亿元人民币至340亿元。", "310亿元人民币至340亿元"),
+        ("a base salary of $130,000 to $175,000 per annum", "$130,000 to $175,000"),
+        ("between 5-6 million users", "5-6 million"),
+        ("5 million to 6 million users", "5 million to 6 million"),
+    ],
+)
+def test_a_range_with_units_on_each_side_is_one_problem(text: str, words: str) -> None:
+    df = cs.extract(text)
+    assert df["value_text"].tolist() == [words]
+    assert df["value"].isna().all() and "range" in df.iloc[0]["review_problem"]
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        # a reading that stops short of a magnitude would be a wrong value: listed instead
+        ("now boasts more than half a billion users", "more than half a billion"),
+        ("a quarter of a million people", "a quarter of a million"),
+        # a magnitude over which the figure lies
+        ("服务过亿名师生", "过亿名"),
+        # a figure cut off where the page ends
+        ("clocking 268.4 bil", "268.4 bil"),
+        # a magnitude the parser refuses after a number, and a decimal written with spaces
+        ("月活跃用户数首次突破500百万,是", "突破500百万"),
+        ("筹集了 1 . 15 亿美元", "1 . 15"),
+        # alternatives are one figure for the reviewer to settle, like a range
+        ("人们每月使用大约 26 或 27 款应用", "26 或 27"),
+        # a currency the parser will not guess (元 in traditional text): not a bare count
+        ("純利168.54億元。", "168.54億元"),
+    ],
+)
+def test_figures_the_parser_cannot_read_are_listed_not_misread(text: str, words: str) -> None:
+    df = cs.extract(text)
+    assert df["value_text"].tolist() == [words]
+    assert df["value"].isna().all() and df.iloc[0]["review_problem"]
+
+
 def test_an_unreadable_figure_is_listed_with_the_reason() -> None:
     df = cs.extract("covering 54.87 hectares in the west")
     assert len(df) == 1
@@ -105,11 +219,42 @@ def test_locators_count_non_blank_lines() -> None:
         ("去年融资 4.1 亿美元", "2018-05-30", "2017", "inferred"),
         ("last month it raised $600 million", "2018-05-30", "2018-04", "inferred"),
         ("it raised $600 million", "2018-05-30", "", "unknown"),
+        # a quarter or month without its year takes the year of publication ...
+        ("一季度微信及WeChat合并月活跃账户数达11.12亿", "2019-05-15", "2019-Q1", "inferred"),
+        ("第二季智能手机游戏收入按年升五成四", "2017-08-16", "2017-Q2", "inferred"),
+        ("Q3收入达人民币26亿元", "2025-11-20", "2025-Q3", "inferred"),
+        ("今年8月,收入 30 亿元", "2021-11-19", "2021-08", "inferred"),
+        ("it raised $600 million in May", "2018-05-30", "2018-05", "inferred"),
+        # ... or the year before, when that quarter or month is still to come
+        ("第四季度收入 5 亿元", "2021-03-01", "2020-Q4", "inferred"),
+        ("11月收入 5 亿元", "2021-03-01", "2020-11", "inferred"),
+        ("第四季度收入 5 亿元", None, "", "unknown"),
+        # a date in another sentence does not date the figure
+        ("成立于 2014 年 12 月。自那以后,收入 53 亿美元。", None, "", "unknown"),
+        ("It was founded in 2014. Revenue was $5 billion.", None, "", "unknown"),
+        ("前三季度收入 30 亿元", "2021-11-19", "", "unknown"),
+        # the baseline of a change is not the date of the figure
+        ("互联网普及率为53.2%,较2015年底提升了2.9个百分点。", None, "", "unknown"),
+        ("截至2016年12月,网民达6.95亿,较2015年底增加7550万人。", None, "2016-12", "stated"),
+        ("Revenue was 5% higher than in 2016.", None, "", "unknown"),
+        # a date a change starts from dates where it starts, not where it ends
+        ("占比由2015年的90.1%提升至95.1%。", None, "2015", "stated"),
+        (
+            "growth in the second-quarter re-accelerated to 28.5 percent",
+            "2016-08-12",
+            "2016-Q2",
+            "inferred",
+        ),
     ],
 )
 def test_dates_from_the_words_around(text, published, as_of, basis) -> None:
     row = cs.extract(text, published=published).iloc[0]
     assert (row["as_of"], row["as_of_basis"]) == (as_of, basis)
+
+
+def test_the_end_of_a_change_is_not_dated_by_its_start() -> None:
+    rows = cs.extract("占比由2015年的90.1%提升至95.1%。")
+    assert rows["as_of"].tolist() == ["2015", ""]
 
 
 def test_entity_and_indicator_suggested_only_when_named() -> None:
@@ -121,6 +266,27 @@ def test_entity_and_indicator_suggested_only_when_named() -> None:
         "user_counts",
     )
     assert (second["entity"], second["indicator"]) == ("", "")
+
+
+@pytest.mark.parametrize(
+    ("text", "entity", "indicator"),
+    [
+        # the investor or the parent company is not the subject: empty, not a wrong guess
+        ("it raised $600 million in funds from Alibaba", "", ""),
+        ("阿里巴巴子公司蚂蚁金服以 600 亿美元的估值", "", "valuation"),
+        ("Alibaba-backed SenseTime raised $600 million", "SenseTime", "funding_round"),
+        ("SenseTime said it is now valued at over $4.5 billion", "SenseTime", "valuation"),
+        # an indicator whose dimension does not fit the unit is not suggested
+        ("QQ月活跃帐户按年减少百分之五", "QQ", ""),
+        ("Tencent and Alibaba raised $1 billion", "", "funding_round"),
+        # a place where something happens is not what the figure is about
+        ("Its mobile revenue in China increased 119.3 percent", "", ""),
+        ("China's population reached 1.4 billion", "China", "population"),
+    ],
+)
+def test_suggestions_fit_the_figure_or_stay_empty(text: str, entity: str, indicator: str) -> None:
+    row = cs.extract(text).iloc[0]
+    assert (row["entity"], row["indicator"]) == (entity, indicator)
 
 
 def test_bracketed_dollar_conversion_fills_stated_usd() -> None:
@@ -202,6 +368,30 @@ _PIECES = st.sampled_from(
         " ",
         "第三季度",
         "10:30",
+        "310亿元人民币至340亿元",
+        " $130,000 to $175,000 ",
+        "至",
+        " 2000 万笔",
+        "Apollo L4",
+        "(002624)",
+        "五年内",
+        " three-year-old ",
+        "一季度",
+        " in May ",
+        "阿里巴巴子公司",
+        " from Alibaba ",
+        "过亿名",
+        " half a billion ",
+        " from 6,000 to 10,000 ",
+        "(1)",
+        "0票",
+        "六个月后",
+        "这一水平的两倍",
+        "500百万",
+        " 1 . 15 亿",
+        "18-35 岁",
+        "（",
+        "）",
     ]
 )
 
@@ -220,6 +410,52 @@ def test_any_text_gives_rows_whose_words_are_in_their_line(text: str) -> None:
             assert (q.value, q.unit) == (row.value, row.unit)
 
 
+_FIGURE_ALPHABET = (
+    "0123456789 .,-—~%$£()（）[]、，。;:/\n"
+    "一二两三四五六七八九十百千万亿億萬兆第季度个個年月日前后内来过超逾近至到分之半倍成元人民币美港"
+    "millionbilyuaQ"
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=_FIGURE_ALPHABET, max_size=60))
+def test_dense_figure_characters_never_break_extract(text: str) -> None:
+    """Text made only of the characters figures, dates and codes are made of."""
+    lines = paragraphs(text)
+    for row in cs.extract(text, published="2020-06-30").itertuples():
+        line = lines[int(row.locator[1:]) - 1]
+        assert row.value_text and row.value_text in line
+        assert math.isnan(row.value) == bool(row.review_problem)
+        if row.as_of:
+            assert row.as_of_basis in ("stated", "inferred")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_PIECES, min_size=1, max_size=40))
+def test_work_grows_linearly_with_the_numbers(pieces: list[str]) -> None:
+    """Parser calls per number are bounded, however the numbers are packed together."""
+    from chinaai_stats import extraction
+
+    text = "".join(pieces) * 3
+    calls = 0
+    real = extraction.parse_quantity
+
+    def counting(expr: str) -> object:
+        nonlocal calls
+        calls += 1
+        return real(expr)
+
+    extraction._try.cache_clear()
+    extraction.parse_quantity = counting  # type: ignore[assignment]
+    try:
+        cs.extract(text)
+    finally:
+        extraction.parse_quantity = real
+    numbers = len(extraction._RE_NUMBER_CORE.findall(text))
+    bound = (1 + extraction._MAX_STARTS) * (2 + 2 * extraction._MAX_ENDS + 8)
+    assert calls <= 3 * bound * (numbers + 1)
+
+
 # ---- the command line ----
 
 
@@ -235,7 +471,9 @@ def test_cli_extract_csv_and_json(tmp_path: Path) -> None:
     ]
     assert rows[0]["source_id"] == "x-2018"
     j = run_cli("extract", str(article), "--format", "json")
-    assert json.loads(j.stdout)[0]["value_text"] == "$600 million"
+    first = json.loads(j.stdout)[0]
+    assert first["value_text"] == "$600 million"
+    assert first["value"] == 6e8 and first["stated_usd"] is None  # numbers, and null
 
 
 @pytest.mark.parametrize(

@@ -126,13 +126,17 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     text = decode_text(src.read(), src.name)
     columns = columns_for(args.table)
     rows = extract(text, source_id=args.source_id, published=published, table=args.table)
+    if args.format == "json":  # numbers as numbers, a missing number as null
+        records = [
+            {k: (None if v != v else v) for k, v in zip(columns, row, strict=True)}
+            for row in rows.itertuples(index=False)
+        ]
+        print(json.dumps(records, ensure_ascii=False, indent=2))
+        return EXIT_OK
     records = [
         {k: _cell(v) for k, v in zip(columns, row, strict=True)}
         for row in rows.itertuples(index=False)
     ]
-    if args.format == "json":
-        print(json.dumps(records, ensure_ascii=False, indent=2))
-        return EXIT_OK
     writer = csv.DictWriter(sys.stdout, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     writer.writerows(records)
