@@ -17,11 +17,11 @@ import bisect
 import csv
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
-from .errors import QuantityParseError
+from .errors import ChinaAIStatsError, QuantityParseError
 from .parse import Quantity, parse_quantity
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -181,7 +181,7 @@ _DATES = [
     (
         "ey",
         r"(?<![\d,.$€£¥])\b((?:19|20)\d{2})s?\b"
-        r"(?![\d,.]|\s?(?:%|percent|年|" + _NOT_YEAR_AFTER + "))",
+        r"(?!\d|[,.]\d|\s?(?:%|percent|年|" + _NOT_YEAR_AFTER + "))",  # 2016. and 2016, end
     ),
     ("rel", r"last month|this month|last year|this year|next year|上个月|上月|本月|去年|今年|明年"),
 ]
@@ -207,6 +207,9 @@ _ZH_WORDS = re.compile(
     r"百度|千万别|一边|一方面|一旦|一次性|三星|一流|一线|二维|一度|十分|一项|一家|一个|一名|一位|一款"
 )
 _SEPARATOR = re.compile(r"[。；;!?！？,，、:：\"“”（）()]|\. ")
+#: Where a clause ends: a date after the figure dates it only within its clause (a
+#: bracket after the figure annotates it: "8.46 亿 (2016年第三季度)").
+_CLAUSE_END = re.compile(r"[。；;!?！？,，、:：]|\. ")
 _ZH_CORE_NUMERALS = frozenset("〇零一二两兩三四五六七八九十")
 _MAX_RIGHT = 48
 _MAX_LEFT = 24
@@ -544,8 +547,13 @@ class _LineInfo:
         self.seps = [(m.start(), m.end()) for m in _SEPARATOR.finditer(line)]
         self.sep_starts = [a for a, _ in self.seps]
 
-    def as_of(self, start: int) -> tuple[str, str]:
-        """The date nearest the figure in its sentence: before it, or (counted double) after."""
+    def as_of(self, start: int, end: int, after_limit: int) -> tuple[str, str]:
+        """The date nearest the figure in its sentence: before it, or (counted double) after.
+
+        A date after the figure counts from the figure's end, and only within its
+        clause and before the next figure (``after_limit``): in "15 billion, up from
+        12.9 billion in 2017" the year dates the second figure, not the first.
+        """
         j = bisect.bisect_left(self.sentence_ends, start)
         first = self.sentence_ends[j - 1] if j else -1
         last = self.sentence_ends[j] if j < len(self.sentence_ends) else len(self.line)
@@ -560,8 +568,10 @@ class _LineInfo:
         k = bisect.bisect_left(self.date_starts, start)
         if k < len(self.dates):
             d = self.dates[k]
-            if d[1] <= last and (best is None or (d[0] - start) * 2 < best[0]):
-                best = ((d[0] - start) * 2, d[2], d[3])
+            same_clause = not _CLAUSE_END.search(self.line, end, d[0])
+            near = d[1] <= last and d[0] < after_limit and same_clause
+            if near and (best is None or (d[0] - end) * 2 < best[0]):
+                best = ((d[0] - end) * 2, d[2], d[3])
         return (best[1], best[2]) if best else ("", "unknown")
 
     def clause(self, start: int, end: int) -> str:
@@ -742,12 +752,14 @@ def _context(line: str, start: int, end: int) -> str:
     return f"…{before.strip()}[{line[start:end].strip()}]{after.strip()}…"
 
 
-def _row(found: _Found, info: _LineInfo, n: int, source_id: str) -> dict[str, Any]:
+def _row(
+    found: _Found, info: _LineInfo, n: int, source_id: str, after_limit: int
+) -> dict[str, Any]:
     line = info.line
     q = found.quantity
     text = line[found.start : found.end].strip()
     entity, etype, indicator, table = _suggest(info, found) if q else ("", "", "", "")
-    as_of, basis = info.as_of(found.start) if q else ("", "")
+    as_of, basis = info.as_of(found.start, found.end, after_limit) if q else ("", "")
     usd = q.restated if q is not None and q.restated is not None else None
     stated = usd is not None and usd.unit == "USD" and q is not None and q.unit != "USD"
     return {
@@ -806,9 +818,6 @@ def extract(
     table : str, optional
         Give the columns of this table's template (e.g. ``"talent"``, which has no
         ``stated_usd``) instead of the widest one, ``investments``.
-    table : str, optional
-        Give the columns of this table's template (e.g. ``"talent"``, which has no
-        ``stated_usd``) instead of the widest one, ``investments``.
 
     Returns
     -------
@@ -824,6 +833,12 @@ def extract(
         another currency than the dollar, e.g. ``100000000 CNY``) and
         ``review_context`` (a few words around it).
 
+    Raises
+    ------
+    ChinaAIStatsError
+        ``text`` is not a string, or ``published`` is not a date (YYYY-MM-DD) or lies
+        in the future.
+
     Examples
     --------
     >>> rows = extract("微信月活跃账户达到 8.46 亿，同比增长 30%。", published="2016-11-16")
@@ -832,18 +847,51 @@ def extract(
     """
     import pandas as pd
 
-    if isinstance(published, str):
-        published = date.fromisoformat(published) if published else None
+    if not isinstance(text, str):
+        raise ChinaAIStatsError(
+            f"extract() takes the article as text (str), not {type(text).__name__}; "
+            "read the file first"
+        )
+    published = _publication_date(published)
     rows: list[dict[str, Any]] = []
     for n, line in enumerate(paragraphs(text), start=1):
         found_here = _figures_in_line(line)
         if found_here:
             info = _LineInfo(line, published)
-            rows.extend(_row(found, info, n, source_id) for found in found_here)
+            limits = [f.start for f in found_here[1:]] + [len(line)]
+            rows.extend(
+                _row(found, info, n, source_id, limit)
+                for found, limit in zip(found_here, limits, strict=True)
+            )
     df = pd.DataFrame(rows, columns=COLUMNS)
     df["value"] = pd.to_numeric(df["value"], errors="coerce").astype("float64")
     df["stated_usd"] = pd.to_numeric(df["stated_usd"], errors="coerce").astype("float64")
     return df[columns_for(table)]
+
+
+def _publication_date(published: str | date | None) -> date | None:
+    """``published`` as a date, or None; a malformed or future date is an error."""
+    if published is None or published == "":
+        return None
+    if isinstance(published, str):
+        try:
+            published = date.fromisoformat(published)
+        except ValueError:
+            raise ChinaAIStatsError(
+                f"published={published!r} is not a date; write YYYY-MM-DD"
+            ) from None
+    if isinstance(published, datetime):
+        published = published.date()
+    if not isinstance(published, date):
+        raise ChinaAIStatsError(
+            f"published={published!r} is not a date; give a datetime.date or YYYY-MM-DD"
+        )
+    if published > date.today():
+        raise ChinaAIStatsError(
+            f"published={published.isoformat()} is in the future; give the date the "
+            "article appeared (it dates 'last year' and 去年)"
+        )
+    return published
 
 
 def columns_for(table: str | None) -> list[str]:

@@ -170,14 +170,12 @@ def test_a_range_with_units_on_each_side_is_one_problem(text: str, words: str) -
     ("text", "words"),
     [
         # a reading that stops short of a magnitude would be a wrong value: listed instead
-        ("now boasts more than half a billion users", "more than half a billion"),
         ("a quarter of a million people", "a quarter of a million"),
         # a magnitude over which the figure lies
         ("服务过亿名师生", "过亿名"),
         # a figure cut off where the page ends
         ("clocking 268.4 bil", "268.4 bil"),
-        # a magnitude the parser refuses after a number, and a decimal written with spaces
-        ("月活跃用户数首次突破500百万,是", "突破500百万"),
+        # a decimal written with spaces
         ("筹集了 1 . 15 亿美元", "1 . 15"),
         # alternatives are one figure for the reviewer to settle, like a range
         ("人们每月使用大约 26 或 27 款应用", "26 或 27"),
@@ -189,6 +187,21 @@ def test_figures_the_parser_cannot_read_are_listed_not_misread(text: str, words:
     df = cs.extract(text)
     assert df["value_text"].tolist() == [words]
     assert df["value"].isna().all() and df.iloc[0]["review_problem"]
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "value", "qualifier"),
+    [
+        ("now boasts more than half a billion users", "more than half a billion", 5e8, "more_than"),
+        ("月活跃用户数首次突破500百万,是", "突破500百万", 5e8, "more_than"),
+    ],
+)
+def test_a_magnitude_after_a_fraction_or_a_number_is_read_whole(
+    text: str, words: str, value: float, qualifier: str
+) -> None:
+    df = cs.extract(text)
+    assert df["value_text"].tolist() == [words]
+    assert df.iloc[0]["value"] == value and df.iloc[0]["qualifier"] == qualifier
 
 
 def test_an_unreadable_figure_is_listed_with_the_reason() -> None:
@@ -502,3 +515,47 @@ def test_review_columns_are_refused_by_validate(tmp_path: Path) -> None:
     v = run_cli("validate", str(rows), "--table", "camera_counts")
     assert v.returncode == 1
     assert "review_context" in v.stdout and "for review only" in v.stdout
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"text": None}, "takes the article as text"),
+        ({"text": b"5 million"}, "takes the article as text"),
+        ({"text": "5 million", "published": "2018-13-01"}, "is not a date"),
+        ({"text": "5 million", "published": 20180101}, "is not a date"),
+        ({"text": "5 million", "published": "2999-01-01"}, "is in the future"),
+    ],
+)
+def test_bad_arguments_are_one_line_package_errors(kwargs: dict, message: str) -> None:
+    with pytest.raises(cs.ChinaAIStatsError, match=message) as info:
+        cs.extract(**kwargs)
+    assert "\n" not in str(info.value)
+
+
+def test_a_datetime_serves_as_the_publication_date() -> None:
+    import datetime
+
+    df = cs.extract("去年营收 5 亿元", published=datetime.datetime(2018, 5, 30, 12, 0))
+    assert df.iloc[0]["as_of"] == "2017"
+
+
+@pytest.mark.parametrize(
+    ("text", "dated"),
+    [
+        ("WeChat had 846 million users in 2016.", [("846 million", "2016")]),
+        (
+            "WeChat had 846 million users in 2016, and Alipay had 520 million in 2018.",
+            [("846 million", "2016"), ("520 million", "2018")],
+        ),
+        (
+            "Revenue rose to 15 billion yuan, up from 12.9 billion yuan in 2017.",
+            [("15 billion yuan", ""), ("12.9 billion yuan", "2017")],
+        ),
+        ("2016年微信用户达8亿，2018年达10亿。", [("8亿", "2016"), ("10亿", "2018")]),
+        ("微信月活跃账户达到 8.46 亿（2016年第三季度）。", [("8.46 亿", "2016-Q3")]),
+    ],
+)
+def test_a_date_after_a_figure_dates_it_only_within_its_clause(text: str, dated: list) -> None:
+    df = cs.extract(text, published="2019-01-01")
+    assert list(zip(df["value_text"], df["as_of"], strict=True)) == dated
