@@ -54,13 +54,16 @@ def read_input(
     kind: str,
     limit: int = MAX_STREAM,
     fix: str = "save it to a file and name the file",
+    streams: bool = True,
 ) -> Input:
     """Open ``source`` (``-``: standard input) as a regular file or a stream read whole.
 
     ``kind`` names what is expected in messages ("CSV file", "text file"); ``limit``
     bounds a stream (and a regular file, when ``limit`` is smaller than
     :data:`MAX_STREAM`); ``fix`` ends the message for a stream that stays silent or
-    floods. Raises :class:`~chinaai_stats.errors.InputFileError` (exit code 2).
+    floods; ``streams=False`` refuses anything but a regular file (an input that
+    must be a file on disk). Raises :class:`~chinaai_stats.errors.InputFileError`
+    (exit code 2).
     """
     if str(source) == "-":
         return Input("<stdin>", data=_read_stream(0, "<stdin>", kind, limit, fix))
@@ -82,6 +85,10 @@ def read_input(
                 f"{kind} may hold"
             )
         return Input(str(path), path=path)
+    if not streams:
+        raise InputFileError(
+            f"{path}: is not a regular file (a pipe, FIFO or device), not a {kind}; {fix}"
+        )
     if stat.S_ISSOCK(st.st_mode):
         raise InputFileError(f"{path}: is a socket, not a {kind}")
     try:  # a FIFO or a device: never block on opening

@@ -16,7 +16,6 @@ import hashlib
 import io
 import os
 import re
-import stat
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -25,7 +24,7 @@ from urllib.parse import urlsplit
 
 from . import catalog, journal, package
 from .errors import ChinaAIStatsError, DataFileError, InputFileError
-from .inputs import decode_text
+from .inputs import decode_text, read_input
 from .provenance import MAX_TEXT_BYTES
 
 
@@ -90,30 +89,19 @@ def check_row(row: dict[str, str], schema: dict[str, Any]) -> list[str]:
 
 def _text_sha256(path: Path) -> str:
     """The SHA-256 of a source text: a regular file of UTF-8 text, not empty, not too big."""
+    src = read_input(
+        path,
+        kind="source text",
+        limit=MAX_TEXT_BYTES,  # larger files are never searched
+        streams=False,
+        fix="save the text to a file and register that file",
+    )
     try:
-        st = path.stat()
-    except FileNotFoundError:
-        raise InputFileError(f"{path}: no such file; give the source text to register") from None
+        data = src.read()
     except OSError as exc:
         raise InputFileError(f"{path}: cannot be read ({exc.strerror or exc})") from None
-    if stat.S_ISDIR(st.st_mode):
-        raise InputFileError(f"{path}: is a folder; give the source text file to register")
-    if not stat.S_ISREG(st.st_mode):
-        raise InputFileError(
-            f"{path}: is not a regular file (a pipe, FIFO or device); save the text to a "
-            "file and register that file"
-        )
-    if st.st_size == 0:
+    if not data:
         raise InputFileError(f"{path}: the file is empty; register the text figures come from")
-    if st.st_size > MAX_TEXT_BYTES:
-        raise InputFileError(
-            f"{path}: is {st.st_size >> 20} MiB, more than the {MAX_TEXT_BYTES >> 20} MiB a "
-            "source text may hold (larger files are never searched); register the article's text"
-        )
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputFileError(f"{path}: cannot be read ({exc.strerror or exc})") from None
     decode_text(data, str(path))  # the lines are read as UTF-8 when rows are checked
     return hashlib.sha256(data).hexdigest()
 

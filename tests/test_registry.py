@@ -185,7 +185,7 @@ def test_cli_missing_text_file_is_exit_2(clone: Path, tmp_path: Path) -> None:
     assert "Traceback" not in r.stderr
     folder = run_cli("sources", "add", str(tmp_path), "--id", "x", "--published",
                      "2018-05-17", *ARGS, "--datasets", str(clone / "datasets"))  # fmt: skip
-    assert folder.returncode == 2 and "is a folder" in folder.stderr
+    assert folder.returncode == 2 and "is a directory" in folder.stderr
 
 
 def test_cli_sources_still_prints_the_registry() -> None:
@@ -229,7 +229,7 @@ def _make_unusable_text(kind: str, tmp_path: Path) -> Path:
     [
         ("fifo", "not a regular file"),
         ("device", "not a regular file"),
-        ("folder", "is a folder"),
+        ("folder", "is a directory"),
         ("missing", "no such file"),
         ("binary", "binary content"),
         ("utf16", "UTF-16"),
