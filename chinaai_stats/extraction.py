@@ -852,7 +852,7 @@ def extract(
             f"extract() takes the article as text (str), not {type(text).__name__}; "
             "read the file first"
         )
-    published = _publication_date(published)
+    published = publication_date(published)
     rows: list[dict[str, Any]] = []
     for n, line in enumerate(paragraphs(text), start=1):
         found_here = _figures_in_line(line)
@@ -869,8 +869,11 @@ def extract(
     return df[columns_for(table)]
 
 
-def _publication_date(published: str | date | None) -> date | None:
-    """``published`` as a date, or None; a malformed or future date is an error."""
+def publication_date(published: str | date | None, option: str = "published=") -> date | None:
+    """``published`` as a date, or None; a malformed or future date is an error.
+
+    ``option`` names the argument in messages (``"--published "`` on the command line).
+    """
     if published is None or published == "":
         return None
     if isinstance(published, str):
@@ -878,17 +881,17 @@ def _publication_date(published: str | date | None) -> date | None:
             published = date.fromisoformat(published)
         except ValueError:
             raise ChinaAIStatsError(
-                f"published={published!r} is not a date; write YYYY-MM-DD"
+                f"{option}{published!r} is not a date; write YYYY-MM-DD"
             ) from None
     if isinstance(published, datetime):
         published = published.date()
     if not isinstance(published, date):
         raise ChinaAIStatsError(
-            f"published={published!r} is not a date; give a datetime.date or YYYY-MM-DD"
+            f"{option}{published!r} is not a date; give a datetime.date or YYYY-MM-DD"
         )
     if published > date.today():
         raise ChinaAIStatsError(
-            f"published={published.isoformat()} is in the future; give the date the "
+            f"{option}{published.isoformat()} is in the future; give the date the "
             "article appeared (it dates 'last year' and 去年)"
         )
     return published

@@ -102,24 +102,12 @@ def _cmd_parse(args: argparse.Namespace) -> int:
 def _cmd_extract(args: argparse.Namespace) -> int:
     import csv
     import json
-    from datetime import date
 
-    from ..errors import ChinaAIStatsError
-    from ..extraction import columns_for, extract
+    from ..extraction import columns_for, extract, publication_date
     from ..inputs import decode_text, read_input
     from ..provenance import MAX_TEXT_BYTES
 
-    try:
-        published = date.fromisoformat(args.published) if args.published else None
-    except ValueError:
-        raise ChinaAIStatsError(
-            f"--published {args.published!r} is not a date; write YYYY-MM-DD"
-        ) from None
-    if published is not None and published > date.today():
-        raise ChinaAIStatsError(
-            f"--published {args.published} is in the future; give the date the article "
-            "appeared (it dates 'last year' and 去年)"
-        )
+    published = publication_date(args.published, option="--published ")
     src = read_input(
         args.file, kind="text file", limit=MAX_TEXT_BYTES, fix="save the article to a file"
     )
