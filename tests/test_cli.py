@@ -304,7 +304,7 @@ def test_show_period_filter_on_exchange_rates_uses_their_dates() -> None:
         (["show", "talent", "--where", "value=many"], "holds numbers"),
         (["show", "talent", "--from", "last year"], "is not a date"),
         (["show", "indicators", "--from", "2016"], "has no dates"),
-        (["compare", "Wechat"], "did you mean 'WeChat'?"),
+        (["compare", "Wechatt"], "did you mean 'WeChat'?"),
         (["compare", "WeChat", "--indicator", "mau"], "indicator 'mau'"),
         (["compare"], "compare needs entities, --indicator or --table"),
         (["compare", "WeChat", "--population", "China"], "add --per person"),

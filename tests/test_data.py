@@ -181,7 +181,7 @@ def _shingles(text: str, n: int = 8) -> set[tuple[str, ...]]:
 
 
 #: Citation metadata may repeat a document's own title and address.
-CITATION_COLUMNS = {"title", "url", "primary_source_url"}
+CITATION_COLUMNS = {"title", "url", "pointer", "primary_source_url"}
 
 
 def test_no_sentence_of_a_source_is_carried_into_the_project(source_texts: list[Path]) -> None:
