@@ -92,7 +92,7 @@ def test_derived_follows_the_data(data_copy) -> None:
     path = data_copy / "datasets" / "context.csv"
     path.write_text(
         path.read_text("utf-8").replace(
-            ",0.2,share,exact,one in five,", ",0.25,share,exact,one in four,"
+            ",0.2,share,approximately,one in five,", ",0.25,share,approximately,one in four,"
         ),
         "utf-8",
     )
@@ -130,8 +130,13 @@ def test_conflicts_pairs_carry_values_dates_and_sources() -> None:
 
 def test_conflicts_find_a_disagreement_at_one_date(data_copy) -> None:
     path = data_copy / "datasets" / "context.csv"
-    text = path.read_text("utf-8").replace(
-        "1.3 billion,2016,inferred,claim,,anant90", "1.3 billion,2019-11-28,inferred,claim,,anant90"
+    text = (
+        path.read_text("utf-8")
+        .replace(
+            "approximately,1.3 billion,2016,inferred,claim,,anant90",
+            "exact,1.3 billion,2019-11-28,inferred,claim,,anant90",
+        )
+        .replace("approximately,1.4 billion,2019-11-28", "exact,1.4 billion,2019-11-28")
     )
     path.write_text(text, "utf-8")
     c = cs.conflicts().set_index("ids")
