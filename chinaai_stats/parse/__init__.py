@@ -15,4 +15,16 @@ from __future__ import annotations
 from .grammar import MAX_LENGTH, Quantity, parse_quantity
 from .lexicon import QUALIFIERS, UNITS
 
-__all__ = ["MAX_LENGTH", "QUALIFIERS", "UNITS", "Quantity", "parse_quantity"]
+__all__ = ["MAX_LENGTH", "QUALIFIERS", "UNITS", "Quantity", "parse_quantity", "qualifier_fits"]
+
+
+def qualifier_fits(stated: str, read: str) -> bool:
+    """Whether a row's qualifier ``stated`` fits the qualifier its text reads as.
+
+    A row may be more cautious than its words: ``approximately`` for a figure the text
+    states flat (a round or spoken figure, ``1.4 billion``), never the other way round.
+
+    >>> qualifier_fits("approximately", "exact"), qualifier_fits("exact", "approximately")
+    (True, False)
+    """
+    return stated == read or (stated == "approximately" and read == "exact")

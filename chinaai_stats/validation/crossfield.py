@@ -116,17 +116,18 @@ def _parse_value_texts(texts: pa.ChunkedArray) -> tuple[np.ndarray, ...]:
 def _pair_differs(text: str, cell: str, name: str) -> bool:
     """Does the unit or qualifier ``cell`` differ from what ``text`` reads as?
 
-    A row may be more cautious than its words: ``approximately`` for a figure the text
-    states flat (a round or spoken figure, ``1.4 billion``), never the other way round.
+    The qualifier may be more cautious than the words (:func:`~chinaai_stats.parse.qualifier_fits`).
     """
     if not text or not cell:
         return False
     read = read_figure(text)
     if isinstance(read, str):  # reported as a parse problem already
         return False
-    if name == "qualifier" and cell == "approximately" and read[2] == "exact":
-        return False
-    return cell != (read[1] if name == "unit" else read[2])
+    if name == "qualifier":
+        from ..parse import qualifier_fits
+
+        return not qualifier_fits(cell, read[2])
+    return cell != read[1]
 
 
 def text_checks(ctx: Context) -> None:
