@@ -43,6 +43,7 @@ _LAZY = {
     "derived": "comparison",
     "conflicts": "comparison",
     "facts": "comparison",
+    "entity": "entities",
     "export": "exports",
     "write_report": "report",
     "validate": "validation",
@@ -58,6 +59,7 @@ if TYPE_CHECKING:  # what type checkers see; at run time each name loads on firs
     from .comparison import conflicts as conflicts
     from .comparison import derived as derived
     from .comparison import facts as facts
+    from .entities import entity as entity
     from .exports import export as export
     from .extraction import extract as extract
     from .fx import check_conversions as check_conversions

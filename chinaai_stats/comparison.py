@@ -20,6 +20,8 @@ from .errors import ChinaAIStatsError, UnitError, did_you_mean
 from .loader import load
 
 FACT_TABLES = ("user_counts", "investments", "talent", "camera_counts", "context")
+#: Kinds of row that aim at a period (``target_period``): not counts of what happened.
+AIMED_KINDS = ("forecast", "target", "plan")
 _QUALIFIER_WARNINGS = {
     "approximately": "approximate figure",
     "more_than": "a lower bound (more than)",
@@ -36,7 +38,10 @@ def facts() -> pd.DataFrame:
     for name in FACT_TABLES:
         df = load(name)
         df = df.astype(
-            {c: "string" for c in ("entity_type", "indicator", "unit", "qualifier", "as_of_basis")}
+            {
+                c: "string"
+                for c in ("entity_type", "indicator", "unit", "qualifier", "as_of_basis", "kind")
+            }
         )
         frames.append(df.assign(table=name))
     out = pd.concat(frames, ignore_index=True)
@@ -46,6 +51,11 @@ def facts() -> pd.DataFrame:
 
 def _row_warnings(row: Any, first: Any) -> list[str]:
     notes = []
+    if row.kind in AIMED_KINDS:
+        aim = row.target_period if isinstance(row.target_period, str) else "no stated period"
+        notes.append(f"a {row.kind} for {aim}, not a count")
+    elif row.kind == "claim":
+        notes.append("a claim: stated with no document behind it, or unconfirmed")
     if row.qualifier in _QUALIFIER_WARNINGS:
         notes.append(_QUALIFIER_WARNINGS[row.qualifier])
     if pd.isna(row.primary_source) or not str(row.primary_source):
@@ -70,14 +80,29 @@ def _names(value: str | Iterable[str] | None) -> list[str] | None:
     return [value] if isinstance(value, str) else list(value)
 
 
+def _entity_id(name: str, present: set[str]) -> str:
+    """The entity id ``name`` stands for (any name or alias), or ``name`` when none."""
+    from .entities import resolve
+
+    if name in present:
+        return name
+    try:
+        return resolve(name)
+    except ChinaAIStatsError:
+        return name  # reported with the entities that have figures
+
+
 def _select(
     df: pd.DataFrame,
     entities: str | Iterable[str] | None,
     indicator: str | Iterable[str] | None,
     table: str | None,
+    include_forecasts: bool = False,
 ) -> pd.DataFrame:
     """The rows of ``facts()`` a comparison asks for; warn about entities left without any."""
     wanted, wanted_ind = _names(entities), _names(indicator)
+    if wanted:
+        wanted = [_entity_id(e, set(df["entity"])) for e in wanted]
     for option, names in (("entities", wanted), ("indicator", wanted_ind)):
         if names is not None and not names:
             raise ChinaAIStatsError(
@@ -99,8 +124,8 @@ def _select(
         df = df[df["table"] == table]
     if wanted_ind is not None:
         df = df[df["indicator"].isin(wanted_ind)]
-    else:  # a forecast is not a count: compared only when asked for by name
-        df = df[~df["indicator"].str.endswith("_forecast")]
+    elif not include_forecasts:  # not counts: compared only when asked for
+        df = df[~df["indicator"].str.endswith("_forecast") & ~df["kind"].isin(AIMED_KINDS)]
     if wanted is not None:
         lacking = [e for e in wanted if e not in set(df["entity"])]
         df = df[df["entity"].isin(wanted)]
@@ -128,6 +153,7 @@ def compare(
     currency: str = "USD",
     per: str | int | None = None,
     population: str | None = None,
+    include_forecasts: bool = False,
 ) -> pd.DataFrame:
     """Put figures side by side on a common unit, with ratios to the first and warnings.
 
@@ -135,11 +161,13 @@ def compare(
     ----------
     entities : str or list of str, optional
         Entities to compare, in order (the first is the reference for ``ratio_to_first``).
-        A single string is one entity. An entity with no figure for ``indicator`` is left
-        out with a ``UserWarning`` naming it.
+        A single string is one entity; any name or alias of the entities table works
+        (``微信``, ``Weixin``). An entity with no figure for ``indicator`` is left out
+        with a ``UserWarning`` naming it.
     indicator : str or list of str, optional
-        Indicator id(s) from the codebook. Forecasts (``*_forecast``) are left out
-        unless named here: a forecast is not a count.
+        Indicator id(s) from the codebook. Forecasts, targets and plans (``kind``) are
+        left out unless their indicator is named here or ``include_forecasts`` is set:
+        they are not counts.
     table : str, optional
         Restrict to one fact table.
     currency : {"USD", "CNY", "HKD", "EUR", "GBP", "JPY"}
@@ -155,6 +183,8 @@ def compare(
     population : str, optional
         Whose population to divide by (``"China"``); default: each row's own entity,
         which must then be a country or region.
+    include_forecasts : bool, default False
+        Keep forecasts, targets and plans beside the measurements (each warned of).
 
     Returns
     -------
@@ -174,10 +204,10 @@ def compare(
     >>> import chinaai_stats as cs
     >>> mau = cs.compare(["WeChat", "QQ"], indicator="monthly_active_users")
     >>> cols = ["entity", "as_of", "value_aligned", "ratio_to_first"]
-    >>> for row in mau[cols].drop_duplicates().round(3).values.tolist():
+    >>> picked = mau[mau["id"].isin(["uc-0007", "uc-0009", "uc-0001", "uc-0002"])]
+    >>> for row in picked[cols].round(3).values.tolist():
     ...     print(row)
     ['WeChat', '2015-Q4', 697000000.0, 1.0]
-    ['WeChat', '2016-Q1', 761000000.0, 1.092]
     ['WeChat', '2016-Q2', 806000000.0, 1.156]
     ['WeChat', '2016-Q3', 846000000.0, 1.214]
     ['QQ', '2016-Q3', 877000000.0, 1.258]
@@ -192,7 +222,7 @@ def compare(
 
     if currency not in CURRENCIES:
         raise UnitError(f"currency {currency!r} is not one of {', '.join(CURRENCIES)}")
-    df = _select(facts(), entities, indicator, table)
+    df = _select(facts(), entities, indicator, table, include_forecasts)
     dims = sorted(set(df["dimension"].dropna()))
     if len(dims) > 1:
         raise UnitError(
@@ -218,6 +248,7 @@ def compare(
         "unit_aligned",
         "ratio_to_first",
         "qualifier",
+        "kind",
         "as_of",
         "source_id",
         "warnings",
@@ -558,7 +589,8 @@ def conflicts() -> pd.DataFrame:
     Rows of one entity and table with different indicators of the same dimension
     at overlapping dates are paired as ``different measure`` (QQ's monthly and
     mobile monthly users, a fund and its sub-fund): not the same quantity. A
-    forecast is paired only with forecasts.
+    forecast, target or plan is never paired with a measurement or an estimate
+    (a claim is paired with either).
 
     Returns
     -------
@@ -580,7 +612,7 @@ def conflicts() -> pd.DataFrame:
         rows: list[Any] = list(group.itertuples())
         for i, a in enumerate(rows):
             for b in rows[i + 1 :]:
-                if a.indicator.endswith("_forecast") != b.indicator.endswith("_forecast"):
+                if _apart(a.kind, b.kind):
                     continue
                 if a.indicator != b.indicator and not (
                     a.dimension == b.dimension and _overlap(a, b) and _related(a, b)
@@ -602,6 +634,12 @@ def conflicts() -> pd.DataFrame:
         "kind",
     ]
     return pd.DataFrame(out, columns=cols)
+
+
+def _apart(a: str, b: str) -> bool:
+    """A forecast, target or plan is never paired with a measurement or an estimate."""
+    counted = ("measurement", "estimate")
+    return (a in AIMED_KINDS and b in counted) or (b in AIMED_KINDS and a in counted)
 
 
 def _pair_record(entity: str, a: Any, b: Any) -> dict[str, Any]:

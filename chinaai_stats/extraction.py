@@ -43,6 +43,8 @@ ROW_COLUMNS = [
     "stated_usd_text",
     "as_of",
     "as_of_basis",
+    "kind",
+    "target_period",
     "source_id",
     "locator",
     "primary_source",
@@ -778,6 +780,8 @@ def _row(
         "stated_usd_text": usd.text if stated and usd else "",
         "as_of": as_of,
         "as_of_basis": basis,
+        "kind": "",  # the reviewer's call: measurement, estimate, forecast, target, plan, claim
+        "target_period": "",
         "source_id": source_id,
         "locator": f"p{n}",
         "primary_source": "",

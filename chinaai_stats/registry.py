@@ -117,6 +117,7 @@ def add_source(
     undated: str | None = None,
     date_note: str | None = None,
     url: str = "",
+    pointer: str = "",
     language: str = "en",
     kind: str = "news",
     caveats: str = "",
@@ -130,6 +131,9 @@ def add_source(
     id : the new source id (lower-case letters, digits and hyphens).
     title, publisher, author, url, language, kind, caveats : the registry's columns
         (see ``chinaai-stats describe sources`` for what each holds).
+    pointer : the exact retrieval pointer of the text read (the stored page's address,
+        or ``github:OWNER/REPO@COMMIT:PATH``), so anyone can fetch it again and check
+        its SHA-256; default: ``url``.
     published : the publication date (YYYY-MM-DD); exactly one of it and ``undated``.
     undated : for an undated text, what the text implies about its date.
     date_note : how the date is known (default: "Dated in the text.").
@@ -180,6 +184,7 @@ def add_source(
         "date_note": date_note
         or ("Dated in the text." if undated is None else f"Undated. {undated.strip()}"),
         "url": url or "",
+        "pointer": pointer or url or "",
         "language": language,
         "kind": _kind(kind),
         "filename": path.name,

@@ -43,7 +43,7 @@ def recorded_hash_matches(root: Path, table: str) -> bool:
 
 
 def test_add_merges_valid_rows_and_updates_hash_and_changelog(clone, tmp_path) -> None:
-    new = write_rows(tmp_path / "new.csv", [GOOD, row(id="tal-0101", entity="Second Lab")])
+    new = write_rows(tmp_path / "new.csv", [GOOD, row(id="tal-0101", entity="NeurIPS")])
     before = (clone / "datasets" / "talent.csv").read_text("utf-8")
     r = run_cli("add", str(new), "--table", "talent", "--datasets", str(clone / "datasets"))
     assert r.returncode == 0, r.stdout + r.stderr
@@ -57,7 +57,7 @@ def test_add_merges_valid_rows_and_updates_hash_and_changelog(clone, tmp_path) -
     unreleased = changelog.split("## [Unreleased]")[1].split("\n## [")[0]
     assert "`talent`: 2 rows added (tal-0100, tal-0101)" in unreleased
     loaded = run_cli("show", "talent", "--format", "csv", env={"CHINAAI_STATS_DATA": str(clone)})
-    assert "tal-0101,Second Lab" in loaded.stdout
+    assert "tal-0101,NeurIPS" in loaded.stdout
 
 
 def test_add_finds_datasets_by_walking_up(clone, tmp_path) -> None:

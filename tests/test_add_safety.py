@@ -180,7 +180,7 @@ def test_add_killed_by_strace_at_every_call(tmp_path, reference, syscall):
 def test_two_adds_at_once_never_lose_a_row(tmp_path):
     """Two real processes, many trials: both rows land, or the second exits 2 cleanly."""
     a = write_rows(tmp_path / "a.csv", [GOOD])
-    b = write_rows(tmp_path / "b.csv", [row(id="tal-0101", entity="Second Lab")])
+    b = write_rows(tmp_path / "b.csv", [row(id="tal-0101", entity="NeurIPS")])
     outcomes = []
     for trial in range(10):
         clone = make_clone(tmp_path / f"clone-{trial}")

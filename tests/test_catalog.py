@@ -18,6 +18,7 @@ TABLES = [
     "camera_counts",
     "context",
     "indicators",
+    "entities",
     "exchange_rates",
     "populations",
     "wdi_indicators",

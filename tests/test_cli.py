@@ -299,12 +299,13 @@ def test_show_period_filter_on_exchange_rates_uses_their_dates() -> None:
         (["show", "talent", "--columns", "id,vaule"], "did you mean 'value'?"),
         (["show", "talent", "--where", "qualifer=exact"], "did you mean 'qualifier'?"),
         (["show", "context", "--indicator", "populaton"], "did you mean 'population'?"),
-        (["show", "context", "--entity", "china"], "did you mean 'China'?"),
+        (["show", "context", "--entity", "chinaa"], "did you mean 'China'?"),
+        (["show", "context", "--entity", "WeChat"], "not in context"),
         (["show", "talent", "--where", "qualifier"], "is not COL=VALUE"),
         (["show", "talent", "--where", "value=many"], "holds numbers"),
         (["show", "talent", "--from", "last year"], "is not a date"),
         (["show", "indicators", "--from", "2016"], "has no dates"),
-        (["compare", "Wechat"], "did you mean 'WeChat'?"),
+        (["compare", "Wechatt"], "did you mean 'WeChat'?"),
         (["compare", "WeChat", "--indicator", "mau"], "indicator 'mau'"),
         (["compare"], "compare needs entities, --indicator or --table"),
         (["compare", "WeChat", "--population", "China"], "add --per person"),
@@ -686,3 +687,18 @@ def test_a_full_disk_on_stdout_is_one_line_exit_2_not_a_bug(args: list[str]) -> 
         "chinaai-stats: error: cannot write the output (No space left on device); "
         "free some space or write elsewhere"
     ]
+
+
+@pytest.mark.parametrize("name", ["WeChat", "weixin", "微信"])
+def test_show_finds_an_entity_under_any_of_its_names(name: str) -> None:
+    r = run_cli("show", "user_counts", "--entity", name, "--format", "csv")
+    assert r.returncode == 0, r.stderr
+    entities = {line.split(",")[1] for line in r.stdout.splitlines()[1:] if line}
+    assert entities == {"WeChat"}
+
+
+def test_show_prints_every_column_of_a_table_that_is_not_a_fact_table() -> None:
+    r = run_cli("show", "entities", env={"COLUMNS": "200"})
+    assert r.returncode == 0, r.stderr
+    header = r.stdout.splitlines()[1].split()
+    assert header[:3] == ["id", "name_en", "name_zh"] and "parent" in header

@@ -45,10 +45,10 @@ def test_compare_money_aligns_currency_and_keeps_stated_values() -> None:
 
 
 def test_compare_leaves_forecasts_out_unless_named() -> None:
-    counts = cs.compare(["China"], table="camera_counts")
+    counts = cs.compare(["World"], table="camera_counts")
     assert "surveillance_cameras_forecast" not in set(counts["indicator"])
     asked = cs.compare(["China"], indicator=["surveillance_cameras_forecast"])
-    assert asked["id"].tolist() == ["cam-0004"]
+    assert set(asked["kind"]) == {"forecast"} and "cam-0004" in set(asked["id"])
 
 
 def test_compare_refuses_unlike_dimensions() -> None:
@@ -92,7 +92,7 @@ def test_derived_follows_the_data(data_copy) -> None:
     path = data_copy / "datasets" / "context.csv"
     path.write_text(
         path.read_text("utf-8").replace(
-            ",0.2,share,exact,one in five,", ",0.25,share,exact,one in four,"
+            ",0.2,share,approximately,one in five,", ",0.25,share,approximately,one in four,"
         ),
         "utf-8",
     )
@@ -125,13 +125,19 @@ def test_conflicts_pairs_carry_values_dates_and_sources() -> None:
     assert pair["spread"] == pytest.approx(1.4 / 1.3 - 1)
     assert "tais-china-ai-ecosystem" in pair["sources"]
     assert pair["as_of"] == "2019-11-28, 2016"
-    assert not c["indicator"].str.contains("forecast").any()
+    forecast = c["indicator"].str.contains("forecast")
+    assert (c.loc[forecast, "indicator"] == "surveillance_cameras_forecast").all()
 
 
 def test_conflicts_find_a_disagreement_at_one_date(data_copy) -> None:
     path = data_copy / "datasets" / "context.csv"
-    text = path.read_text("utf-8").replace(
-        "1.3 billion,2016,inferred,anant90", "1.3 billion,2019-11-28,inferred,anant90"
+    text = (
+        path.read_text("utf-8")
+        .replace(
+            "approximately,1.3 billion,2016,inferred,claim,,anant90",
+            "exact,1.3 billion,2019-11-28,inferred,claim,,anant90",
+        )
+        .replace("approximately,1.4 billion,2019-11-28", "exact,1.4 billion,2019-11-28")
     )
     path.write_text(text, "utf-8")
     c = cs.conflicts().set_index("ids")
@@ -160,8 +166,8 @@ def test_compare_with_no_entity_having_the_indicator_is_an_error() -> None:
 @pytest.mark.parametrize(
     ("kwargs", "hint"),
     [
-        ({"entities": ["Wechat"]}, "did you mean 'WeChat'?"),
-        ({"entities": "wechat"}, "did you mean 'WeChat'?"),
+        ({"entities": ["Wechatt"]}, "did you mean 'WeChat'?"),
+        ({"entities": "wechatt"}, "did you mean 'WeChat'?"),
         ({"indicator": "populaton"}, "did you mean 'population'?"),
         ({"table": "invest"}, "did you mean 'investments'?"),
     ],
@@ -190,3 +196,31 @@ def test_compare_refuses_arguments_it_cannot_honour(kwargs: dict, error, message
 def test_compare_aligns_money_on_any_supported_currency(currency: str) -> None:
     df = cs.compare("SenseTime", table="investments", currency=currency)
     assert set(df["unit_aligned"]) == {currency} and df["value_aligned"].notna().all()
+
+
+@pytest.mark.parametrize("name", ["WeChat", "wechat", "Weixin", "微信", " 微信及WeChat "])
+def test_compare_takes_any_name_of_an_entity(name: str) -> None:
+    got = cs.compare([name], indicator="monthly_active_users")
+    assert set(got["entity"]) == {"WeChat"}
+    assert len(got) == len(cs.compare(["WeChat"], indicator="monthly_active_users"))
+
+
+def test_forecasts_targets_and_plans_stay_out_of_comparisons_unless_asked() -> None:
+    f = cs.facts().set_index("id")
+    kept = cs.compare(["Tianjin"], table="investments")
+    assert not kept["kind"].isin(["forecast", "target", "plan"]).any()
+    every = cs.compare(["Tianjin"], table="investments", include_forecasts=True)
+    plans = every[every["kind"] == "plan"]
+    assert len(plans) == (f.query("entity == 'Tianjin' and kind == 'plan'").shape[0]) > 0
+    assert plans["warnings"].str.contains("not a count").all()
+    named = cs.compare(["Tianjin"], indicator="planned_fund")  # named: kept
+    assert (named["kind"] == "plan").any()
+
+
+def test_conflicts_never_pair_an_aim_with_a_count() -> None:
+    f = cs.facts().set_index("id")
+    for ids in cs.conflicts()["ids"]:
+        a, b = (f.loc[i, "kind"] for i in ids.split(", "))
+        aimed = {"forecast", "target", "plan"}
+        counted = {"measurement", "estimate"}
+        assert not ((a in aimed and b in counted) or (b in aimed and a in counted)), ids

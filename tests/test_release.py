@@ -176,7 +176,7 @@ def test_registering_a_source_refreshes_descriptor_and_citation(checkout) -> Non
     registry.write_text(
         registry.read_text("utf-8")
         + "example-2026-report,An Example Report,Example Press,,2026-01-15,Dated in the text."
-        ",,en,report,example.txt," + "0" * 64 + ",A made-up source for a test.\n",
+        ",,,en,report,example.txt," + "0" * 64 + ",A made-up source for a test.\n",
         "utf-8",
     )
     assert package.refresh(checkout) is True

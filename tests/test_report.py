@@ -217,11 +217,11 @@ def test_bounds_are_drawn_as_bounds_and_undrawable_values_named(data_copy) -> No
         "investments",
         [
             f"inv-0901,Megvii,company,valuation,2000000000,USD,exact,$2 billion,,,2018-05,"
-            f"stated,{src},p18,,,a second valuation",
+            f"stated,measurement,,{src},p18,,,a second valuation",
             f"inv-0902,Baidu,company,planned_investment,1000000000,USD,exact,$1 billion,,,"
-            f"2018,stated,{src},p18,,,a dated plan",
+            f"2018,stated,plan,2020,{src},p18,,,a dated plan",
             f"inv-0903,Alibaba,company,planned_investment,15000000000,USD,exact,$15 billion,,,"
-            f"2017,stated,{src},p18,,,another dated plan",
+            f"2017,stated,plan,2020,{src},p18,,,another dated plan",
         ],
     )
     facts = cs.facts()

@@ -20,7 +20,7 @@ HEADER = catalog.resource("talent")["schema"]["fields"]
 COLUMNS = [f["name"] for f in HEADER]
 GOOD = {
     "id": "tal-0100",
-    "entity": "Example Lab",
+    "entity": "Tencent AI Lab",
     "entity_type": "organization",
     "indicator": "ai_lab_researchers",
     "value": "120",
@@ -29,6 +29,8 @@ GOOD = {
     "value_text": "about 120",
     "as_of": "2018-06",
     "as_of_basis": "stated",
+    "kind": "measurement",
+    "target_period": "",
     "source_id": "anant90-china-ai-dominance-2018",
     "locator": "p18",
     "primary_source": "",
@@ -90,8 +92,44 @@ BAD_ROWS = [
     ({"notes": "x" * 2001}, "notes", "max-length"),
     ({"notes": "x" * 10_001}, "notes", "max-length"),
     ({"primary_source": "x" * 301}, "primary_source", "max-length"),
+    ({"kind": ""}, "kind", "required"),
+    ({"kind": "guess"}, "kind", "enum"),
+    ({"kind": "forecast"}, "target_period", "target-period"),
+    ({"kind": "plan"}, "target_period", "target-period"),
+    ({"target_period": "2020"}, "target_period", "target-period"),
+    ({"kind": "forecast", "target_period": "2017"}, "target_period", "target-period"),
+    ({"kind": "target", "target_period": "2020-02-30"}, "target_period", "date"),
+    ({"kind": "forecast", "target_period": "2020-13"}, "target_period", "pattern"),
+    ({"entity": "Atlantis Lab"}, "entity", "foreign-key"),
+    ({"entity_type": "company"}, "entity_type", "entity-type"),
     ({"locator": "p18\n"}, "locator", "trailing-line-break"),  # last: it spans two lines
 ]
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"kind": "forecast", "target_period": "2020"},
+        {"kind": "target", "target_period": "2018-Q4"},
+        {"kind": "plan", "target_period": "2022-12-31"},
+        {"kind": "plan", "notes": "The announcement gives no horizon for the fund."},
+        {"kind": "claim"},
+        {"kind": "estimate"},
+        {"value_text": "120", "qualifier": "approximately"},  # a round figure read as about
+        {"entity": "WeChat", "entity_type": "product", "indicator": "ai_lab_researchers"},
+    ],
+)
+def test_rows_of_every_kind_pass(tmp_path, changes) -> None:
+    report = cs.validate(write_rows(tmp_path / "r.csv", [row(**changes)]), table="talent")
+    assert report.ok, report.to_text()
+
+
+def test_a_row_is_never_less_cautious_than_its_words(tmp_path) -> None:
+    report = cs.validate(
+        write_rows(tmp_path / "r.csv", [row(value_text="over 120", qualifier="approximately")]),
+        table="talent",
+    )
+    assert list(report.errors["check"]) == ["value-text"]
 
 
 @pytest.mark.parametrize(("changes", "column", "check"), BAD_ROWS)
@@ -300,7 +338,7 @@ def test_cli_json_report(tmp_path) -> None:
             "check": "enum",
             "value": "planet",
             "message": "entity_type is not one of the allowed values",
-            "hint": "use one of: country, city, company, product, organization",
+            "hint": "use one of: country, city, company, product, organization, fund, region",
         }
     ]
 
@@ -364,12 +402,14 @@ def test_cli_random_bytes_never_traceback(tmp_path, data: bytes) -> None:
     assert "Traceback" not in r.stderr
 
 
-def test_large_files_report_progress(tmp_path, monkeypatch) -> None:
+def test_large_files_report_progress(data_copy, tmp_path, monkeypatch) -> None:
     from chinaai_stats import validation
 
     calls: list[str] = []
     monkeypatch.setattr(validation.core, "print_progress", calls.append)
     rows = [row(id=f"tal-{i:07d}", entity=f"Lab {i}") for i in range(100_001)]
+    with open(data_copy / "datasets" / "entities.csv", "a", encoding="utf-8") as f:
+        f.writelines(f"Lab {i},Lab {i},,,organization,,\n" for i in range(100_001))
     assert cs.validate(write_rows(tmp_path / "big.csv", rows), table="talent").ok
     big = tmp_path / "big.csv"
     assert calls == [
@@ -422,3 +462,9 @@ def test_parallel_column_checks_report_exactly_what_sequential_checks_do(
 def test_validate_names_what_it_takes_when_given_something_else(data) -> None:
     with pytest.raises(InputFileError, match="takes a pandas DataFrame or the path of a CSV"):
         cs.validate(data, "talent")
+
+
+def test_dollar_conversions_are_checked_against_the_yuan_rate() -> None:
+    """The annual rate is USD to CNY, not the last currency of the year in the file."""
+    report = cs.validate(catalog.table_path("investments"), table="investments", new_rows=False)
+    assert "fx-tolerance" not in set(report.warnings["check"]), report.to_text()

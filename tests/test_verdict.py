@@ -19,7 +19,7 @@ def first_talent_row(clone: Path) -> dict[str, str]:
 
 
 CASES = {
-    "valid": lambda old: [GOOD, row(id="tal-0101", entity="Second Lab")],
+    "valid": lambda old: [GOOD, row(id="tal-0101", entity="NeurIPS")],
     "id-taken": lambda old: [row(id=old["id"])],
     "duplicate-fact": lambda old: [
         row(
@@ -29,7 +29,7 @@ CASES = {
         )
     ],
     "bad-row": lambda old: [row(unit="kg")],
-    "valid-and-id-taken": lambda old: [GOOD, row(id=old["id"], entity="Second Lab")],
+    "valid-and-id-taken": lambda old: [GOOD, row(id=old["id"], entity="NeurIPS")],
     "no-rows": lambda old: [],
 }
 

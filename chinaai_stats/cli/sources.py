@@ -63,6 +63,12 @@ def register(sub: Any) -> None:
     )
     add.add_argument("--date-note", help="how the date is known (default: dated in the text)")
     add.add_argument("--url", default="", help="address of the document")
+    add.add_argument(
+        "--pointer",
+        default="",
+        help="exact retrieval pointer of the text read: the stored page's address, or "
+        "github:OWNER/REPO@COMMIT:PATH (default: --url)",
+    )
     add.add_argument("--language", default="en", help="ISO 639-1 code (default: en)")
     add.add_argument(
         "--kind", default="news", help="news, blog, report, results, event-recap (default: news)"
@@ -141,6 +147,7 @@ def _cmd_add(args: argparse.Namespace) -> int:
         undated=args.undated,
         date_note=args.date_note,
         url=args.url,
+        pointer=args.pointer,
         language=args.language,
         kind=args.kind,
         caveats=args.caveats,

@@ -132,7 +132,8 @@ def _cmd_show(args: argparse.Namespace) -> int:
     df, notes = select_rows(df, args)
     columns = split_columns(args.columns)
     if columns is None and args.format == "table":
-        columns = [c for c in BRIEF if c in df.columns] or None
+        # the brief view of a fact table; other tables show every column
+        columns = [c for c in BRIEF if c in df.columns] if "value_text" in df.columns else None
         if args.currency and columns:
             extra = [f"value_{args.currency.lower()}", "fx_rate", "fx_basis"]
             columns[columns.index("unit") + 1 : columns.index("unit") + 1] = extra
@@ -180,6 +181,18 @@ def _equals(col: Any, value: str) -> Any:
     return col.astype("string") == value
 
 
+def _entity_id(name: str, known: set[str]) -> str:
+    """The entity id ``name`` stands for, when it is a name or alias of one; else ``name``."""
+    from ..entities import resolve
+
+    if name in known:
+        return name
+    try:
+        return resolve(name)
+    except ChinaAIStatsError:
+        return name
+
+
 def select_rows(df: Any, args: argparse.Namespace) -> tuple[Any, list[str]]:
     """Apply the ``show`` filters; return the rows kept and notes on what was left out."""
     notes: list[str] = []
@@ -190,6 +203,8 @@ def select_rows(df: Any, args: argparse.Namespace) -> tuple[Any, list[str]]:
         if col not in df.columns:
             raise ChinaAIStatsError(f"{option}: table {df.attrs['name']} has no {col} column")
         known = set(df[col].dropna().astype(str))
+        if col == "entity":  # any name or alias of the entities table
+            wanted = [_entity_id(w, known) for w in wanted]
         for w in wanted:
             if w not in known:
                 raise ChinaAIStatsError(

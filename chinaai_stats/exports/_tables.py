@@ -161,7 +161,8 @@ def tables() -> list[Table]:
                 foreign_keys=[
                     {
                         "fields": key_fields(fk["fields"]),
-                        "resource": fk["reference"]["resource"],
+                        # Table Schema: an empty resource is the table itself
+                        "resource": fk["reference"]["resource"] or name,
                         "reference": key_fields(fk["reference"]["fields"]),
                     }
                     for fk in res["schema"].get("foreignKeys", [])

@@ -55,6 +55,9 @@ EXTRA_CHECKS: dict[str, str] = {
     "stated-usd": "stated_usd and stated_usd_text disagree",
     "fx-tolerance": "a source's dollar conversion is far from the year's exchange rate",
     "duplicate-fact": "the same fact twice in the file",
+    "target-period": "target_period is given for exactly the forecasts, targets and plans, "
+    "and does not end before as_of",
+    "entity-type": "entity_type is the entities table's type for the entity",
     "id-exists": "an id already used in the table",
     "fact-exists": "a fact the table already holds under another id",
     "no-rows": "a header without rows",

@@ -55,10 +55,12 @@ class Context:
 
 
 def cross_checks(ctx: Context, n: int) -> None:
-    """Run the four groups of cross-field checks (side by side on large files)."""
+    """Run the groups of cross-field checks (side by side on large files)."""
     if "value_text" not in ctx.cells or not n:
         return
-    groups = [text_checks, indicator_checks, date_checks, fact_checks]
+    from .kinds import entity_checks, kind_checks
+
+    groups = [text_checks, indicator_checks, date_checks, fact_checks, kind_checks, entity_checks]
     columns.run([partial(g, ctx) for g in groups], parallel=n >= columns.PARALLEL_ROWS)
 
 
@@ -112,11 +114,17 @@ def _parse_value_texts(texts: pa.ChunkedArray) -> tuple[np.ndarray, ...]:
 
 
 def _pair_differs(text: str, cell: str, name: str) -> bool:
-    """Does the unit or qualifier ``cell`` differ from what ``text`` reads as?"""
+    """Does the unit or qualifier ``cell`` differ from what ``text`` reads as?
+
+    A row may be more cautious than its words: ``approximately`` for a figure the text
+    states flat (a round or spoken figure, ``1.4 billion``), never the other way round.
+    """
     if not text or not cell:
         return False
     read = read_figure(text)
     if isinstance(read, str):  # reported as a parse problem already
+        return False
+    if name == "qualifier" and cell == "approximately" and read[2] == "exact":
         return False
     return cell != (read[1] if name == "unit" else read[2])
 
@@ -384,7 +392,9 @@ def annual_rates(root: Path) -> dict[str, float]:
     path = catalog.table_path("exchange_rates", root)
     with open(path, encoding="utf-8", newline="") as f:
         return {
-            r["period"]: float(r["rate"]) for r in csv.DictReader(f) if r["frequency"] == "year"
+            r["period"]: float(r["rate"])
+            for r in csv.DictReader(f)
+            if r["frequency"] == "year" and r["base"] == "USD" and r["quote"] == "CNY"
         }
 
 
