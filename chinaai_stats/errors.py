@@ -43,6 +43,10 @@ class OutputPathError(ChinaAIStatsError, OSError):
     """An output path that cannot be written without touching files the user did not name."""
 
 
+class FormulaCellError(ChinaAIStatsError, ValueError):
+    """A text cell a spreadsheet would run as a formula, in an export told to refuse them."""
+
+
 def did_you_mean(name: str, choices: list[str] | tuple[str, ...] | set[str]) -> str:
     """Return " (did you mean 'x'?)" for the closest of ``choices`` to ``name``, or ""."""
     from difflib import get_close_matches

@@ -86,7 +86,10 @@ _MONTH_NUMBER = {
 }
 _ZH_NUM = "〇零一二三四五六七八九十"
 _NOT_FIGURES = [
-    r"https?://\S+|www\.\S+|\]\([^)\s]*\)|<[^>]*>|\S+\.(?:png|jpe?g|gif|svg|webp|html?)\b",
+    r"https?://\S+|www\.\S+|\]\([^)\s]*\)|<[^>]*>"
+    # a file name: from the start of its word only, so a long word is read once, not
+    # once per character (a 100 kB line of letters was quadratic)
+    r"|(?<!\S)\S+\.(?:png|jpe?g|gif|svg|webp|html?)\b",
     r"\[\^?\d+\]|\^\d+|[¹²³⁴⁵⁶⁷⁸⁹⁰]+",  # footnote marks
     r"(?<=[A-Za-z%][,.;:])\d{1,2}(?=\s|$)",  # a footnote after a word: "the quarter,1 which"
     r"(?<!\d)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s?[ap]\.?m\.?|Z)?"
@@ -113,7 +116,7 @@ _NOT_FIGURES = [
     r"\+\d{1,3}[\s-]?\(?\d{1,4}\)?(?:[\s-]?\d{2,4}){2,}\b"
     r"|\(?\b0\d{2,3}\)?[- ]\d{3,4}[- ]?\d{4}\b|\(\d{3}\) ?\d{3}-\d{4}\b",  # phone numbers
     r"\b[vV]?\d+(?:\.\d+){2,}\b|\b(?:version|v|ios|android|windows|python)\s?\d+(?:\.\d+)*",
-    r"\d+(?:\.\d+)?版本?",
+    r"(?<!\d)\d+(?:\.\d+)?版本?",  # from the first digit only: linear on a run of digits
     # names holding a number (GPT-4, Apollo L4, 5G, 36Kr), also when Chinese follows them
     r"(?<![A-Za-z0-9])(?!(?:us|rmb|hk|nt|cny|usd|eur|gbp|jpy|hkd|no)\$?\d)"
     r"[A-Za-z]+-?\d+(?:\.\d+)?[A-Za-z]*(?![A-Za-z0-9])",

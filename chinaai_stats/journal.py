@@ -12,6 +12,16 @@ refresh) holds :func:`locked` while it reads, checks and writes, and writes thro
 4. each staged copy is renamed over its target;
 5. the journal is removed.
 
+Nothing is written through a link chinaai-stats did not make (a clone is someone
+else's files: git checks symbolic links out, and ``git add -f`` commits them past
+``.gitignore``). The lock is opened with ``O_NOFOLLOW`` and used only if it is a
+regular file with one name; journals and staged copies are created with
+``O_CREAT|O_EXCL|O_NOFOLLOW``; a target, or a folder on the way to it, that is a
+symbolic link is refused before anything is written (:class:`DataFileError`, exit
+code 2 on the command line). A journal found in a clone is trusted only as far as
+it names files inside the clone, with no hidden or symbolically linked part, each
+staged copy being the one this module would have made for its target.
+
 Each write goes to disk (``fsync``) before the next step. A process killed anywhere
 leaves either no journal (nothing changed) or a journal that :func:`recover`
 settles: ``prepared`` is rolled back (staged copies removed), ``committed`` is rolled
@@ -35,6 +45,7 @@ import json
 import logging
 import os
 import signal
+import stat
 import sys
 import time
 from collections.abc import Iterator, Mapping
@@ -44,7 +55,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import DataBusyError, DataFileError
-from .fsio import file_mode, fsync_dir, write_synced
+from .fsio import O_NOFOLLOW, file_mode, fsync_dir, symlinked_part, write_synced
 
 LOCK_NAME = ".chinaai-stats.lock"
 JOURNAL_NAME = ".chinaai-stats.journal"
@@ -53,6 +64,9 @@ STAGED_SUFFIX = ".chinaai-stats.new"
 WAIT_ENV = "CHINAAI_STATS_LOCK_WAIT"
 CRASH_ENV = "CHINAAI_STATS_CRASH_AT"
 DEFAULT_WAIT = 5.0
+#: A journal is a few lines per file; anything larger is not one of ours.
+MAX_JOURNAL_BYTES = 1 << 20
+_READ_FLAGS = os.O_RDONLY | O_NOFOLLOW | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
 
 log = logging.getLogger("chinaai_stats")
 
@@ -93,12 +107,30 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def _open_regular(path: Path) -> int:
+    """Open ``path`` for reading without following a link; refuse anything but a regular file."""
+    fd = os.open(path, _READ_FLAGS)
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise DataFileError(
+            f"{path} is not a regular file; chinaai-stats did not make it: remove it"
+        )
+    return fd
+
+
 def _file_sha256(path: Path) -> str:
     h = hashlib.sha256()
-    with open(path, "rb") as f:
+    with os.fdopen(_open_regular(path), "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
+
+
+def _link_error(path: Path, what: str) -> DataFileError:
+    return DataFileError(
+        f"{path}: {what} is a symbolic link, which chinaai-stats did not make and does not "
+        "follow; remove the link (check what it points to first) and run the command again"
+    )
 
 
 # ------------------------------------------------------------------ the lock
@@ -115,7 +147,9 @@ def _wait() -> float:
 def _holder(path: Path) -> tuple[str, str]:
     """The pid and command written in a lock file ('?' where unknown)."""
     try:
-        pid, _, command = path.read_text(encoding="utf-8").strip().partition(" ")
+        with os.fdopen(_open_regular(path), "rb") as f:
+            text = f.read(4096).decode("utf-8")
+        pid, _, command = text.strip().partition(" ")
     except (OSError, ValueError):
         return "?", "add"
     return pid or "?", command or "add"
@@ -144,13 +178,26 @@ def _flock(fd: int) -> bool:
 
 def _try_lock(path: Path) -> int | None:
     """Open and lock the lock file without waiting; None when another process holds it."""
+    if symlinked_part(path.parent.parent, path.parent) is not None:
+        raise _link_error(path.parent, "the clone's datasets folder")
+    flags = os.O_RDWR | os.O_CREAT | O_NOFOLLOW | getattr(os, "O_NONBLOCK", 0)
     try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o666)
+        fd = os.open(path, flags | getattr(os, "O_CLOEXEC", 0), 0o666)
     except OSError as exc:
+        if os.path.islink(path):
+            raise _link_error(path, "the lock file") from None
         raise DataFileError(
             f"{path}: cannot create the lock file ({exc.strerror}); "
             "chinaai-stats needs write access to the clone's datasets/ folder"
         ) from None
+    st = os.fstat(fd)
+    if not stat.S_ISREG(st.st_mode) or st.st_nlink != 1:
+        os.close(fd)
+        what = "is not a regular file" if not stat.S_ISREG(st.st_mode) else "has other names"
+        raise DataFileError(
+            f"{path}: the lock file {what} (a hard link to another file?); chinaai-stats "
+            "did not make it and will not write to it: remove it and run the command again"
+        )
     try:
         got = _flock(fd)
     except BaseException:
@@ -160,7 +207,7 @@ def _try_lock(path: Path) -> int | None:
         os.close(fd)
         return None
     try:  # the holder we waited for may have removed the file: lock the one in place
-        on_disk = os.stat(path)
+        on_disk = os.lstat(path)
         mine = os.fstat(fd)
         same = (on_disk.st_ino, on_disk.st_dev) == (mine.st_ino, mine.st_dev)
     except FileNotFoundError:
@@ -249,12 +296,63 @@ def locked(root: Path, command: str = "add") -> Iterator[Path]:
 def _write_journal(root: Path, state: str, record: dict[str, Any]) -> None:
     d = _datasets(root)
     payload = json.dumps({**record, "state": state}, ensure_ascii=False, indent=1).encode()
-    write_synced(d / JOURNAL_TMP_NAME, payload, file_mode(d / JOURNAL_NAME))
+    (d / JOURNAL_TMP_NAME).unlink(missing_ok=True)  # ours (we hold the lock); never followed
+    write_synced(d / JOURNAL_TMP_NAME, payload, new_journal_mode(d))
     _step(f"{state}:written")
     os.replace(d / JOURNAL_TMP_NAME, d / JOURNAL_NAME)
     _step(f"{state}:renamed")
     fsync_dir(d)
     _step(f"{state}:synced")
+
+
+def new_journal_mode(folder: Path) -> int:
+    """The journal's mode: the current journal's (never through a link), else the umask's."""
+    try:
+        st = os.lstat(folder / JOURNAL_NAME)
+    except FileNotFoundError:
+        return file_mode(folder / JOURNAL_NAME)
+    return stat.S_IMODE(st.st_mode) if stat.S_ISREG(st.st_mode) else file_mode(Path(os.devnull))
+
+
+def staged_name(target: Path) -> Path:
+    """The staged copy of ``target``: ``.NAME.chinaai-stats.new`` beside it."""
+    return target.with_name(f".{target.name}{STAGED_SUFFIX}")
+
+
+def _clone_path(root: Path, rel: object, what: str) -> Path:
+    """``root / rel`` for a plain relative path inside the clone with no hidden part."""
+    if not isinstance(rel, str) or not rel or "\\" in rel or rel.startswith("/"):
+        raise DataFileError(f"{root}: {what} {rel!r} is not a path inside the clone")
+    parts = rel.split("/")
+    if any(p in ("", ".", "..") or p.startswith(".") for p in parts):
+        raise DataFileError(
+            f"{root}: {what} {rel!r} is not a plain path inside the clone (hidden or '..' part); "
+            "chinaai-stats writes only its data files"
+        )
+    return root.joinpath(*parts)
+
+
+def _check_target(root: Path, target: Path, staged: Path) -> None:
+    """Refuse a target reached through a link, a target that is one, or a staged copy in the way."""
+    link = symlinked_part(root, target)
+    if link is not None:
+        what = "the file" if link == target else f"the folder {link.relative_to(root)}"
+        raise _link_error(target, what)
+    try:
+        st = os.lstat(target)
+    except FileNotFoundError:
+        pass
+    else:
+        if not stat.S_ISREG(st.st_mode):
+            raise DataFileError(
+                f"{target} is not a regular file; chinaai-stats will not replace it"
+            )
+    if os.path.lexists(staged):
+        kind = "a symbolic link" if os.path.islink(staged) else "a file"
+        raise DataFileError(
+            f"{staged} is in the way: {kind} chinaai-stats did not leave there (no journal names "
+            "it); remove it (check what it is first) and run the command again"
+        )
 
 
 def commit(
@@ -277,9 +375,17 @@ def commit(
     entries: list[dict[str, Any]] = []
     payloads: list[bytes] = []
     for target, data in changes.items():
-        target = Path(target).resolve()
+        target = Path(target).parent.resolve() / Path(target).name  # the name is never resolved
+        try:
+            _clone_path(root, target.relative_to(root).as_posix(), "the file to write")
+        except ValueError:
+            raise DataFileError(
+                f"{target}: outside the clone {root} (reached through a symbolic link?); "
+                "chinaai-stats writes only inside the clone"
+            ) from None
         payload = data.encode("utf-8") if isinstance(data, str) else data
-        staged = target.with_name(f".{target.name}{STAGED_SUFFIX}")
+        staged = staged_name(target)
+        _check_target(root, target, staged)
         entries.append(
             {
                 "target": target.relative_to(root).as_posix(),
@@ -324,15 +430,41 @@ def commit(
         ) from exc
 
 
+def _paths(root: Path, entry: dict[str, Any]) -> tuple[Path, Path]:
+    """The (staged, target) of a journal entry, refused unless both are what commit makes."""
+    if not isinstance(entry, dict):
+        raise DataFileError(f"{root}: a journal entry is not a record")
+    target = _clone_path(root, entry.get("target"), "the journal's target")
+    staged = staged_name(target)
+    if entry.get("staged") != staged.relative_to(root).as_posix():
+        raise DataFileError(
+            f"{root}: the journal names {entry.get('staged')!r} as the staged copy of "
+            f"{entry.get('target')!r}; chinaai-stats would have named it "
+            f"{staged.relative_to(root).as_posix()!r}: the journal was not written by it"
+        )
+    for path, what in ((target, "the file"), (staged, "the staged copy")):
+        link = symlinked_part(root, path)
+        if link is not None:
+            raise _link_error(
+                path, what if link == path else f"the folder {link.relative_to(root)}"
+            )
+    return staged, target
+
+
 def _roll_forward(root: Path, record: dict[str, Any], prefix: str) -> None:
     folders = []
-    for i, entry in enumerate(record["files"]):
-        staged, target = root / entry["staged"], root / entry["target"]
-        if staged.exists():
+    checked = [_paths(root, entry) for entry in record["files"]]
+    for i, (entry, (staged, target)) in enumerate(zip(record["files"], checked, strict=True)):
+        if os.path.lexists(staged):
             if prefix and _file_sha256(staged) != entry["sha256"]:
                 raise DataFileError(
                     f"{staged}: the staged copy of {entry['target']} is damaged; restore "
                     f"{entry['target']} from version control and remove datasets/{JOURNAL_NAME}"
+                )
+            if not stat.S_ISREG(os.lstat(staged).st_mode):
+                raise DataFileError(
+                    f"{staged}: the staged copy of {entry['target']} is not a regular file; "
+                    f"chinaai-stats did not make it: remove it and datasets/{JOURNAL_NAME}"
                 )
             os.replace(staged, target)
         elif not target.exists() or _file_sha256(target) != entry["sha256"]:
@@ -351,9 +483,10 @@ def _roll_forward(root: Path, record: dict[str, Any], prefix: str) -> None:
 
 
 def _roll_back(root: Path, record: dict[str, Any]) -> None:
-    for entry in record["files"]:
-        (root / entry["staged"]).unlink(missing_ok=True)
-    for folder in {(root / e["staged"]).parent for e in record["files"]}:
+    staged = [_paths(root, entry)[0] for entry in record["files"]]
+    for path in staged:
+        path.unlink(missing_ok=True)  # our name for it; a link is removed, never followed
+    for folder in {path.parent for path in staged}:
         fsync_dir(folder)
     os.unlink(_datasets(root) / JOURNAL_NAME)
     fsync_dir(_datasets(root))
@@ -364,17 +497,27 @@ def _settle(root: Path, quiet: bool) -> str | None:
     d = _datasets(root)
     (d / JOURNAL_TMP_NAME).unlink(missing_ok=True)
     path = d / JOURNAL_NAME
+    if os.path.islink(path):
+        raise _link_error(path, "the journal")
     try:
-        record = json.loads(path.read_bytes())
+        with os.fdopen(_open_regular(path), "rb") as f:
+            data = f.read(MAX_JOURNAL_BYTES + 1)
+        if len(data) > MAX_JOURNAL_BYTES:
+            raise ValueError(f"larger than {MAX_JOURNAL_BYTES} bytes")
+        record = json.loads(data)
         state = record["state"]
+        if not isinstance(record["files"], list):
+            raise TypeError("'files' is not a list")
     except FileNotFoundError:
         return None
+    except DataFileError:
+        raise
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise DataFileError(
             f"{path}: the record of an interrupted change cannot be read ({exc}); check the "
             "files it names against version control, then remove it"
         ) from None
-    names = ", ".join(e["target"] for e in record["files"])
+    names = ", ".join(str(e.get("target")) for e in record["files"] if isinstance(e, dict))
     what = f"{record.get('command', 'change')} ({record.get('note') or names})"
     try:
         if state == "committed":

@@ -4,10 +4,17 @@
 
 - A folder output goes into a folder that does not exist yet, an empty folder, or a
   folder chinaai-stats wrote before: those hold a marker file, ``.chinaai-stats-output``,
-  listing every file written there with its SHA-256. Any other non-empty folder is
-  refused (:class:`~chinaai_stats.errors.OutputPathError`, exit code 2 on the command
-  line). With ``force=True`` the output is written *alongside* the folder's other
-  files; a file of the user's with the same name as one of ours is still refused.
+  listing every file written there with its SHA-256 and its identity on disk (inode
+  and modification time). A marker is only a claim (anyone can write one), so a file
+  counts as ours, to be replaced or removed, only when its path stays inside the
+  folder with no symbolically linked part, it is a regular file, and both its
+  identity and its content are the ones recorded: a forged marker naming a user's
+  file, or a file reached through a link, never leads to its removal. (A copy or a
+  restore of an output gets new identities: it is then treated as the user's.)
+  Any other non-empty folder is refused (:class:`~chinaai_stats.errors.OutputPathError`,
+  exit code 2 on the command line). With ``force=True`` the output is written
+  *alongside* the folder's other files; a file of the user's with the same name as one
+  of ours is still refused.
 - The output is built in a hidden temporary folder next to the target and moved into
   place with a rename, so a reader sees the old output or the new one, never half of
   each. A folder that was entirely ours is swapped whole; afterwards only the files its
@@ -18,6 +25,9 @@
   removed by the next run writing the same target.
 - Missing parent folders are created (like ``mkdir -p``); a parent that is a file, a
   target of the wrong kind, or a folder that cannot be written is a one-line error.
+  A symbolic link that points nowhere, named as the output or on the way to it, is
+  refused (it would create folders wherever it points); a file output that is a
+  symbolic link is refused (chinaai-stats replaces only files it wrote, not links).
 - New files get ``0666`` and folders ``0777`` less the umask.
 
 Writers of the same target in two processes take turns (an advisory lock on the
@@ -34,6 +44,7 @@ import hashlib
 import json
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
@@ -41,7 +52,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ChinaAIStatsError, OutputPathError
-from .fsio import atomic_write, fsync_dir, new_dir_mode, new_file_mode
+from .fsio import O_NOFOLLOW, atomic_write, fsync_dir, new_dir_mode, new_file_mode, symlinked_part
 
 MARKER = ".chinaai-stats-output"
 WRITER = "chinaai-stats"
@@ -98,7 +109,8 @@ def sweep_leftovers(target: Path) -> list[Path]:
 
 def _sha256(path: Path) -> str:
     h = hashlib.sha256()
-    with open(path, "rb") as f:
+    fd = os.open(path, os.O_RDONLY | O_NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
@@ -120,7 +132,15 @@ def read_marker(folder: Path) -> dict[str, Any] | None:
         isinstance(v, str) and _inside(k) for k, v in files.items()
     ):
         return None
+    ids = data.setdefault("identities", {})
+    if not isinstance(ids, dict) or not all(isinstance(v, str) for v in ids.values()):
+        return None
     return data
+
+
+def _identity(st: os.stat_result) -> str:
+    """Which file on disk this is: its inode and modification time (kept by a rename)."""
+    return f"{st.st_ino}:{st.st_mtime_ns}"
 
 
 def _inside(rel: object) -> bool:
@@ -149,9 +169,27 @@ def _entries(folder: Path) -> Iterator[tuple[str, str]]:
             yield kind, path.relative_to(folder).as_posix()
 
 
-def _unchanged(folder: Path, rel: str, digest: str) -> bool:
+def _unchanged(folder: Path, marker: dict[str, Any] | None, rel: str) -> bool:
+    """Whether ``folder/rel`` is the very file ``marker`` says we wrote, unchanged since.
+
+    Its path must have no symbolically linked part, and it must be a regular file with
+    the recorded identity (inode, modification time) and SHA-256: a marker naming a
+    file of the user's (or one outside, through a link) does not make it ours.
+    """
+    if marker is None or not _inside(rel):
+        return False
+    digest = marker.get("files", {}).get(rel)
+    identity = marker.get("identities", {}).get(rel)
     path = folder / rel
-    return path.is_file() and not path.is_symlink() and _sha256(path) == digest
+    if not isinstance(digest, str) or not isinstance(identity, str):
+        return False
+    if symlinked_part(folder, path) is not None:
+        return False
+    try:
+        st = os.lstat(path)
+        return stat.S_ISREG(st.st_mode) and _identity(st) == identity and _sha256(path) == digest
+    except OSError:
+        return False
 
 
 def _foreign(folder: Path, marker: dict[str, Any] | None, limit: int = 4) -> list[str]:
@@ -165,7 +203,7 @@ def _foreign(folder: Path, marker: dict[str, Any] | None, limit: int = 4) -> lis
     foreign = []
     for kind, rel in _entries(folder):
         if kind == "file":
-            mine = rel == MARKER or (rel in ours and _unchanged(folder, rel, ours[rel]))
+            mine = rel == MARKER or (rel in ours and _unchanged(folder, marker, rel))
         else:
             mine = kind == "dir" and rel in parents
         if not mine:
@@ -183,11 +221,30 @@ def _listing(names: list[str], limit: int = 3) -> str:
 # ------------------------------------------------------------------ paths and locks
 
 
-def _resolve(target: str | os.PathLike[str]) -> Path:
+def _resolve(target: str | os.PathLike[str], *, file: bool = False) -> Path:
+    """The output path, resolved; refuses an empty path and a link that points nowhere.
+
+    The links are checked before ``resolve()`` (which follows them): a dangling link,
+    named or on the way, would have its target created wherever it points. For a file
+    output (``file=True``) the named path may not be a link at all.
+    """
     text = os.fspath(target)
     if not text.strip():
         raise OutputPathError("the output path is empty; give a folder or file name")
-    return Path(text).expanduser().resolve()
+    given = Path(os.path.abspath(Path(text).expanduser()))
+    for part in [given, *given.parents]:
+        if os.path.islink(part) and not os.path.exists(part):
+            raise OutputPathError(
+                f"{part} is a broken symbolic link (it points to {os.readlink(part)}, which "
+                "does not exist); chinaai-stats does not create what a link points to: "
+                "remove the link or give another path"
+            )
+    if file and os.path.islink(given):
+        raise OutputPathError(
+            f"{given} is a symbolic link; chinaai-stats replaces only files it wrote, never "
+            "through a link: give the file's own path or a new file name"
+        )
+    return given.resolve()
 
 
 def _make_parents(target: Path) -> list[Path]:
@@ -268,6 +325,11 @@ def _check_folder(out: Path, force: bool) -> dict[str, Any] | None:
         )
     if not out.exists():
         return None
+    if (out / MARKER).is_symlink():
+        raise OutputPathError(
+            f"{out / MARKER} is a symbolic link, which chinaai-stats did not make; remove it "
+            "(check what it points to first) or give another folder"
+        )
     marker = read_marker(out)
     if force or not any(out.iterdir()):
         return marker
@@ -302,6 +364,7 @@ def _finish(staging: Path, output: str) -> dict[str, Any]:
         "version": __version__,
         "output": output,
         "files": {f: _sha256(staging / f) for f in sorted(files)},
+        "identities": {f: _identity(os.lstat(staging / f)) for f in sorted(files)},
     }
     (staging / MARKER).write_text(json.dumps(marker, indent=1) + "\n", encoding="utf-8")
     os.chmod(staging / MARKER, new_file_mode())
@@ -312,8 +375,8 @@ def _remove_ours(
     folder: Path, marker: dict[str, Any], keep: AbstractSet[str] = frozenset()
 ) -> None:
     """Remove the files ``marker`` lists (if unchanged) and the folders they leave empty."""
-    for rel, digest in marker["files"].items():
-        if rel not in keep and _unchanged(folder, rel, digest):
+    for rel in marker["files"]:
+        if rel not in keep and _unchanged(folder, marker, rel):
             (folder / rel).unlink()
             for p in Path(rel).parents:
                 if p == Path("."):
@@ -335,7 +398,7 @@ def _merge(staging: Path, out: Path, new: dict[str, Any], old: dict[str, Any] | 
                 ):
                     clashes.append(p.as_posix())
             elif (path.exists() or path.is_symlink()) and not (
-                rel in ours and _unchanged(out, rel, ours[rel])
+                rel in ours and _unchanged(out, old, rel)
             ):
                 clashes.append(rel)
     if clashes:
@@ -465,7 +528,7 @@ def output_files(
 
     Yields the temporary paths (empty files, mode 0666 less the umask) in the same order.
     """
-    resolved = [(_resolve(p), ours) for p, ours in targets]
+    resolved = [(_resolve(p, file=True), ours) for p, ours in targets]
     for path, ours in resolved:
         try:
             _check_file(path, ours, hint)

@@ -128,7 +128,8 @@ def test_a_folder_we_wrote_is_replaced_whole_and_stale_files_go(tmp_path) -> Non
     stale = target / "old_table.json"
     stale.write_text("[]\n")
     marker = json.loads((target / outdir.MARKER).read_text())
-    marker["files"]["old_table.json"] = outdir._sha256(stale)
+    marker["files"]["old_table.json"] = outdir._sha256(stale)  # as an earlier run records it
+    marker["identities"]["old_table.json"] = outdir._identity(os.lstat(stale))
     (target / outdir.MARKER).write_text(json.dumps(marker))
     cs.export("json", target)
     assert not stale.exists()

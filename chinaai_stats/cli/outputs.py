@@ -73,6 +73,15 @@ def register(sub: Any) -> None:
         help="csv: omit the UTF-8 byte-order mark (by default it is written, so Excel "
         "reads Chinese text correctly)",
     )
+    exp.add_argument(
+        "--formulas",
+        choices=["quote", "refuse"],
+        default="quote",
+        help="csv and xlsx: a text cell starting with = + - @, a tab or a carriage return "
+        "(which a spreadsheet would run as a formula) is written as text: in CSV with a "
+        "leading ' (quote, the default), or the export is refused and nothing written "
+        "(refuse, exit 2). Numbers are never changed",
+    )
 
 
 def _cmd_cite(args: argparse.Namespace) -> int:
@@ -102,6 +111,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
 def _cmd_export(args: argparse.Namespace) -> int:
     from ..exports import export
 
-    for path in export(args.format, args.out, force=args.force, bom=args.bom):
+    for path in export(
+        args.format, args.out, force=args.force, bom=args.bom, formulas=args.formulas
+    ):
         print(f"wrote {path}")
     return EXIT_OK

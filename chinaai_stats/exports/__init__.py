@@ -12,7 +12,8 @@ parquet    folder a file per table: dates as ``date32``, categories as
                   ``licence``, ``version``; a ``description`` per column
 json       folder a file per table (records; dates ``YYYY-MM-DD``; null for missing)
 csv        folder a file per table, UTF-8 with a byte-order mark (Excel reads
-                  ``千亿`` correctly; ``bom=False`` to omit it)
+                  ``千亿`` correctly; ``bom=False`` to omit it); a text cell
+                  starting like a formula gets a leading ``'``
 xlsx       file   a README sheet, a sheet per table and one of sources
                   (needs ``pip install 'chinaai-stats[xlsx]'``)
 =========  =====  ==============================================================
@@ -31,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import ChinaAIStatsError, OutputPathError
 from ..outdir import output_files, output_folder
+from ._tables import FORMULA_POLICIES
 
 if TYPE_CHECKING:  # pragma: no cover
     from ._tables import Table
@@ -47,7 +49,12 @@ def sidecar(path: str | os.PathLike[str]) -> Path:
 
 
 def export(
-    fmt: str, out: str | os.PathLike[str], *, force: bool = False, bom: bool = True
+    fmt: str,
+    out: str | os.PathLike[str],
+    *,
+    force: bool = False,
+    bom: bool = True,
+    formulas: str = "quote",
 ) -> list[Path]:
     """Write every table in ``fmt`` to ``out``; return the files written.
 
@@ -60,6 +67,12 @@ def export(
     force : for folder formats, write alongside the files of a folder chinaai-stats did
         not write (never replacing any of them).
     bom : for ``csv``: start each file with a UTF-8 byte-order mark (Excel needs it).
+    formulas : what ``csv`` and ``xlsx`` do with a text cell that starts like a spreadsheet
+        formula (``=``, ``+``, ``-``, ``@``, tab, carriage return), whatever the data files
+        hold: ``"quote"`` (default) writes it as text (CSV: a leading ``'``, as OWASP
+        advises; xlsx: a text cell); ``"refuse"`` writes nothing and raises
+        :class:`~chinaai_stats.errors.FormulaCellError` naming the first such cell.
+        Numbers are never changed.
 
     Examples
     --------
@@ -70,6 +83,10 @@ def export(
     """
     if fmt not in FORMATS:
         raise ChinaAIStatsError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
+    if formulas not in FORMULA_POLICIES:
+        raise ChinaAIStatsError(
+            f"unknown formulas policy {formulas!r}; use one of {', '.join(FORMULA_POLICIES)}"
+        )
     if fmt in FILE_FORMATS and os.fspath(out).endswith(("/", os.sep)):
         raise OutputPathError(
             f"{os.fspath(out)} names a folder; {fmt} writes one file: give a file name "
@@ -79,9 +96,11 @@ def export(
         from .xlsx import _openpyxl
 
         _openpyxl()  # a missing extra is reported before anything is written
-    from ._tables import package_metadata, tables
+    from ._tables import check_formulas, package_metadata, tables
 
     all_tables = tables()
+    if formulas == "refuse" and fmt in ("csv", "xlsx"):
+        check_formulas(all_tables, fmt)
     meta = package_metadata()
     if fmt in FILE_FORMATS:
         return _export_file(fmt, Path(out), all_tables, meta)

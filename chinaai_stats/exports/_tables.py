@@ -38,6 +38,51 @@ UNITS = {
 LABEL_COLUMNS = {"sources": "title", "indicators": "label", "reference_series": "title"}
 
 
+#: How a text cell a spreadsheet would run as a formula starts (OWASP's CSV injection list).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: What an export does with such cells: write them as text (``quote``) or refuse (``refuse``).
+FORMULA_POLICIES = ("quote", "refuse")
+
+
+def formula_leading(value: Any) -> bool:
+    """Whether ``value`` is text a spreadsheet would read as a formula (numbers never are)."""
+    return isinstance(value, str) and value.startswith(FORMULA_START)
+
+
+def quoted(value: Any) -> Any:
+    """``value`` with a leading ``'`` when it is formula-leading text (OWASP), else as it is."""
+    return "'" + value if formula_leading(value) else value
+
+
+def text_columns(frame: pd.DataFrame) -> list[str]:
+    """The columns holding text (object, string or category): the only ones ever quoted."""
+    return [
+        str(c)
+        for c in frame.columns
+        if pd.api.types.is_object_dtype(frame[c])
+        or pd.api.types.is_string_dtype(frame[c])
+        or isinstance(frame[c].dtype, pd.CategoricalDtype)
+    ]
+
+
+def check_formulas(tables: list[Table], fmt: str) -> None:
+    """Refuse (``--formulas refuse``) when any text cell of any table is formula-leading."""
+    from ..errors import FormulaCellError
+
+    for t in tables:
+        for c in text_columns(t.frame):
+            hits = t.frame[c].map(formula_leading).astype(bool)
+            if hits.any():
+                row = int(hits.to_numpy().nonzero()[0][0])
+                value = str(t.frame[c].iloc[row])
+                raise FormulaCellError(
+                    f"{t.name}: row {row + 1}, column {c} starts with {value[:1]!r} "
+                    f"({value[:40]!r}), which a spreadsheet runs as a formula; nothing was "
+                    f"written: fix the data (chinaai-stats validate finds every such cell), or "
+                    f"export {fmt} with --formulas quote to write it as text"
+                )
+
+
 def key_fields(fields: str | list[str]) -> list[str]:
     """A Table Schema key's fields as a list (the schema may give one name as a string)."""
     return [fields] if isinstance(fields, str) else list(fields)

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any, cast
 
-from ._tables import Table, iso_dates
+from ._tables import Table, iso_dates, quoted, text_columns
 
 
 def _meta(table: Table, meta: dict[str, Any]) -> dict[str, Any]:
@@ -71,8 +71,15 @@ def _plain(value: Any) -> Any:
 
 def write_csv(path: Path, table: Table, *, bom: bool = True) -> None:
     """One CSV file, UTF-8 (with a byte-order mark by default, for Excel); dates as
-    ``YYYY-MM-DD``, booleans as ``true``/``false``, missing values empty."""
+    ``YYYY-MM-DD``, booleans as ``true``/``false``, missing values empty.
+
+    A text cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a
+    leading ``'`` (OWASP's rule against CSV injection), so a spreadsheet shows it as text
+    instead of running it; numbers (a negative value too) are never changed.
+    """
     frame = table.frame.copy()
+    for c in text_columns(frame):
+        frame[c] = frame[c].map(quoted)
     for c in table.date_columns():
         frame[c] = iso_dates(frame[c])
     for c in frame.columns:

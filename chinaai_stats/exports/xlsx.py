@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import ChinaAIStatsError
-from ._tables import Table
+from ._tables import Table, formula_leading
 
 WRITER = "chinaai-stats"
 README = "README"
@@ -34,6 +34,24 @@ def _cell(v: Any) -> Any:
     return v
 
 
+def _text_cells(ws: Any, values: list[Any]) -> list[Any]:
+    """``values`` with each formula-leading text as a cell typed text (never a formula).
+
+    openpyxl turns a string starting with ``=`` into a formula; the cell is set back to
+    a string and given Excel's quote prefix, so editing it keeps it text.
+    """
+    from openpyxl.cell import WriteOnlyCell
+
+    out = list(values)
+    for i, v in enumerate(out):
+        if formula_leading(v):
+            cell = WriteOnlyCell(ws, value=v)
+            cell.data_type = "s"
+            cell.quotePrefix = True
+            out[i] = cell
+    return out
+
+
 def _readme_rows(tables: list[Table], meta: dict[str, Any], citation: str) -> list[list[Any]]:
     rows: list[list[Any]] = [
         [meta["title"]],
@@ -57,10 +75,11 @@ def _readme_rows(tables: list[Table], meta: dict[str, Any], citation: str) -> li
 def write_workbook(path: Path, tables: list[Table], meta: dict[str, Any], citation: str) -> None:
     """Write the workbook: README first, then one sheet per table (``sources`` included).
 
-    Written in openpyxl's streaming mode: rows go to disk as they come.
+    Written in openpyxl's streaming mode: rows go to disk as they come. Text is always
+    a text cell: one that starts like a formula is typed text with a quote prefix.
     """
     openpyxl = _openpyxl()
-    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell import Cell, WriteOnlyCell
     from openpyxl.styles import Font
 
     wb = openpyxl.Workbook(write_only=True)
@@ -72,7 +91,7 @@ def write_workbook(path: Path, tables: list[Table], meta: dict[str, Any], citati
             title = WriteOnlyCell(readme, value=row[0])
             title.font = Font(bold=True, size=14)
             row = [title]
-        readme.append(row)
+        readme.append(_text_cells(readme, row))
     bold = Font(bold=True)
     for t in tables:
         ws = wb.create_sheet(t.name[:31])
@@ -84,14 +103,14 @@ def write_workbook(path: Path, tables: list[Table], meta: dict[str, Any], citati
                 max(width, 8) + 2, 60
             )
         header = []
-        for col in columns:
-            cell = WriteOnlyCell(ws, value=col)
+        for col in _text_cells(ws, columns):
+            cell = col if isinstance(col, Cell) else WriteOnlyCell(ws, value=col)
             cell.font = bold
             header.append(cell)
         ws.append(header)
         dates = [i for i, c in enumerate(columns) if c in set(t.date_columns())]
         for record in t.frame.itertuples(index=False):
-            values: list[Any] = [_cell(v) for v in record]
+            values: list[Any] = _text_cells(ws, [_cell(v) for v in record])
             for i in dates:
                 if values[i] is not None:
                     cell = WriteOnlyCell(ws, value=values[i])

@@ -74,15 +74,24 @@ window.addEventListener("load", function () {
 """
 
 
+#: Bidirectional embedding, override and isolate controls (U+202A-202E, U+2066-2069):
+#: shown as a visible ``[U+202E]``, so a cell cannot reorder the text around it.
+_BIDI = {cp: f"[U+{cp:04X}]" for cp in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+
+
 def e(value: Any) -> str:
-    """Escape a value for HTML text; missing values become ""."""
+    """Escape a value for HTML text; missing values become "".
+
+    Bidirectional controls are shown as ``[U+202E]`` (``validate`` refuses them in new
+    rows; a hand-edited clone may still hold one, and it must not spoof a heading).
+    """
     if value is None or value is pd.NA or value is pd.NaT:
         return ""
     if isinstance(value, float) and math.isnan(value):
         return ""
     if isinstance(value, pd.Timestamp):
         return value.strftime("%Y-%m-%d")
-    return html.escape(str(value))
+    return html.escape(str(value).translate(_BIDI))
 
 
 def num(value: Any) -> str:
@@ -93,11 +102,38 @@ def num(value: Any) -> str:
     return f"{v:,.0f}" if v.is_integer() and abs(v) < 1e18 else f"{v:,.6g}"
 
 
+def web_address(url: Any) -> bool:
+    """Whether ``url`` is an ``http``/``https`` address with a host: the only kind linked.
+
+    Anything else (``javascript:``, ``data:``, a relative path, an address with spaces
+    or control characters that a browser would strip) is shown as text, never a link.
+    """
+    if not isinstance(url, str) or not url or url != url.strip():
+        return False
+    if any(ch.isspace() or ord(ch) < 0x20 or ord(ch) == 0x7F for ch in url):
+        return False
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+
+
+def link(url: Any, text_html: str) -> str:
+    """``text_html`` linked to ``url`` when it is a web address; otherwise the text alone."""
+    return f'<a href="{e(url)}">{text_html}</a>' if web_address(url) else text_html
+
+
 def url_link(url: Any) -> str:
-    """A link to ``url`` whose text is its host and a short path (the full address on hover)."""
+    """A link to ``url`` whose text is its host and a short path (the full address on hover).
+
+    An address that is not ``http``/``https`` is shown escaped, as plain text.
+    """
     text = e(url)
     if not text:
         return ""
+    if not web_address(url):
+        return f'<span class="meta">{text}</span>'
     parts = urlsplit(str(url))
     host = parts.netloc.removeprefix("www.") or str(url)
     path = parts.path.rstrip("/")

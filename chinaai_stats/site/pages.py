@@ -11,7 +11,7 @@ import pandas as pd
 
 from .charts import Chart, is_bound
 from .charts import words as in_words
-from .markup import e, num, page, table, url_link
+from .markup import e, link, num, page, table, url_link
 
 _QUALIFIER_WORDS = {
     "exact": "",
@@ -117,7 +117,7 @@ def index_page(data: Data, tables: list[dict[str, Any]]) -> str:
 
 
 def _source_item(r: Any) -> str:
-    title = f'<a href="{e(r.url)}">{e(r.title)}</a>' if e(r.url) else e(r.title)
+    title = link(r.url, e(r.title))
     when = r.published.date() if pd.notna(r.published) else "undated"
     who = e(r.publisher) or e(r.author) or "unknown publisher"
     return (
@@ -247,7 +247,7 @@ def _date(row: Any) -> str:
 def _source(data: Data, row: Any, src: Any) -> str:
     if src is None:
         return f"{e(row.source_id)}, {e(row.locator)}"
-    title = f'<a href="{e(src["url"])}">{e(src["title"])}</a>' if e(src["url"]) else e(src["title"])
+    title = link(src["url"], e(src["title"]))
     when = src["published"].date() if pd.notna(src["published"]) else "undated"
     who = e(src["publisher"]) or e(src["author"]) or "unknown publisher"
     return (
@@ -268,10 +268,10 @@ def _line(locator: str) -> str:
 
 def _primary(row: Any) -> str:
     name = e(row.primary_source)
-    link = url_link(row.primary_source_url)
-    if not name and not link:
+    address = url_link(row.primary_source_url)
+    if not name and not address:
         return "none named: the figure rests on the source alone"
-    return " · ".join(p for p in (name, link) if p)
+    return " · ".join(p for p in (name, address) if p)
 
 
 def _conflicts(data: Data, row: Any) -> str:

@@ -41,6 +41,8 @@ EXTRA_CHECKS: dict[str, str] = {
     "web-address": "addresses start with http:// or https://",
     "cell-length": "a cell in a field without maxLength is longer than 10,000 characters",
     "formula": "a text cell starts like a spreadsheet formula (=, +, -, @ or a control character)",
+    "bidi": "a text cell holds a bidirectional control (U+202A-202E, U+2066-2069) that "
+    "reorders how it is shown",
     "parse": "value_text cannot be read as a figure",
     "value-text": "value, unit or qualifier differ from what value_text reads as",
     "unit-for-indicator": "the unit does not fit the indicator's dimension",

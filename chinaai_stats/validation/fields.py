@@ -41,6 +41,9 @@ NUMBER = r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$"
 _INTEGER = r"^[+-]?[0-9]+$"
 _ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 _FORMULA = r"^[=+\-@\t\r]"
+#: Unicode's bidirectional embedding, override and isolate controls (U+202A-202E,
+#: U+2066-2069): invisible, they reorder how text around them is shown (a spoofed name).
+_BIDI = "[\u202a-\u202e\u2066-\u2069]"
 _TRUE_FALSE = ["true", "True", "TRUE", "1", "false", "False", "FALSE", "0"]
 _HAS_SCHEME = r"^[^:/?#]+:"  # how rfc3986 (Frictionless' uri format) finds a scheme
 _WEB = r"^https?://\S+$"
@@ -129,6 +132,16 @@ def check_field(
             f"{name} starts with =, +, -, @ or a control character, which spreadsheets "
             "run as a formula",
             "reword the cell so it starts with a letter, digit or quote",
+        )
+    if ftype == "string":
+        c.add(
+            present & as_mask(matches(s, _BIDI)),
+            name,
+            "bidi",
+            s,
+            f"{name} holds an invisible bidirectional control (U+202A-202E or U+2066-2069), "
+            "which reorders how the text is shown",
+            "delete the control character; write the text in its reading order",
         )
 
 

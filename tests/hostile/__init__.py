@@ -1,0 +1,1 @@
+"""Hostile inputs: planted links, forged markers and journals, formulas and spoofing text."""
