@@ -904,9 +904,10 @@ def parse_quantity(text: str) -> Quantity:
     -----
     ¥ is read as yuan (CNY), as Chinese texts use it; ``¥... yen`` / ``¥...日元`` is
     JPY. 元 with no currency word in traditional-character text is refused: Taiwan
-    and Hong Kong texts use it for their own dollars. 兆 is 10^12 as Taiwan writes
-    it, except before a unit of measure (兆瓦), where it is refused. 几 after a
-    place (二十几亿) is read as 0 in that place, qualified ``approximately``.
+    and Hong Kong texts use it for their own dollars; with a currency word before the
+    amount it is that currency's unit (``新台幣1.5兆元`` is 1.5e12 TWD). 兆 is 10^12
+    as Taiwan writes it, except before a unit of measure (兆瓦), where it is refused.
+    几 after a place (二十几亿) is read as 0 in that place, qualified ``approximately``.
 
     Examples
     --------
