@@ -12,7 +12,9 @@ the Federal Reserve H.10 series in the FRED snapshot the reference tables are bu
 from (:mod:`chinaai_stats.refbuild`; ``$CHINAAI_STATS_REFERENCE``, else
 ``../shared/reference`` beside the checkout): year rows are FRED's annual means
 (AEXTAUS) and month rows its monthly means (EXTAUS), both copied as printed; a
-quarter row is the mean of its three monthly means, rounded half-even to six places.
+quarter row is the mean of its three monthly means, and a year FRED has not averaged
+yet (the current one) the mean of its monthly means so far (``complete`` false),
+rounded half-even to six places.
 The snapshot has no daily rates, so ``days`` is empty on these rows and
 ``first_date``/``last_date`` are the first and last calendar days of the months the
 mean covers.
@@ -148,8 +150,9 @@ def fred_rows(quote: str, snapshot_dir: Path) -> list[dict[str, str]]:
     """The ``quote``-per-USD rows from the FRED snapshot: years, quarters, then months.
 
     Year and month rows copy FRED's annual and monthly means as printed; a quarter
-    is the mean of the monthly means it has (complete when it has all three). A year
-    is complete when the snapshot has all twelve of its monthly means (FRED's first
+    is the mean of the monthly means it has (complete when it has all three), and so
+    is a year after FRED's last annual mean (the current one, so far). A year is
+    complete when the snapshot has all twelve of its monthly means (FRED's first
     annual mean covers only the months after its daily series starts).
     """
     country, annual_code, monthly_code = FRED_QUOTES[quote]
@@ -182,6 +185,13 @@ def fred_rows(quote: str, snapshot_dir: Path) -> list[dict[str, str]]:
                 f"{folder / 'annual.csv'}: {country} {year} ({annual_code}) has no monthly "
                 f"means ({monthly_code}) in monthly.csv: cannot tell which months it covers"
             )
+        rows.append(row(year, "year", rate, covered, len(covered) == 12))
+    last = years[-1][0] if years else ""
+    for year in sorted({m[:4] for m in months if m[:4] > last}):
+        # a year FRED has not averaged yet (the current one): the mean of its monthly means
+        covered = sorted(m for m in months if m[:4] == year)
+        mean = sum((Decimal(months[m]) for m in covered), Decimal(0)) / len(covered)
+        rate = str(mean.quantize(_PLACES, rounding=ROUND_HALF_EVEN))
         rows.append(row(year, "year", rate, covered, len(covered) == 12))
     quarters: dict[str, list[str]] = defaultdict(list)
     for month in sorted(months):
@@ -241,8 +251,10 @@ def describe(daily: dict[date, Decimal], rows: list[dict[str, str]] | None = Non
         "publishes no New Taiwan dollar rate): Federal Reserve H.10 noon buying rates in New "
         f"York, via FRED ({codes}; public domain, ODC-PDDL-1.0), from the snapshot the "
         "reference tables are built from; year rows are FRED's annual means and month rows "
-        "its monthly means, copied as published (four decimals), and a quarter row is the "
-        "arithmetic mean of its three monthly means, rounded half-even to six decimals. The "
+        "its monthly means, copied as published (four decimals); a quarter row is the "
+        "arithmetic mean of its three monthly means, and a year after FRED's last annual mean "
+        "(the current one) the mean of its monthly means so far, rounded half-even to six "
+        "decimals. The "
         "snapshot has no daily rates: `days` is empty on FRED rows and `first_date`/"
         "`last_date` are the first and last calendar days of the months a mean covers. "
         f"Coverage: {covered}. `complete` is false for periods the history does not fully "

@@ -289,7 +289,11 @@ def test_twd_year_and_month_rows_are_freds_published_means() -> None:
     first = twd.loc["1983"]
     assert not bool(first["complete"])
     assert str(first["first_date"].date()) == "1983-10-01"
-    assert "2026" not in twd.index and "2026-06" in twd.index  # no annual mean of a part year
+    # the current year, which FRED has not averaged: the mean of its monthly means so far
+    now = twd.loc["2026"]
+    assert not bool(now["complete"]) and str(now["last_date"].date()) == "2026-06-30"
+    so_far = twd.loc[[f"2026-{m:02d}" for m in range(1, 7)], "rate"].mean()
+    assert now["rate"] == pytest.approx(so_far, abs=5e-7)
 
 
 def test_twd_rows_match_the_snapshot_they_are_built_from(fred_snapshot: Path) -> None:
@@ -298,7 +302,7 @@ def test_twd_rows_match_the_snapshot_they_are_built_from(fred_snapshot: Path) ->
     annual = refbuild.fred_values(folder / "annual.csv", "Taiwan")
     monthly = refbuild.fred_values(folder / "monthly.csv", "Taiwan")
     assert dict(annual)["2024-01-01"] == "32.1064"
-    years = twd[twd["frequency"] == "year"]["rate"]
+    years = twd[twd["frequency"] == "year"]["rate"].drop("2026")  # not in annual.csv yet
     months = twd[twd["frequency"] == "month"]["rate"]
     assert years.to_dict() == {d[:4]: float(v) for d, v in annual}
     assert months.to_dict() == {d[:7]: float(v) for d, v in monthly}
@@ -346,13 +350,17 @@ def test_a_twd_figure_converts_to_dollars_at_the_dated_fred_rate() -> None:
     assert back["value_twd"] > back["value"]
 
 
-def test_a_twd_figure_in_a_year_fred_has_not_averaged_is_a_clear_error() -> None:
+def test_a_twd_figure_outside_freds_years_is_a_clear_error() -> None:
     from chinaai_stats.fx import add_currency
 
-    df = cs.load("investments").head(1).assign(value=1e9, unit="TWD", as_of="2026")
-    with pytest.raises(cs.ExchangeRateError, match=r"no year TWD/USD rate for 2026.*1983 to 2025"):
+    df = cs.load("investments").head(1).assign(value=1e9, unit="TWD", as_of="1980")
+    with pytest.raises(cs.ExchangeRateError, match=r"no year TWD/USD rate for 1980.*1983 to 2026"):
         add_currency(df, "USD")
-    # the month is there
+    # this year so far: a partial period, and the basis says so
+    got = add_currency(df.assign(as_of="2026"), "USD").iloc[0]
+    assert (
+        got["fx_basis"] == "annual mean 2026, FRED H.10 (partial period: 2026-01-01 to 2026-06-30)"
+    )
     got = add_currency(df.assign(as_of="2026-03"), "USD", fx="monthly").iloc[0]
     assert got["value_usd"] == pytest.approx(1e9 / 31.87)
 
