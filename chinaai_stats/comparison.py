@@ -170,7 +170,7 @@ def compare(
         they are not counts.
     table : str, optional
         Restrict to one fact table.
-    currency : {"USD", "CNY", "HKD", "EUR", "GBP", "JPY"}
+    currency : {"USD", "CNY", "HKD", "EUR", "GBP", "JPY", "TWD"}
         Common currency for money, converted at the rate of each figure's date.
     per : {"person", 100}, optional
         Divide counts by the population of the year each figure describes (World

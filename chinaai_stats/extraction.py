@@ -699,7 +699,7 @@ _RE_OTHER_PARTY_AFTER = re.compile(
     r"(?i)^(?:'s|’s)?\s?(?:-backed|-owned|-led| backed| affiliate| subsidiary| unit|"
     r"子公司|旗下|领投|投资|参投|跟投|关联)"
 )
-_MONEY = frozenset({"USD", "CNY", "HKD", "EUR", "GBP", "JPY"})
+_MONEY = frozenset({"USD", "CNY", "HKD", "EUR", "GBP", "JPY", "TWD"})
 
 
 def _dimension(unit: str) -> str:

@@ -1,8 +1,8 @@
 """Convert money figures between currencies at dated, cited exchange rates.
 
 Rates come from the ``exchange_rates`` table (ECB reference rates: CNY, EUR, GBP,
-HKD and JPY per USD); between two currencies other than the dollar the cross rate
-goes through the dollar.
+HKD and JPY per USD; Federal Reserve H.10 means via FRED: TWD per USD); between two
+currencies other than the dollar the cross rate goes through the dollar.
 Converting never overwrites what the source said: ``value`` and ``unit`` stay as
 stated and the converted amount, the rate and its basis are added beside them.
 """
@@ -17,10 +17,12 @@ from .errors import ExchangeRateError, UnitError
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-CURRENCIES = ("USD", "CNY", "HKD", "EUR", "GBP", "JPY")
+CURRENCIES = ("USD", "CNY", "HKD", "EUR", "GBP", "JPY", "TWD")
 FX_METHODS = ("annual", "monthly", "stated")
 #: A source's own conversion further than this from the dated rate is flagged.
 TOLERANCE = 0.05
+#: How a rate's ``source`` is named in ``fx_basis``.
+SOURCE_NAMES = {"ECB": "ECB", "FRED": "FRED H.10"}
 
 
 class _Rates:
@@ -31,20 +33,27 @@ class _Rates:
 
         df = load("exchange_rates")
         self.table = df
-        self.by_key = {
-            (q, f, p): (float(r), int(d), bool(c))
-            for q, f, p, r, d, c in zip(
-                df["quote"].astype(str),
-                df["frequency"].astype(str),
-                df["period"],
-                df["rate"],
-                df["days"],
-                df["complete"],
-                strict=True,
-            )
+        source = df["source"].astype(str) if "source" in df else ["ECB"] * len(df)
+        self.by_key: dict[tuple[str, str, str], tuple[float, str, bool, str]] = {}
+        for q, f, p, r, d, c, s, first, last in zip(
+            df["quote"].astype(str),
+            df["frequency"].astype(str),
+            df["period"],
+            df["rate"],
+            df["days"],
+            df["complete"],
+            source,
+            df["first_date"],
+            df["last_date"],
+            strict=True,
+        ):
+            span = f"{d} fixing days" if s == "ECB" else f"{first:%Y-%m-%d} to {last:%Y-%m-%d}"
+            self.by_key[(q, f, p)] = (float(r), span, bool(c), str(s))
+        years = df[df["frequency"] == "year"]
+        self.coverage = {
+            str(q): f"{g['period'].min()} to {g['period'].max()}"
+            for q, g in years.groupby(years["quote"].astype(str))
         }
-        self.years = df[(df["frequency"] == "year") & (df["quote"] == "CNY")]
-        self.coverage = f"{self.years['period'].min()} to {self.years['period'].max()}"
 
     def get(
         self, frequency: str, period: str, row_id: str, quote: str = "CNY"
@@ -54,15 +63,17 @@ class _Rates:
             return 1.0, ""
         hit = self.by_key.get((quote, frequency, period))
         if hit is None:
+            covers = self.coverage.get(quote, "no period")
             raise ExchangeRateError(
                 f"{row_id}: no {frequency} {quote}/USD rate for {period}; the exchange_rates "
-                f"table covers {self.coverage} (rebuild it with python -m chinaai_stats.fxbuild)"
+                f"table covers {covers} for {quote} (rebuild it with python -m "
+                "chinaai_stats.fxbuild)"
             )
-        rate, days, complete = hit
+        rate, span, complete, source = hit
         label = {"year": "annual", "quarter": "quarterly", "month": "monthly"}[frequency]
-        basis = f"{label} mean {period}, ECB"
+        basis = f"{label} mean {period}, {SOURCE_NAMES.get(source, source)}"
         if not complete:
-            basis += f" (partial period: {days} fixing days)"
+            basis += f" (partial period: {span})"
         return rate, basis
 
 
@@ -85,7 +96,8 @@ def add_currency(df: pd.DataFrame, currency: str = "USD", fx: str = "annual") ->
     """Return ``df`` with money converted to ``currency`` in new columns.
 
     Adds ``value_usd`` (or ``value_cny``, ``value_hkd``, ...), ``fx_rate`` and
-    ``fx_basis`` (which rate and why, e.g. ``"annual mean 2018, ECB"``). ``fx_rate``
+    ``fx_basis`` (which rate and why, e.g. ``"annual mean 2018, ECB"``, or
+    ``"annual mean 2024, FRED H.10"`` for TWD, which the ECB does not publish). ``fx_rate``
     is the table's rate where one side is the dollar (units of the other currency
     per USD, e.g. CNY per USD) and the cross rate via the dollar otherwise (units
     of ``currency`` per unit of the figure's currency); empty when no conversion
@@ -96,7 +108,7 @@ def add_currency(df: pd.DataFrame, currency: str = "USD", fx: str = "annual") ->
     df : pandas.DataFrame
         A table from :func:`chinaai_stats.load` with ``value``, ``unit``, ``as_of``,
         ``source_id`` (and ``stated_usd`` for ``fx="stated"``).
-    currency : {"USD", "CNY", "HKD", "EUR", "GBP", "JPY"}
+    currency : {"USD", "CNY", "HKD", "EUR", "GBP", "JPY", "TWD"}
     fx : {"annual", "monthly", "stated"}
         ``annual``: the mean of the ``as_of`` year. ``monthly``: the mean of the
         ``as_of`` month (quarter or year when the date is that coarse). ``stated``:
@@ -165,7 +177,11 @@ def add_currency(df: pd.DataFrame, currency: str = "USD", fx: str = "annual") ->
     out.insert(pos + 1, "fx_rate", pd.Series(fx_rates, index=out.index, dtype="float64"))
     out.insert(pos + 2, "fx_basis", pd.Series(bases, index=out.index, dtype="string"))
     out.attrs = dict(df.attrs)
-    out.attrs["fx"] = {"currency": currency, "method": fx, "rates": "exchange_rates (ECB)"}
+    out.attrs["fx"] = {
+        "currency": currency,
+        "method": fx,
+        "rates": "exchange_rates (ECB; TWD: Federal Reserve H.10 via FRED)",
+    }
     return out
 
 
@@ -181,7 +197,9 @@ def _convert(
     if currency == "USD":
         return value / from_rate, from_rate, from_basis
     cross = to_rate / from_rate
-    return value * cross, cross, f"{from_basis}, via USD"
+    if from_basis == to_basis:
+        return value * cross, cross, f"{from_basis}, via USD"
+    return value * cross, cross, f"{unit}: {from_basis}; {currency}: {to_basis}; via USD"
 
 
 def check_conversions() -> pd.DataFrame:
@@ -189,23 +207,28 @@ def check_conversions() -> pd.DataFrame:
 
     A rounded dollar figure stands for an interval (``$13.8 billion``: 13.75 to 13.85
     billion), so the rate a source used is an interval too; the months whose mean
-    rate lies inside it are listed, for the ECB-based ``exchange_rates`` and for the
-    Federal Reserve H.10 (FRED), with the World Bank years, a hint for undated
-    figures, not a date.
+    rate lies inside it are listed, for ``exchange_rates`` and for the Federal
+    Reserve H.10 (FRED), with the World Bank years, a hint for undated figures, not
+    a date. Figures in any currency but the dollar are checked against their own
+    currency's rates; FRED and World Bank rates beside them are the yuan's (from
+    ``reference_rates``), and for TWD, whose ``exchange_rates`` rows are FRED's, the
+    FRED columns repeat those rows.
 
     Returns
     -------
     pandas.DataFrame
         One row per figure with a ``stated_usd``: ``id``, ``entity``, ``value``,
-        ``unit``, ``stated_usd``, ``stated_usd_text``, ``implied_rate`` (CNY per USD
-        the source used) with ``implied_low``/``implied_high`` (the rates its rounding
-        allows), ``reference_rate`` (ECB annual mean of the ``as_of`` year, or of the
-        publication year when undated; empty when both are unknown), ``fred_rate`` and
-        ``wb_rate`` (the FRED H.10 and World Bank PA.NUS.FCRF annual rates of that
-        year), ``reference_basis``, ``deviation`` (implied / ECB reference - 1),
-        ``flagged`` (True beyond 5%, missing when there is nothing to compare with),
-        ``months_in_range`` (ECB months whose mean lies in the implied interval),
-        ``fred_months_in_range`` and ``wb_years_in_range``.
+        ``unit``, ``stated_usd``, ``stated_usd_text``, ``implied_rate`` (units of
+        ``unit`` per USD the source used, e.g. CNY per USD) with
+        ``implied_low``/``implied_high`` (the rates its rounding allows),
+        ``reference_rate`` (``exchange_rates`` annual mean of the ``as_of`` year, or of
+        the publication year when undated; empty when both are unknown), ``fred_rate``
+        and ``wb_rate`` (the FRED H.10 and World Bank PA.NUS.FCRF annual rates of that
+        year; empty where there is none for the currency), ``reference_basis``,
+        ``deviation`` (implied / reference - 1), ``flagged`` (True beyond 5%, missing
+        when there is nothing to compare with), ``months_in_range`` (``exchange_rates``
+        months whose mean lies in the implied interval), ``fred_months_in_range`` and
+        ``wb_years_in_range``.
 
     Examples
     --------
@@ -222,13 +245,20 @@ def check_conversions() -> pd.DataFrame:
     from .loader import load
 
     rates = _Rates()
-    months = {p: r for (q, f, p), (r, _, _) in rates.by_key.items() if q == "CNY" and f == "month"}
+    months: dict[str, dict[str, float]] = {}
+    fred_own: dict[str, dict[str, dict[str, float]]] = {}  # quote -> frequency -> rates
+    for (q, f, p), (r, _, _, source) in rates.by_key.items():
+        if f == "month":
+            months.setdefault(q, {})[p] = r
+        if source == "FRED":
+            fred_own.setdefault(q, {}).setdefault(f, {})[p] = r
     refs = reference_rates()
     by_series: dict[str, dict[str, float]] = {}
     for (code, period), rate in refs.items():
         by_series.setdefault(code, {})[period] = rate
+    held = [c for c in CURRENCIES if c != "USD"]
     inv = load("investments")
-    inv = inv[inv["stated_usd"].notna() & (inv["unit"].astype(str) == "CNY")]
+    inv = inv[inv["stated_usd"].notna() & inv["unit"].astype(str).isin(held)]
     published = _publication_dates()
     rows = []
     row: Any  # a row of the investments table (pandas-stubs types every cell as any scalar)
@@ -238,12 +268,21 @@ def check_conversions() -> pd.DataFrame:
         low, high = float(row.value) / high_usd, float(row.value) / low_usd
         as_of = row.as_of if isinstance(row.as_of, str) else published.get(str(row.source_id), "")
         ref, basis = math.nan, "no date: neither the figure nor its source is dated"
+        unit = str(row.unit)
         if as_of:
-            ref, basis = rates.get("year", as_of[:4], str(row.id))
+            ref, basis = rates.get("year", as_of[:4], str(row.id), unit)
             if not isinstance(row.as_of, str):
                 basis += " (publication year: figure undated)"
         dev = implied / ref - 1 if not math.isnan(ref) else math.nan
         year = as_of[:4]
+        yuan = unit == "CNY"
+        fred_years = fred_own.get(unit, {}).get("year", {})
+        fred_months = fred_own.get(unit, {}).get("month", {})
+        if yuan:
+            fred_years, fred_months = (
+                by_series.get(FRED["year"], {}),
+                by_series.get(FRED["month"], {}),
+            )
         rows.append(
             {
                 "id": row.id,
@@ -256,16 +295,16 @@ def check_conversions() -> pd.DataFrame:
                 "implied_low": low,
                 "implied_high": high,
                 "reference_rate": ref,
-                "fred_rate": refs.get((FRED["year"], year), math.nan),
-                "wb_rate": refs.get((WORLD_BANK, year), math.nan),
+                "fred_rate": fred_years.get(year, math.nan),
+                "wb_rate": refs.get((WORLD_BANK, year), math.nan) if yuan else math.nan,
                 "reference_basis": basis,
                 "deviation": dev,
                 "flagged": pd.NA if math.isnan(dev) else abs(dev) > TOLERANCE,
-                "months_in_range": periods_in_range(months, low, high),
-                "fred_months_in_range": periods_in_range(
-                    by_series.get(FRED["month"], {}), low, high
+                "months_in_range": periods_in_range(months.get(unit, {}), low, high),
+                "fred_months_in_range": periods_in_range(fred_months, low, high),
+                "wb_years_in_range": periods_in_range(
+                    by_series.get(WORLD_BANK, {}) if yuan else {}, low, high
                 ),
-                "wb_years_in_range": periods_in_range(by_series.get(WORLD_BANK, {}), low, high),
             }
         )
     out = pd.DataFrame(rows)

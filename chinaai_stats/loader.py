@@ -136,12 +136,12 @@ def load(
     version : str, optional
         The data version an analysis was written against; a different installed
         version raises :class:`DataVersionError`.
-    currency : {"USD", "CNY", "HKD", "EUR", "GBP", "JPY"}, optional
+    currency : {"USD", "CNY", "HKD", "EUR", "GBP", "JPY", "TWD"}, optional
         Add the money figures converted to this currency (``value_usd``,
         ``value_cny``, ...), with ``fx_rate`` (e.g. CNY per USD) and ``fx_basis``; ``value``
         and ``unit`` keep what the source stated. See :func:`chinaai_stats.fx.add_currency`.
     fx : {"annual", "monthly", "stated"}
-        Which rate: the mean of the ``as_of`` year or month (ECB), or the source's
+        Which rate: the mean of the ``as_of`` year or month (ECB; FRED for TWD), or the source's
         own conversion where it gives one.
 
     Returns
@@ -232,7 +232,7 @@ def describe(name: str) -> pd.DataFrame:
     --------
     >>> import chinaai_stats as cs
     >>> cs.describe("investments").set_index("field").loc["unit", "allowed"]
-    'CNY, USD, HKD, EUR, GBP, JPY'
+    'CNY, USD, HKD, EUR, GBP, JPY, TWD'
     """
     res = catalog.resource(name)
     rows = []

@@ -312,24 +312,34 @@ class _Builder:
         filename, freq, title = FRED_SERIES[code]
         path = self.dir / FRED / filename
         self.register(code, FRED, path, title, f"https://fred.stlouisfed.org/series/{code}")
-        fred = [r for r in _read_csv(path) if r.get("Country") == FRED_COUNTRY]
-        if not fred:
-            raise DataFileError(f"{path}: no rows for {FRED_COUNTRY}")
-        for r in fred:
-            if not re.fullmatch(r"\d{4}-\d\d-01", r.get("Date") or "") or not re.fullmatch(
-                r"(\d+(\.\d+)?)?", r.get("Exchange rate") or ""
-            ):
-                raise DataFileError(
-                    f"{path}: {FRED_COUNTRY} {r.get('Date')!r}: expected a first-of-period date "
-                    f"and a rate, got {r.get('Exchange rate')!r}"
-                )
         return [
-            _rate(
-                code, r["Date"][:4] if freq == "year" else r["Date"][:7], freq, r["Exchange rate"]
-            )
-            for r in sorted(fred, key=lambda r: r["Date"])
-            if r["Exchange rate"]
+            _rate(code, day[:4] if freq == "year" else day[:7], freq, rate)
+            for day, rate in fred_values(path, FRED_COUNTRY)
         ]
+
+
+def fred_values(path: Path, country: str) -> list[tuple[str, str]]:
+    """``(first day of the period, rate as printed)`` of one country in a FRED snapshot file.
+
+    Sorted by date; periods FRED leaves empty are skipped. A file without the country,
+    or a row that is not a first-of-period date and a number, is a :class:`DataFileError`.
+    """
+    fred = [r for r in _read_csv(path) if r.get("Country") == country]
+    if not fred:
+        raise DataFileError(f"{path}: no rows for {country}")
+    for r in fred:
+        if not re.fullmatch(r"\d{4}-\d\d-01", r.get("Date") or "") or not re.fullmatch(
+            r"(\d+(\.\d+)?)?", r.get("Exchange rate") or ""
+        ):
+            raise DataFileError(
+                f"{path}: {country} {r.get('Date')!r}: expected a first-of-period date "
+                f"and a rate, got {r.get('Exchange rate')!r}"
+            )
+    return [
+        (r["Date"], r["Exchange rate"])
+        for r in sorted(fred, key=lambda r: r["Date"])
+        if r["Exchange rate"]
+    ]
 
 
 def _rate(code: str, period: str, frequency: str, rate: str) -> dict[str, str]:

@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # pragma: no cover
 #: Allowed ``unit`` values for each ``dimension`` of the indicator codebook.
 DIMENSION_UNITS: dict[str, tuple[str, ...]] = {
     "count": ("count",),
-    "money": ("CNY", "USD", "HKD", "EUR", "GBP", "JPY"),
+    "money": ("CNY", "USD", "HKD", "EUR", "GBP", "JPY", "TWD"),
     "share": ("share",),
     "ratio": ("ratio",),
     "duration": ("second", "minute", "hour", "day", "week", "month", "year"),
@@ -47,6 +47,7 @@ HKD = [currency_HKD]
 EUR = [currency_EUR]
 GBP = [currency_GBP]
 JPY = [currency_JPY]
+TWD = [currency_TWD]
 """
 
 

@@ -7,6 +7,7 @@ import math
 import pytest
 
 import chinaai_stats as cs
+from tests.conftest import run_cli
 
 
 def test_compare_wechat_and_qq() -> None:
@@ -192,10 +193,23 @@ def test_compare_refuses_arguments_it_cannot_honour(kwargs: dict, error, message
         cs.compare(**kwargs)
 
 
-@pytest.mark.parametrize("currency", ["HKD", "EUR", "GBP", "JPY"])
+@pytest.mark.parametrize("currency", ["HKD", "EUR", "GBP", "JPY", "TWD"])
 def test_compare_aligns_money_on_any_supported_currency(currency: str) -> None:
     df = cs.compare("SenseTime", table="investments", currency=currency)
     assert set(df["unit_aligned"]) == {currency} and df["value_aligned"].notna().all()
+
+
+def test_compare_in_new_taiwan_dollars_uses_the_fred_rate() -> None:
+    df = cs.compare("SenseTime", table="investments", currency="TWD")
+    usd = cs.compare("SenseTime", table="investments", currency="USD").set_index("id")
+    rates = cs.load("exchange_rates").query("quote == 'TWD' and frequency == 'year'")
+    by_year = rates.set_index("period")["rate"]
+    for row in df.itertuples():
+        year = str(row.as_of)[:4]
+        want = usd.loc[row.id, "value_aligned"] * by_year[year]
+        assert row.value_aligned == pytest.approx(want, rel=1e-9), row.id
+    r = run_cli("compare", "SenseTime", "--table", "investments", "--currency", "TWD")
+    assert r.returncode == 0, r.stderr
 
 
 @pytest.mark.parametrize("name", ["WeChat", "wechat", "Weixin", "微信", " 微信及WeChat "])

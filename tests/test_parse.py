@@ -245,6 +245,28 @@ CASES = [
     ("人民幣約130億元", 130e8, "CNY", "approximately"),
     ("港幣約15.4億元", 15.4e8, "HKD", "approximately"),
     ("港币15.4亿元", 15.4e8, "HKD", "exact"),
+    # New Taiwan dollars: 新台幣/新臺幣/新台币/台幣/臺幣, NT$, NTD, TWD; 兆 = 10^12 in Taiwan
+    ("新台幣1.5兆元", 1.5e12, "TWD", "exact"),
+    ("新台幣6.6兆元", 6.6e12, "TWD", "exact"),
+    ("新台幣約1.5兆元", 1.5e12, "TWD", "approximately"),
+    ("新台幣約3000億元", 3e11, "TWD", "approximately"),
+    ("新臺幣2.5億元", 2.5e8, "TWD", "exact"),
+    ("新台币100亿元", 1e10, "TWD", "exact"),
+    ("台幣500萬元", 5e6, "TWD", "exact"),
+    ("臺幣3億元", 3e8, "TWD", "exact"),
+    ("新台幣五千億元", 5e11, "TWD", "exact"),
+    ("300 億新台幣", 3e10, "TWD", "exact"),
+    ("逾新台幣300億元", 3e10, "TWD", "more_than"),
+    ("新台幣逾300億元", 3e10, "TWD", "more_than"),
+    ("超過新台幣1兆元", 1e12, "TWD", "more_than"),
+    ("近新台幣500億元", 5e10, "TWD", "approximately"),
+    ("NT$1.2 trillion", 1.2e12, "TWD", "exact"),
+    ("NT$300 million", 3e8, "TWD", "exact"),
+    ("NTD 5 billion", 5e9, "TWD", "exact"),
+    ("TWD 3.2 billion", 3.2e9, "TWD", "exact"),
+    ("about NT$ 1.2 billion", 1.2e9, "TWD", "approximately"),
+    ("1.2 trillion New Taiwan dollars", 1.2e12, "TWD", "exact"),
+    ("418.80 新台币", 418.8, "TWD", "exact"),
     # a note in brackets: the same below, and the currency it names
     ("113.1億元人民幣（下同）", 113.1e8, "CNY", "exact"),
     ("113.1億元(人民幣，下同)", 113.1e8, "CNY", "exact"),
@@ -327,10 +349,11 @@ def test_reads_expression(text: str, value: float, unit: str, qualifier: str) ->
         ("$5 yuan", "two currencies"),
         ("fıve", "unknown word 'fıve'"),
         ("5 mıllion", "unknown unit or word 'mıllion'"),
-        ("418.80 新台币", "unknown currency '新台币'"),
-        ("NT$300 million", "unknown currency 'nt$'"),
         ("5,000 rupees", "unknown currency 'rupees'"),
         ("311億元", "New Taiwan or Hong Kong dollars"),
+        ("15兆元", "New Taiwan or Hong Kong dollars"),  # bare 元 in Taiwan text: still refused
+        ("約311億元", "or 新台幣 if it is New Taiwan dollars"),
+        ("NT$5 yuan", "two currencies"),
         ("3兆瓦", "SI prefix mega"),
         ("2012 年", "calendar year"),
         ("3月", "month of the year"),
@@ -434,8 +457,11 @@ def test_unreadable_text_names_the_reason(text: str, reason: str) -> None:
         ("652 亿元人民币（98 亿美元）", 652e8, "CNY", (98e8, "USD")),
         ("约5.12亿美元(约39.9亿港元)", 5.12e8, "USD", (39.9e8, "HKD")),
         ("20 億歐元(當前約 151.11 億元人民幣)", 20e8, "EUR", (151.11e8, "CNY")),
-        # a list of conversions: the first in a currency held; NT$ is skipped
+        # a list of conversions: the US-dollar one, else the first in a currency held
         ("3兆日圓（約190億美元、新台幣5,995億元）", 3e12, "JPY", (190e8, "USD")),
+        ("新台幣300億元（約10億美元）", 300e8, "TWD", (10e8, "USD")),
+        ("二．五二兆美元（約新台幣七十八．八九兆元）", 2.52e12, "USD", (78.89e12, "TWD")),
+        ("100亿日元(约合新台币200亿元)", 100e8, "JPY", (200e8, "TWD")),
         ("RMB100 billion (US$15.72 billion, €13 billion)", 100e9, "CNY", (15.72e9, "USD")),
         ("100亿日元(新台币200亿元、约6.8亿美元)", 100e8, "JPY", (6.8e8, "USD")),
         ("100亿元（约合15亿美元，下同）", 100e8, "CNY", (15e8, "USD")),
@@ -453,10 +479,10 @@ def test_a_seen_magnitude_is_never_dropped() -> None:
 
 
 def test_a_conversion_only_into_a_currency_not_held_leaves_the_figure() -> None:
-    q = parse_quantity("二．五二兆美元（約新台幣七十八．八九兆元）")
+    q = parse_quantity("二．五二兆美元（約七十八．八九兆韓元）")
     assert (q.value, q.unit, q.restated) == (2.52e12, "USD", None)
     with pytest.raises(QuantityParseError, match="unknown currency"):
-        parse_quantity("新台幣300億元（約10億美元）")  # the figure itself is never replaced
+        parse_quantity("3000億韓元（約2.3億美元）")  # the figure itself is never replaced
     with pytest.raises(QuantityParseError, match="not a list of conversions"):
         parse_quantity("100亿美元(1,000亿港元、5,000万人)")
 

@@ -91,7 +91,7 @@ def test_convert_plain_string_units() -> None:
     assert out.loc[0, "value"] == 90 and out.loc[0, "unit"] == "minute"
 
 
-@pytest.mark.parametrize("currency", ["HKD", "EUR", "GBP", "JPY"])
+@pytest.mark.parametrize("currency", ["HKD", "EUR", "GBP", "JPY", "TWD"])
 def test_each_currency_is_a_dimension_of_its_own(currency: str) -> None:
     import pint
 

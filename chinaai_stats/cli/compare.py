@@ -9,6 +9,7 @@ import warnings
 from typing import Any
 
 from ..errors import ChinaAIStatsError
+from ..fx import CURRENCIES
 from ._common import EXIT_OK, command, emit, split_columns
 
 #: Columns each command prints with ``--format table`` unless --columns says otherwise,
@@ -69,7 +70,7 @@ def register(sub: Any) -> None:
     )
     cmp.add_argument(
         "--currency",
-        choices=["USD", "CNY"],
+        choices=list(CURRENCIES),
         default="USD",
         help="common currency for money, at the rate of each figure's date (default: USD)",
     )

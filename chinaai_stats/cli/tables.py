@@ -8,6 +8,7 @@ from typing import Any
 
 from .. import catalog
 from ..errors import ChinaAIStatsError, did_you_mean
+from ..fx import CURRENCIES
 from ._common import EXIT_OK, check_column, command, emit, split_columns
 
 #: Columns ``show --format table`` prints unless --columns says otherwise.
@@ -93,13 +94,14 @@ def _register_show(sub: Any) -> None:
     )
     show.add_argument(
         "--currency",
-        choices=["USD", "CNY"],
-        help="add money converted to this currency (value_usd/value_cny, fx_rate, fx_basis)",
+        choices=list(CURRENCIES),
+        help="add money converted to this currency (value_usd/value_cny/..., fx_rate, fx_basis)",
     )
     show.add_argument(
         "--fx",
         choices=["annual", "monthly", "stated"],
-        help="with --currency: the rate to use: mean of the as_of year or month (ECB), or the "
+        help="with --currency: the rate to use: mean of the as_of year or month (ECB; FRED "
+        "for TWD), or the "
         "source's own conversion (default: annual)",
     )
 
@@ -246,8 +248,8 @@ def select_rows(df: Any, args: argparse.Namespace) -> tuple[Any, list[str]]:
         df = df[keep]
         notes.append(
             f"annual CNY per USD only; {rest} other rows not shown (quarterly and monthly, "
-            f"and EUR, GBP, HKD, JPY: --where frequency=month, --where quote=HKD, --from/--to, "
-            f"--wide or --format csv show them)"
+            "and EUR, GBP, HKD, JPY, TWD: --where frequency=month, --where quote=TWD, "
+            "--from/--to, --wide or --format csv show them)"
         )
     return df, notes
 

@@ -27,7 +27,7 @@ UNITS = {
     ("*", "value"): "in the row's `unit`",
     ("wdi_indicators", "value"): "in the unit of the row's series (`reference_series.unit`)",
     ("*", "stated_usd"): "US dollars",
-    ("exchange_rates", "rate"): "yuan per US dollar (CNY per USD)",
+    ("exchange_rates", "rate"): "the row's `quote` currency per US dollar (e.g. CNY per USD)",
     ("reference_rates", "rate"): "the row's `quote` currency per unit of its `base` currency",
     ("*", "days"): "days",
     ("populations", "population"): "persons",

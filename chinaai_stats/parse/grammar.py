@@ -397,7 +397,7 @@ def _currency_named(tag: str | None, phrase: str, original: str) -> str | None:
     if tag == "?":
         raise _CurrencyNotHeld(
             f"cannot read {original!r} as a figure: unknown currency {phrase!r} "
-            "(known: USD, CNY, HKD, EUR, GBP, JPY)"
+            f"(known: {', '.join(lx.MONEY)})"
         )
     return tag
 
@@ -577,7 +577,7 @@ def _unit_after(rest: str, currency: str | None, prefix: str, original: str) -> 
     if per_share:
         rest = re.sub(r" ?(?:/股|per share)$", "", rest)
     unit, rest = _unit_word(rest, currency, prefix, original)
-    if per_share and unit not in lx.UNITS[1:7]:
+    if per_share and unit not in lx.MONEY:
         raise fail(original, "a price per share with no currency")
     return unit, rest
 
@@ -724,7 +724,7 @@ def _traditional_yuan(text: str, rest: str, unit: str, original: str) -> None:
         raise _CurrencyNotHeld(
             f"cannot read {original!r} as a figure: "
             "元 in traditional-character text may be New Taiwan or Hong Kong dollars; "
-            "write 人民幣 before the amount if it is yuan"
+            "write 人民幣 before the amount if it is yuan, or 新台幣 if it is New Taiwan dollars"
         )
 
 
@@ -792,7 +792,7 @@ class _CurrencyNotHeld(QuantityParseError):
 
 
 _RE_LIST_SEP = re.compile(r"[、;；]|[,，](?!\d{3}(?:\D|$))")
-_MONEY = frozenset(lx.UNITS[1:7])
+_MONEY = frozenset(lx.MONEY)
 
 
 def _restatements(inner: str, said: str, text: str) -> list[Quantity]:
@@ -837,8 +837,9 @@ def _bracket_note(inner: str, text: str) -> str | None:
 def _bracketed(norm: str, text: str) -> Quantity | None:
     """A figure and a restatement in brackets, or None when there are no brackets.
 
-    A list of conversions in the brackets keeps the first in a currency held; one in
-    a currency the package does not hold (新台币) is skipped, never read as another.
+    A list of conversions in the brackets keeps the US-dollar one where there is one,
+    else the first in a currency held; one in a currency the package does not hold
+    (韩元) is skipped, never read as another.
     """
     opens, closes = norm.count("("), norm.count(")")
     if not opens and not closes:
@@ -865,7 +866,7 @@ def _bracketed(norm: str, text: str) -> Quantity | None:
         if not math.isclose(float(ov), iv, rel_tol=0.1 if loose else 1e-9):
             raise fail(text, "two different numbers with no restatement relation")
         return Quantity(iv, ou, iq if iq != "exact" else oq, text)
-    other = [q for q in inner if q.unit != ou]
+    other = sorted((q for q in inner if q.unit != ou), key=lambda q: q.unit != "USD")
     if ou in _MONEY and other and all(q.unit in _MONEY for q in inner):
         return Quantity(_finite(ov, text), ou, oq, text, other[0])
     units = ", ".join(sorted({q.unit for q in inner}))
@@ -903,9 +904,10 @@ def parse_quantity(text: str) -> Quantity:
     -----
     ¥ is read as yuan (CNY), as Chinese texts use it; ``¥... yen`` / ``¥...日元`` is
     JPY. 元 with no currency word in traditional-character text is refused: Taiwan
-    and Hong Kong texts use it for their own dollars. 兆 is 10^12 as Taiwan writes
-    it, except before a unit of measure (兆瓦), where it is refused. 几 after a
-    place (二十几亿) is read as 0 in that place, qualified ``approximately``.
+    and Hong Kong texts use it for their own dollars; with a currency word before the
+    amount it is that currency's unit (``新台幣1.5兆元`` is 1.5e12 TWD). 兆 is 10^12
+    as Taiwan writes it, except before a unit of measure (兆瓦), where it is refused.
+    几 after a place (二十几亿) is read as 0 in that place, qualified ``approximately``.
 
     Examples
     --------

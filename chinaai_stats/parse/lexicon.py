@@ -16,6 +16,7 @@ UNITS = (
     "EUR",
     "GBP",
     "JPY",
+    "TWD",
     "share",
     "ratio",
     "rank",
@@ -27,6 +28,8 @@ UNITS = (
     "month",
     "year",
 )
+#: The currencies among :data:`UNITS`.
+MONEY = ("USD", "CNY", "HKD", "EUR", "GBP", "JPY", "TWD")
 #: How a figure bounds the true value.
 QUALIFIERS = ("exact", "approximately", "more_than", "less_than", "at_least", "at_most")
 
@@ -302,7 +305,12 @@ CURRENCY_PREFIX = [
     ("£", "GBP"),
     ("gbp", "GBP"),
     ("jpy", "JPY"),
-    ("nt$", "?"),
+    # New Taiwan dollars: 新台幣, 新臺幣, 台幣, 臺幣 fold to 新台币 and 台币
+    ("nt$", "TWD"),
+    ("ntd", "TWD"),
+    ("twd", "TWD"),
+    ("新台币", "TWD"),
+    ("台币", "TWD"),
     ("a$", "?"),
     ("au$", "?"),
     ("c$", "?"),
@@ -312,9 +320,6 @@ CURRENCY_PREFIX = [
     ("₹", "?"),
     ("₩", "?"),
     ("₽", "?"),
-    ("新台币", "?"),
-    ("台币", "?"),
-    ("twd", "?"),
     ("inr", "?"),
     ("krw", "?"),
 ]
@@ -357,10 +362,17 @@ CURRENCY_SUFFIX = [
     ("日元", "JPY"),
     ("日圆", "JPY"),
     ("円", "JPY"),
+    ("new taiwan dollars", "TWD"),
+    ("new taiwan dollar", "TWD"),
+    ("taiwan dollars", "TWD"),
+    ("taiwan dollar", "TWD"),
+    ("nt dollars", "TWD"),
+    ("ntd", "TWD"),
+    ("twd", "TWD"),
+    ("新台币元", "TWD"),
+    ("新台币", "TWD"),
+    ("台币", "TWD"),
     # unknown currencies, named in the refusal
-    ("new taiwan dollars", "?"),
-    ("taiwan dollars", "?"),
-    ("nt dollars", "?"),
     ("singapore dollars", "?"),
     ("australian dollars", "?"),
     ("canadian dollars", "?"),
@@ -374,10 +386,6 @@ CURRENCY_SUFFIX = [
     ("pesos", "?"),
     ("francs", "?"),
     ("lira", "?"),
-    ("twd", "?"),
-    ("新台币元", "?"),
-    ("新台币", "?"),
-    ("台币", "?"),
     ("韩元", "?"),
     ("韩币", "?"),
     ("卢布", "?"),
