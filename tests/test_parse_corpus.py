@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from chinaai_stats import QuantityParseError, parse_quantity
-from chinaai_stats.parse import UNITS
+from chinaai_stats.reading.parse import UNITS
 
 CORPUS = Path(__file__).parent / "data" / "figure_corpus.csv"
 EXACT_TARGET = 0.97

@@ -8,7 +8,7 @@ import sys
 import warnings
 from typing import Any
 
-from ..errors import ChinaAIStatsError
+from ..core.errors import ChinaAIStatsError
 from ._common import EXIT_OK, command, emit, split_columns
 
 #: Columns each command prints with ``--format table`` unless --columns says otherwise,
@@ -105,7 +105,7 @@ def register(sub: Any) -> None:
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
-    from ..comparison import compare
+    from ..analysis.comparison import compare
 
     if not (args.entities or args.indicator or args.table):
         raise ChinaAIStatsError(
@@ -143,7 +143,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 
 
 def _cmd_derived(args: argparse.Namespace) -> int:
-    from ..comparison import derived
+    from ..analysis.comparison import derived
 
     df = derived()
     header = f"# Derived indicators: {len(df)}, computed from the rows{_stamp()}"
@@ -152,7 +152,7 @@ def _cmd_derived(args: argparse.Namespace) -> int:
 
 
 def _cmd_conflicts(args: argparse.Namespace) -> int:
-    from ..comparison import conflicts
+    from ..analysis.comparison import conflicts
 
     df = conflicts()
     header = f"# Quantities given more than once: {len(df)}{_stamp()}"
@@ -168,7 +168,7 @@ def _columns(args: argparse.Namespace, df: Any) -> list[str] | None:
 
 
 def _stamp() -> str:
-    from .. import catalog
+    from ..tables import catalog
 
     desc = catalog.descriptor()
     return f" · chinaai-stats data {desc['version']} · {desc['licenses'][0]['name']}"
