@@ -37,10 +37,10 @@ _LAZY = {
     "population": "measures.reference",
     "series": "measures.reference",
     "cite": "tables.citation",
-    "compare": "analysis.comparison",
-    "derived": "analysis.comparison",
-    "conflicts": "analysis.comparison",
-    "facts": "analysis.comparison",
+    "compare": "analysis.compare",
+    "derived": "analysis.derived",
+    "conflicts": "analysis.conflicts",
+    "facts": "analysis.facts",
     "entity": "tables.entities",
     "export": "outputs.exports",
     "write_report": "outputs.report",
@@ -51,10 +51,10 @@ _LAZY = {
 }
 
 if TYPE_CHECKING:  # what type checkers see; at run time each name loads on first use
-    from .analysis.comparison import compare as compare
-    from .analysis.comparison import conflicts as conflicts
-    from .analysis.comparison import derived as derived
-    from .analysis.comparison import facts as facts
+    from .analysis.compare import compare as compare
+    from .analysis.conflicts import conflicts as conflicts
+    from .analysis.derived import derived as derived
+    from .analysis.facts import facts as facts
     from .contributing.validation import ValidationReport as ValidationReport
     from .contributing.validation import validate as validate
     from .measures.fxcheck import check_conversions as check_conversions

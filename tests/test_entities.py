@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import chinaai_stats as cs
-from chinaai_stats.analysis.comparison import FACT_TABLES
+from chinaai_stats.analysis.facts import FACT_TABLES
 from chinaai_stats.tables import entities
 from tests.conftest import run_cli
 

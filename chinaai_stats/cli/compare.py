@@ -105,7 +105,7 @@ def register(sub: Any) -> None:
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
-    from ..analysis.comparison import compare
+    from ..analysis.compare import compare
 
     if not (args.entities or args.indicator or args.table):
         raise ChinaAIStatsError(
@@ -143,7 +143,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 
 
 def _cmd_derived(args: argparse.Namespace) -> int:
-    from ..analysis.comparison import derived
+    from ..analysis.derived import derived
 
     df = derived()
     header = f"# Derived indicators: {len(df)}, computed from the rows{_stamp()}"
@@ -152,7 +152,7 @@ def _cmd_derived(args: argparse.Namespace) -> int:
 
 
 def _cmd_conflicts(args: argparse.Namespace) -> int:
-    from ..analysis.comparison import conflicts
+    from ..analysis.conflicts import conflicts
 
     df = conflicts()
     header = f"# Quantities given more than once: {len(df)}{_stamp()}"

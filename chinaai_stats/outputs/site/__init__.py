@@ -12,7 +12,9 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from ...analysis.comparison import FACT_TABLES, conflicts, derived, facts
+from ...analysis.conflicts import conflicts
+from ...analysis.derived import derived
+from ...analysis.facts import FACT_TABLES, facts
 from ...tables import catalog
 from ...tables.citation import cite
 from ...tables.loader import load, sources

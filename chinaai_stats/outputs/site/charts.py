@@ -82,7 +82,7 @@ def plan(facts: pd.DataFrame, codebook: pd.DataFrame, currency: str = "USD") -> 
     """The charts worth drawing: one per indicator with two or more values on one unit."""
     import warnings
 
-    from ...analysis.comparison import compare
+    from ...analysis.compare import compare
 
     charts = []
     for indicator, group in facts.groupby("indicator", sort=True, observed=True):
