@@ -237,6 +237,10 @@ def test_exchange_rates_shows_annual_rows_by_default() -> None:
                 "ctx-0013",
                 "ctx-0009",
                 "ctx-0010",
+                "ctx-0016",
+                "ctx-0017",
+                "ctx-0018",
+                "ctx-0100",
             ],
         ),
         (["context", "--entity", "Guiyang", "--indicator", "population"], ["ctx-0003"]),
@@ -244,11 +248,60 @@ def test_exchange_rates_shows_annual_rows_by_default() -> None:
             ["context", "--indicator", "population", "--indicator", "benchmark_rank"],
             ["ctx-0001", "ctx-0002", "ctx-0003", "ctx-0008", "ctx-0009"],
         ),
-        (["investments", "--where", "unit=CNY"], ["inv-0001", "inv-0012", "inv-0013", "inv-0014"]),
-        (["talent", "--where", "qualifier=more_than"], ["tal-0005"]),
+        (
+            ["investments", "--where", "unit=CNY"],
+            [
+                "inv-0001",
+                "inv-0012",
+                "inv-0013",
+                "inv-0014",
+                "inv-0015",
+                "inv-0016",
+                "inv-0103",
+                "inv-0104",
+                "inv-0105",
+                "inv-0106",
+                "inv-0107",
+                "inv-0108",
+                "inv-0109",
+                "inv-0110",
+                "inv-0111",
+                "inv-0139",
+                "inv-0140",
+                "inv-0141",
+                "inv-0142",
+                "inv-0145",
+                "inv-0148",
+                "inv-0157",
+                "inv-0158",
+                "inv-0159",
+            ],
+        ),
+        (["talent", "--where", "qualifier=more_than"], ["tal-0005", "tal-0014"]),
         (["talent", "--where", "value=0.24"], ["tal-0003"]),
         (["talent", "--where", "entity=China", "--where", "unit=ratio"], ["tal-0002", "tal-0006"]),
-        (["user_counts", "--from", "2017"], ["uc-0003", "uc-0004"]),
+        (
+            ["user_counts", "--from", "2017"],
+            [
+                "uc-0003",
+                "uc-0004",
+                "uc-0014",
+                "uc-0015",
+                "uc-0016",
+                "uc-0017",
+                "uc-0018",
+                "uc-0019",
+                "uc-0020",
+                "uc-0021",
+                "uc-0022",
+                "uc-0023",
+                "uc-0024",
+                "uc-0025",
+                "uc-0026",
+                "uc-0027",
+                "uc-0028",
+            ],
+        ),
         (["user_counts", "--to", "2015-12-31"], ["uc-0007"]),
         (
             ["user_counts", "--from", "2016-Q3", "--to", "2016-Q3", "--entity", "QQ"],
@@ -268,7 +321,7 @@ def test_show_filters(args: list[str], expected: list[str]) -> None:
 def test_show_period_filter_says_how_many_undated_rows_it_left_out() -> None:
     r = run_cli("show", "camera_counts", "--from", "2016")
     assert r.returncode == 0, r.stderr
-    assert "7 of 11 rows" in r.stdout and "2 undated row(s) left out" in r.stdout
+    assert "14 of 18 rows" in r.stdout and "2 undated row(s) left out" in r.stdout
 
 
 def test_show_period_filter_on_exchange_rates_uses_their_dates() -> None:
@@ -416,12 +469,15 @@ def test_compare_command_aligns_and_ratios() -> None:
     )
     assert r.returncode == 0, r.stderr
     rows = json.loads(r.stdout)
-    assert [row["entity"] for row in rows] == ["WeChat"] * 5 + ["QQ"] * 2
+    expected = cs.compare(["WeChat", "QQ"], indicator="monthly_active_users")
+    assert [row["entity"] for row in rows] == list(expected["entity"])
+    assert rows[0]["entity"] == "WeChat" and rows[-1]["entity"] == "QQ"
     assert [row["as_of"] for row in rows][:4] == ["2015-Q4", "2016-Q1", "2016-Q2", "2016-Q3"]
     assert rows[-1]["ratio_to_first"] == pytest.approx(877 / 697)
     table = run_cli("compare", "WeChat", "QQ", "--indicator", "monthly_active_users")
     assert table.returncode == 0 and "846,000,000" in table.stdout
-    assert table.stdout.startswith("# Comparison of 7 figures") and cs.__version__ in table.stdout
+    assert table.stdout.startswith(f"# Comparison of {len(expected)} figures")
+    assert cs.__version__ in table.stdout
 
 
 def test_compare_command_warns_about_entities_without_the_indicator() -> None:
@@ -611,7 +667,7 @@ def test_a_tiny_terminal_width_still_prints_words_not_letters(columns: str) -> N
     r = run_cli("show", "talent", env={"COLUMNS": columns})
     assert r.returncode == 0, r.stderr
     lines = r.stdout.splitlines()
-    assert lines[0].startswith("# AI talent (talent): 12 rows")
+    assert lines[0].startswith("# AI talent (talent): 20 rows")
     assert all(len(line) <= 40 for line in lines if line.startswith("#"))
     assert "tal-0001" in r.stdout
 

@@ -338,7 +338,7 @@ def test_cli_json_report(tmp_path) -> None:
             "check": "enum",
             "value": "planet",
             "message": "entity_type is not one of the allowed values",
-            "hint": "use one of: country, city, company, product, organization, fund",
+            "hint": "use one of: country, city, company, product, organization, fund, region",
         }
     ]
 
