@@ -88,7 +88,7 @@ def expressions(n: int, seed: int = 7) -> list[str]:
 
 def bench_parse(quick: bool) -> None:
     print("parse_quantity throughput", flush=True)
-    from chinaai_stats.parse import parse_quantity
+    from chinaai_stats.reading.parse import parse_quantity
 
     corpus = expressions(10_000 if quick else 100_000)
     t = best_of(lambda: [parse_quantity(e) for e in corpus], repeat=1 if quick else 3)
@@ -173,7 +173,7 @@ def bench_reference(quick: bool) -> None:
     import pandas
 
     import chinaai_stats as cs
-    from chinaai_stats import reference
+    from chinaai_stats.measures import reference
 
     repeat = 3 if quick else 7
     cs.load("user_counts")  # pandas and the descriptor already loaded
@@ -257,10 +257,10 @@ def write_talent(path: Path, n: int, bad_share: float = 0.0, seed: int = 1) -> s
 FLOOR_SHARED = """
 import json, sys
 from datetime import date
-from chinaai_stats import catalog
-from chinaai_stats.dates import as_of_bounds
-from chinaai_stats.parse import parse_quantity
-from chinaai_stats.units import DIMENSION_UNITS
+from chinaai_stats.tables import catalog
+from chinaai_stats.core.dates import as_of_bounds
+from chinaai_stats.reading.parse import parse_quantity
+from chinaai_stats.measures.units import DIMENSION_UNITS
 NUMBER = r"[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]+)?"
 SCHEMA = catalog.resource("talent")["schema"]
 BOOK = {r["id"]: (r["table"], r["dimension"]) for r in

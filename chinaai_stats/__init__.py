@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .errors import (
+from .core.errors import (
     ChinaAIStatsError,
     DataFileError,
     DatasetNotFoundError,
@@ -23,58 +23,57 @@ from .errors import (
     QuantityParseError,
     UnitError,
 )
-
-__version__ = "0.2.0"
+from .core.version import __version__
 
 # public name -> module that defines it, imported on first access
 _LAZY = {
-    "list_datasets": "catalog",
-    "load": "loader",
-    "sources": "loader",
-    "describe": "loader",
-    "parse_quantity": "parse",
-    "Quantity": "parse",
-    "convert": "units",
-    "check_conversions": "fx",
-    "population": "reference",
-    "series": "reference",
-    "cite": "citation",
-    "compare": "comparison",
-    "derived": "comparison",
-    "conflicts": "comparison",
-    "facts": "comparison",
-    "entity": "entities",
-    "export": "exports",
-    "write_report": "report",
-    "validate": "validation",
-    "ValidationReport": "validation",
-    "pandera_schema": "schema",
-    "extract": "extraction",
+    "list_datasets": "tables.catalog",
+    "load": "tables.loader",
+    "sources": "tables.loader",
+    "describe": "tables.loader",
+    "parse_quantity": "reading.parse",
+    "Quantity": "reading.parse",
+    "convert": "measures.units",
+    "check_conversions": "measures.fxcheck",
+    "population": "measures.reference",
+    "series": "measures.reference",
+    "cite": "tables.citation",
+    "compare": "analysis.compare",
+    "derived": "analysis.derived",
+    "conflicts": "analysis.conflicts",
+    "facts": "analysis.facts",
+    "entity": "tables.entities",
+    "export": "outputs.exports",
+    "write_report": "outputs.report",
+    "validate": "contributing.validation",
+    "ValidationReport": "contributing.validation",
+    "pandera_schema": "tables.schema",
+    "extract": "reading.extraction",
 }
 
 if TYPE_CHECKING:  # what type checkers see; at run time each name loads on first use
-    from .catalog import list_datasets as list_datasets
-    from .citation import cite as cite
-    from .comparison import compare as compare
-    from .comparison import conflicts as conflicts
-    from .comparison import derived as derived
-    from .comparison import facts as facts
-    from .entities import entity as entity
-    from .exports import export as export
-    from .extraction import extract as extract
-    from .fx import check_conversions as check_conversions
-    from .loader import describe as describe
-    from .loader import load as load
-    from .loader import sources as sources
-    from .parse import Quantity as Quantity
-    from .parse import parse_quantity as parse_quantity
-    from .reference import population as population
-    from .reference import series as series
-    from .report import write_report as write_report
-    from .schema import pandera_schema as pandera_schema
-    from .units import convert as convert
-    from .validation import ValidationReport as ValidationReport
-    from .validation import validate as validate
+    from .analysis.compare import compare as compare
+    from .analysis.conflicts import conflicts as conflicts
+    from .analysis.derived import derived as derived
+    from .analysis.facts import facts as facts
+    from .contributing.validation import ValidationReport as ValidationReport
+    from .contributing.validation import validate as validate
+    from .measures.fxcheck import check_conversions as check_conversions
+    from .measures.reference import population as population
+    from .measures.reference import series as series
+    from .measures.units import convert as convert
+    from .outputs.exports import export as export
+    from .outputs.report import write_report as write_report
+    from .reading.extraction import extract as extract
+    from .reading.parse import Quantity as Quantity
+    from .reading.parse import parse_quantity as parse_quantity
+    from .tables.catalog import list_datasets as list_datasets
+    from .tables.citation import cite as cite
+    from .tables.entities import entity as entity
+    from .tables.loader import describe as describe
+    from .tables.loader import load as load
+    from .tables.loader import sources as sources
+    from .tables.schema import pandera_schema as pandera_schema
 
 __all__ = [
     "ChinaAIStatsError",

@@ -12,9 +12,9 @@ import pytest
 from frictionless import validate as fl_validate
 
 import chinaai_stats as cs
-from chinaai_stats import journal
-from chinaai_stats.add import AddError, add, changelog_with
-from chinaai_stats.errors import DataFileError
+from chinaai_stats.contributing.add import AddError, add, changelog_with
+from chinaai_stats.core import journal
+from chinaai_stats.core.errors import DataFileError
 from tests.conftest import REPO, run_cli
 from tests.test_validation import GOOD, row, write_rows
 

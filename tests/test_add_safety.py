@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from chinaai_stats import journal
-from chinaai_stats.add import add
+from chinaai_stats.contributing.add import add
+from chinaai_stats.core import journal
 from tests.conftest import REPO, run_cli
 from tests.test_validation import GOOD, row, write_rows
 

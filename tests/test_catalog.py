@@ -8,7 +8,7 @@ import sys
 import pytest
 
 import chinaai_stats as cs
-from chinaai_stats import catalog
+from chinaai_stats.tables import catalog
 from tests.conftest import run_cli
 
 TABLES = [
@@ -125,7 +125,7 @@ def test_a_broken_descriptor_is_one_line_exit_2(data_copy, text, message, args) 
 def test_package_refresh_names_a_broken_json_file(data_copy, path, text, message) -> None:
     (data_copy / path).write_text(text, encoding="utf-8")
     r = subprocess.run(
-        [sys.executable, "-m", "chinaai_stats.package", str(data_copy)],
+        [sys.executable, "-m", "chinaai_stats.tables.package", str(data_copy)],
         capture_output=True,
         text=True,
         timeout=120,

@@ -13,8 +13,8 @@ import yaml
 from bibtexparser.middlewares import SeparateCoAuthors, SplitNameParts
 
 import chinaai_stats as cs
-from chinaai_stats import catalog
-from chinaai_stats.cff import render_citation as render_cff
+from chinaai_stats.tables import catalog
+from chinaai_stats.tables.cff import render_citation as render_cff
 from tests.conftest import REPO, run_cli
 
 

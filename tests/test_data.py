@@ -13,10 +13,10 @@ import pytest
 from frictionless import validate
 
 import chinaai_stats as cs
-from chinaai_stats import catalog, package
-from chinaai_stats.dates import as_of_bounds
-from chinaai_stats.provenance import TextIndex, check_data, check_registry, source_dirs
-from chinaai_stats.units import DIMENSION_UNITS
+from chinaai_stats.core.dates import as_of_bounds
+from chinaai_stats.measures.units import DIMENSION_UNITS
+from chinaai_stats.reading.provenance import TextIndex, check_data, check_registry, source_dirs
+from chinaai_stats.tables import catalog, package
 
 FACT_TABLES = ["user_counts", "investments", "talent", "camera_counts", "context"]
 ROOT = catalog.data_root()
@@ -65,7 +65,7 @@ def test_frictionless_catches_damage(data_copy: Path, damage, error_type: str) -
 
 def test_descriptor_is_current_with_schemas_registry_and_files() -> None:
     on_disk = json.loads((ROOT / "datasets" / "datapackage.json").read_text("utf-8"))
-    assert on_disk == package.refreshed(ROOT), "run: python -m chinaai_stats.package"
+    assert on_disk == package.refreshed(ROOT), "run: python -m chinaai_stats.tables.package"
 
 
 @pytest.mark.parametrize("name", cs.list_datasets())

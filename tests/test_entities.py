@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 import chinaai_stats as cs
-from chinaai_stats import entities
-from chinaai_stats.comparison import FACT_TABLES
+from chinaai_stats.analysis.facts import FACT_TABLES
+from chinaai_stats.tables import entities
 from tests.conftest import run_cli
 
 

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 import chinaai_stats as cs
-from chinaai_stats import catalog
+from chinaai_stats.tables import catalog
 from tests.conftest import run_cli
 
 SQL = {

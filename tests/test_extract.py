@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 import chinaai_stats as cs
 from chinaai_stats import parse_quantity
-from chinaai_stats.extraction import COLUMNS, REVIEW_COLUMNS, paragraphs
+from chinaai_stats.reading.extraction import COLUMNS, REVIEW_COLUMNS, paragraphs
 
 from .conftest import run_cli
 
@@ -309,7 +309,7 @@ def test_bracketed_dollar_conversion_fills_stated_usd() -> None:
 
 
 def test_columns_are_the_template_plus_review_columns() -> None:
-    from chinaai_stats import catalog
+    from chinaai_stats.tables import catalog
 
     df = cs.extract("5 million")
     assert list(df.columns) == COLUMNS
@@ -447,7 +447,7 @@ def test_dense_figure_characters_never_break_extract(text: str) -> None:
 @given(st.lists(_PIECES, min_size=1, max_size=40))
 def test_work_grows_linearly_with_the_numbers(pieces: list[str]) -> None:
     """Parser calls per number are bounded, however the numbers are packed together."""
-    from chinaai_stats import extraction
+    from chinaai_stats.reading import extraction
 
     text = "".join(pieces) * 3
     calls = 0

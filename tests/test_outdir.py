@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import chinaai_stats as cs
-from chinaai_stats import outdir
+from chinaai_stats.outputs import outdir
 from tests.conftest import REPO, run_cli
 
 
@@ -313,7 +313,12 @@ def test_a_failed_build_leaves_the_old_output_and_no_temporary(tmp_path) -> None
 
 @pytest.mark.parametrize(
     "module",
-    ["chinaai_stats", "chinaai_stats.fxbuild", "chinaai_stats.package", "chinaai_stats.release"],
+    [
+        "chinaai_stats",
+        "chinaai_stats.builders.fxbuild",
+        "chinaai_stats.tables.package",
+        "chinaai_stats.builders.release",
+    ],
 )
 def test_python_m_help_prints_usage(module) -> None:
     r = subprocess.run(
@@ -327,7 +332,7 @@ def test_python_m_help_prints_usage(module) -> None:
 _KILLED_WRITER = """
 import os, signal, sys
 from pathlib import Path
-from chinaai_stats import outdir
+from chinaai_stats.outputs import outdir
 target = Path(sys.argv[2])
 if sys.argv[1] == "folder":
     with outdir.output_folder(target, output="export json") as tmp:

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 import chinaai_stats as cs
 from chinaai_stats import QuantityParseError, parse_quantity
-from chinaai_stats.parse import QUALIFIERS, UNITS, qualifier_fits
-from chinaai_stats.parse import lexicon as lx
+from chinaai_stats.reading.parse import QUALIFIERS, UNITS, qualifier_fits
+from chinaai_stats.reading.parse import lexicon as lx
 
 CASES = [
     # text, value, unit, qualifier

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from chinaai_stats import QuantityParseError, parse_quantity
-from chinaai_stats.parse import UNITS
+from chinaai_stats.reading.parse import UNITS
 
 CORPUS = Path(__file__).parent / "data" / "figure_corpus.csv"
 #: 96.5% are read exactly (1,503 of 1,558); 45 of the 55 misses are 元 with no currency word

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import chinaai_stats as cs
-from chinaai_stats.reference import population
+from chinaai_stats.measures.reference import population
 
 CHINA_2016 = 1_387_790_000  # World Bank SP.POP.TOTL, China, 2016 (the snapshot's value)
 

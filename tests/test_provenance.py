@@ -10,8 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chinaai_stats import catalog
-from chinaai_stats.provenance import (
+from chinaai_stats.reading.provenance import (
     TextIndex,
     check_data,
     check_registry,
@@ -20,6 +19,7 @@ from chinaai_stats.provenance import (
     paragraphs,
     source_dirs,
 )
+from chinaai_stats.tables import catalog
 from tests.conftest import run_cli
 
 TEXT = (
@@ -156,7 +156,7 @@ def test_sources_check_command_reports_a_wrong_figure(
 ) -> None:
     path = data_copy / "datasets" / "talent.csv"
     path.write_text(path.read_text("utf-8").replace("around 30", "around 31"), "utf-8")
-    from chinaai_stats import package
+    from chinaai_stats.tables import package
 
     package.refresh(data_copy)
     r = run_cli("sources", "check", env={"CHINAAI_STATS_DATA": str(data_copy)})
@@ -212,7 +212,7 @@ def test_validate_reports_source_text_checks_at_the_row_line(
     tmp_path: Path, source_texts: list[Path]
 ) -> None:
     import chinaai_stats as cs
-    from chinaai_stats.validation import is_extra
+    from chinaai_stats.contributing.validation import is_extra
 
     rows = cs.load("talent").head(2).assign(id=["tal-0998", "tal-0999"])
     rows.loc[1, ["value_text", "value"]] = ["eleven-fold", 11.0]

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 import chinaai_stats as cs
-from chinaai_stats import catalog, refbuild
-from chinaai_stats.fsio import umask
+from chinaai_stats.builders import refbuild
+from chinaai_stats.core.fsio import umask
+from chinaai_stats.tables import catalog
 from tests.conftest import REPO
 
 TABLES = ["populations", "wdi_indicators", "reference_rates", "reference_series"]
@@ -72,7 +73,14 @@ def test_module_command_rebuilds_and_reports(data_copy: Path, snapshot: Path) ->
     import sys
 
     (data_copy / "datasets" / "populations.csv").write_text("damaged\n", "utf-8")
-    cmd = [sys.executable, "-m", "chinaai_stats.refbuild", str(snapshot), "--root", str(data_copy)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "chinaai_stats.builders.refbuild",
+        str(snapshot),
+        "--root",
+        str(data_copy),
+    ]
     r = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
     assert "updated" in r.stdout
@@ -86,7 +94,14 @@ def test_missing_snapshot_is_a_one_line_error(data_copy: Path, tmp_path: Path) -
     import sys
 
     missing = tmp_path / "nowhere"
-    cmd = [sys.executable, "-m", "chinaai_stats.refbuild", str(missing), "--root", str(data_copy)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "chinaai_stats.builders.refbuild",
+        str(missing),
+        "--root",
+        str(data_copy),
+    ]
     r = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
     assert r.returncode == 2
     assert r.stderr.count("\n") == 1 and str(missing) in r.stderr and "Traceback" not in r.stderr
@@ -162,7 +177,7 @@ def test_resources_carry_the_licence_and_attribution(name: str) -> None:
     assert res["sources"] and all(s.get("path", "").startswith("https://") for s in res["sources"])
     if name != "reference_rates":
         assert all("World Bank" in s["title"] for s in res["sources"][:1])
-    assert "python -m chinaai_stats.refbuild" in res["description"]
+    assert "python -m chinaai_stats.builders.refbuild" in res["description"]
     df = cs.load(name)
     assert df.attrs["sources"] == res["sources"]
     assert df.attrs["licence"] == ", ".join(sorted(licences))

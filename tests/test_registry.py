@@ -16,8 +16,8 @@ from frictionless import validate
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chinaai_stats import catalog
-from chinaai_stats.registry import RegistryError, add_source, check_row
+from chinaai_stats.contributing.registry import RegistryError, add_source, check_row
+from chinaai_stats.tables import catalog
 from tests.conftest import run_cli
 
 FIELDS = ["id", "title", "publisher", "author", "published", "date_note", "url", "language",
@@ -130,7 +130,7 @@ def test_replaced_files_keep_their_mode(clone: Path, text: Path) -> None:
 
 def test_two_processes_registering_at_once_both_land(clone: Path, tmp_path: Path) -> None:
     code = (
-        "import sys; from chinaai_stats.registry import add_source\n"
+        "import sys; from chinaai_stats.contributing.registry import add_source\n"
         "add_source(sys.argv[1], id=sys.argv[2], title='T', publisher='P',"
         " published='2018-01-01', caveats='c', root=sys.argv[3])\n"
     )

@@ -14,8 +14,14 @@ from pathlib import Path
 import pytest
 
 import chinaai_stats as cs
-from chinaai_stats import journal, package
-from chinaai_stats.release import ReleaseError, changelog_released, release, render_citation
+from chinaai_stats.builders.release import (
+    ReleaseError,
+    changelog_released,
+    release,
+    render_citation,
+)
+from chinaai_stats.core import journal
+from chinaai_stats.tables import package
 from tests.conftest import REPO
 
 #: The versions a release after the installed one may take.
@@ -25,7 +31,7 @@ NEXT_MINOR = f"{_MAJOR}.{_MINOR + 1}.0"
 
 
 def _versions(root: Path) -> dict[str, str]:
-    init = (root / "chinaai_stats" / "__init__.py").read_text("utf-8")
+    init = (root / "chinaai_stats" / "core" / "version.py").read_text("utf-8")
     desc = json.loads((root / "datasets" / "datapackage.json").read_text("utf-8"))
     cff = (root / "CITATION.cff").read_text("utf-8")
     changelog = (root / "CHANGELOG.md").read_text("utf-8")
@@ -80,7 +86,8 @@ def test_every_csv_matches_its_recorded_hash() -> None:
             digest = package.file_sha256(REPO / "datasets" / res["path"])
             assert res["hash"] == f"sha256:{digest}", (
                 f"{res['path']} changed: bump the version and add a CHANGELOG entry, then run "
-                "python -m chinaai_stats.release X.Y.Z (or python -m chinaai_stats.package)"
+                "python -m chinaai_stats.builders.release X.Y.Z "
+                "(or python -m chinaai_stats.tables.package)"
             )
 
 
@@ -154,7 +161,7 @@ def test_changelog_release_keeps_older_sections() -> None:
 
 def _release_command(checkout: Path, version: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "chinaai_stats.release", version],
+        [sys.executable, "-m", "chinaai_stats.builders.release", version],
         cwd=checkout,
         capture_output=True,
         text=True,
@@ -188,7 +195,7 @@ def test_registering_a_source_refreshes_descriptor_and_citation(checkout) -> Non
 
 
 @pytest.mark.parametrize(
-    "command", [["chinaai_stats.release", NEXT_MINOR], ["chinaai_stats.package"]]
+    "command", [["chinaai_stats.builders.release", NEXT_MINOR], ["chinaai_stats.tables.package"]]
 )
 def test_release_and_refresh_wait_for_a_running_add_then_exit_2(checkout, command) -> None:
     _with_unreleased(checkout, "something")
@@ -209,7 +216,7 @@ def test_release_and_refresh_wait_for_a_running_add_then_exit_2(checkout, comman
 
 def test_release_outside_a_clone_offers_no_option_it_lacks(tmp_path) -> None:
     r = subprocess.run(
-        [sys.executable, "-m", "chinaai_stats.release", "9.9.9"],
+        [sys.executable, "-m", "chinaai_stats.builders.release", "9.9.9"],
         capture_output=True,
         text=True,
         cwd=tmp_path,

@@ -209,7 +209,7 @@ def _add_rows(data_copy: Path, table: str, lines: list[str]) -> None:
 
 
 def test_bounds_are_drawn_as_bounds_and_undrawable_values_named(data_copy) -> None:
-    from chinaai_stats.site import charts
+    from chinaai_stats.outputs.site import charts
 
     src = "anant90-china-ai-dominance-2018"
     _add_rows(

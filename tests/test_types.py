@@ -86,9 +86,11 @@ def test_a_users_type_checker_sees_the_public_api(tmp_path: Path) -> None:
     out = r.stdout
     assert 'Revealed type is "def (name: str, *, version: str | None =' in out, out
     assert ':10: note: Revealed type is "pandas.core.frame.DataFrame"' in out, out
-    assert 'Revealed type is "chinaai_stats.parse.grammar.Quantity"' in out, out
-    assert 'Revealed type is "chinaai_stats.validation.report.ValidationReport"' in out, out
-    assert 'Revealed type is "chinaai_stats.errors.DatasetNotFoundError"' in out, out
+    assert 'Revealed type is "chinaai_stats.reading.parse.grammar.Quantity"' in out, out
+    assert (
+        'Revealed type is "chinaai_stats.contributing.validation.report.ValidationReport"' in out
+    ), out
+    assert 'Revealed type is "chinaai_stats.core.errors.DatasetNotFoundError"' in out, out
     assert 'Argument 1 to "load" has incompatible type "int"; expected "str"' in out, out
     # the deliberate mistake is the only error: the rest of the script type-checks
     assert "Found 1 error in 1 file" in out, out

@@ -7,7 +7,7 @@ import pint
 import pytest
 
 import chinaai_stats as cs
-from chinaai_stats.units import DIMENSION_UNITS, dimension_of, registry
+from chinaai_stats.measures.units import DIMENSION_UNITS, dimension_of, registry
 
 
 def test_registry_is_built_once() -> None:
@@ -95,7 +95,7 @@ def test_convert_plain_string_units() -> None:
 def test_each_currency_is_a_dimension_of_its_own(currency: str) -> None:
     import pint
 
-    from chinaai_stats.units import dimension_of, registry
+    from chinaai_stats.measures.units import dimension_of, registry
 
     ureg = registry()
     assert dimension_of(currency) == "money"

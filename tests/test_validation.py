@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import chinaai_stats as cs
-from chinaai_stats import catalog
-from chinaai_stats.validation import InputFileError
+from chinaai_stats.contributing.validation import InputFileError
+from chinaai_stats.tables import catalog
 from tests.conftest import run_cli
 
 HEADER = catalog.resource("talent")["schema"]["fields"]
@@ -403,7 +403,7 @@ def test_cli_random_bytes_never_traceback(tmp_path, data: bytes) -> None:
 
 
 def test_large_files_report_progress(data_copy, tmp_path, monkeypatch) -> None:
-    from chinaai_stats import validation
+    from chinaai_stats.contributing import validation
 
     calls: list[str] = []
     monkeypatch.setattr(validation.core, "print_progress", calls.append)
@@ -425,7 +425,7 @@ def test_large_files_report_progress(data_copy, tmp_path, monkeypatch) -> None:
 def test_progress_is_written_to_a_terminal_only(monkeypatch, tty: bool) -> None:
     import io as _io
 
-    from chinaai_stats import validation
+    from chinaai_stats.contributing import validation
 
     fake = _io.StringIO()
     fake.isatty = lambda: tty  # type: ignore[method-assign]
@@ -437,7 +437,7 @@ def test_progress_is_written_to_a_terminal_only(monkeypatch, tty: bool) -> None:
 def test_parallel_column_checks_report_exactly_what_sequential_checks_do(
     tmp_path, monkeypatch
 ) -> None:
-    from chinaai_stats import validation
+    from chinaai_stats.contributing import validation
 
     rows = []
     for i in range(3_000):

@@ -7,7 +7,7 @@ import csv
 import pytest
 
 import chinaai_stats as cs
-from chinaai_stats.add import AddError, add
+from chinaai_stats.contributing.add import AddError, add
 from tests.conftest import run_cli
 from tests.test_validation import COLUMNS, row, write_rows
 

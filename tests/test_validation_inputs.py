@@ -15,8 +15,8 @@ import threading
 import pytest
 
 import chinaai_stats as cs
-from chinaai_stats import catalog
-from chinaai_stats.validation import reading, report
+from chinaai_stats.contributing.validation import reading, report
+from chinaai_stats.tables import catalog
 from tests.conftest import run_cli
 from tests.test_validation import COLUMNS, GOOD, UNUSABLE, row, write_rows
 
@@ -212,7 +212,7 @@ def test_no_warning_text_reaches_stderr(tmp_path) -> None:
 
 
 def test_cells_over_the_length_limit_are_not_parsed(tmp_path, monkeypatch) -> None:
-    from chinaai_stats.validation import crossfield
+    from chinaai_stats.contributing.validation import crossfield
 
     seen: list[int] = []
     real = crossfield.read_figure

@@ -21,8 +21,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import chinaai_stats as cs
-from chinaai_stats import catalog
-from chinaai_stats.validation import EXTRA_CHECKS, SCHEMA_CHECKS
+from chinaai_stats.contributing.validation import EXTRA_CHECKS, SCHEMA_CHECKS
+from chinaai_stats.tables import catalog
 from tests.conftest import REPO
 
 frictionless = pytest.importorskip("frictionless")

@@ -17,7 +17,7 @@ REPO = Path(__file__).resolve().parent.parent
 PROBE = """
 import json, sys
 import chinaai_stats as cs
-from chinaai_stats import catalog
+from chinaai_stats.tables import catalog
 out = {"file": cs.__file__, "root": str(catalog.data_root()), "tables": {}}
 for name in cs.list_datasets():
     df = cs.load(name)

@@ -1,4 +1,4 @@
-"""The ``chinaai-stats`` command: a thin layer over the library.
+"""The ``chinaai-stats`` command: a thin layer over the library; may import every room.
 
 Exit codes: 0 success (a bare ``chinaai-stats`` prints its help and exits 0);
 1 invalid content; 2 unusable input (unknown table, missing or unreadable file,
@@ -15,8 +15,8 @@ import warnings
 from collections.abc import Sequence
 from typing import NoReturn
 
-from .. import __version__
-from ..errors import ChinaAIStatsError, did_you_mean
+from ..core.errors import ChinaAIStatsError, did_you_mean
+from ..core.version import __version__
 from . import compare, contribute, figures, outputs, sources, tables
 from ._common import EXIT_BUG, EXIT_INTERRUPTED, EXIT_OK, EXIT_UNUSABLE, json_failure
 

@@ -11,7 +11,7 @@ import textwrap
 import unicodedata
 from typing import Any
 
-from ..errors import ChinaAIStatsError, did_you_mean
+from ..core.errors import ChinaAIStatsError, did_you_mean
 
 EXIT_OK = 0
 EXIT_INVALID = 1  # invalid content: rows that fail validation, text that is not a figure

@@ -8,8 +8,8 @@ import sys
 import warnings
 from typing import Any
 
-from ..errors import ChinaAIStatsError
-from ..fx import CURRENCIES
+from ..core.errors import ChinaAIStatsError
+from ..tables.currency import CURRENCIES
 from ._common import EXIT_OK, command, emit, split_columns
 
 #: Columns each command prints with ``--format table`` unless --columns says otherwise,
@@ -106,7 +106,7 @@ def register(sub: Any) -> None:
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
-    from ..comparison import compare
+    from ..analysis.compare import compare
 
     if not (args.entities or args.indicator or args.table):
         raise ChinaAIStatsError(
@@ -144,7 +144,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 
 
 def _cmd_derived(args: argparse.Namespace) -> int:
-    from ..comparison import derived
+    from ..analysis.derived import derived
 
     df = derived()
     header = f"# Derived indicators: {len(df)}, computed from the rows{_stamp()}"
@@ -153,7 +153,7 @@ def _cmd_derived(args: argparse.Namespace) -> int:
 
 
 def _cmd_conflicts(args: argparse.Namespace) -> int:
-    from ..comparison import conflicts
+    from ..analysis.conflicts import conflicts
 
     df = conflicts()
     header = f"# Quantities given more than once: {len(df)}{_stamp()}"
@@ -169,7 +169,7 @@ def _columns(args: argparse.Namespace, df: Any) -> list[str] | None:
 
 
 def _stamp() -> str:
-    from .. import catalog
+    from ..tables import catalog
 
     desc = catalog.descriptor()
     return f" · chinaai-stats data {desc['version']} · {desc['licenses'][0]['name']}"

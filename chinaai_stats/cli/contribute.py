@@ -9,8 +9,8 @@ import json
 import sys
 from typing import Any
 
-from .. import catalog
-from ..errors import ChinaAIStatsError
+from ..core.errors import ChinaAIStatsError
+from ..tables import catalog
 from ._common import EXIT_INVALID, EXIT_OK, command
 from .sources import _texts_option
 
@@ -72,7 +72,7 @@ def register(sub: Any) -> None:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from ..validation import validate
+    from ..contributing.validation import validate
 
     if args.limit is not None and args.limit < 0:
         raise ChinaAIStatsError(f"--limit {args.limit}: give a number of problems, 0 or more")
@@ -87,7 +87,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_add(args: argparse.Namespace) -> int:
-    from ..add import AddError, add
+    from ..contributing.add import AddError, add
 
     as_json = args.format == "json"
     try:

@@ -65,8 +65,8 @@ def register(sub: Any) -> None:
 def _cmd_parse(args: argparse.Namespace) -> int:
     import json
 
-    from ..errors import QuantityParseError
-    from ..parse import parse_quantity
+    from ..core.errors import QuantityParseError
+    from ..reading.parse import parse_quantity
 
     try:
         q = parse_quantity(args.text)
@@ -103,9 +103,9 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     import csv
     import json
 
-    from ..extraction import columns_for, extract, publication_date
-    from ..inputs import decode_text, read_input
-    from ..provenance import MAX_TEXT_BYTES
+    from ..reading.extraction import columns_for, extract, publication_date
+    from ..reading.inputs import decode_text, read_input
+    from ..reading.provenance import MAX_TEXT_BYTES
 
     published = publication_date(args.published, option="--published ")
     src = read_input(
@@ -139,7 +139,7 @@ def _cell(value: Any) -> Any:
 
 
 def _cmd_conversions(args: argparse.Namespace) -> int:
-    from ..fx import check_conversions
+    from ..measures.fxcheck import check_conversions
 
     df = check_conversions()
     header = f"# Source conversions to USD: {len(df)} rows (CNY per USD; ECB, FRED, World Bank)"
@@ -171,8 +171,8 @@ CONVERSION_COLUMNS = (
 
 
 def _cmd_rates_check(args: argparse.Namespace) -> int:
-    from ..errors import ChinaAIStatsError
-    from ..fxcheck import AGREEMENT, cross_check
+    from ..core.errors import ChinaAIStatsError
+    from ..measures.fxcheck import AGREEMENT, cross_check
 
     df = cross_check(args.frequency)
     if args.start is not None and args.end is not None and args.start > args.end:

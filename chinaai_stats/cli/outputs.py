@@ -6,7 +6,7 @@ import argparse
 import textwrap
 from typing import Any
 
-from ..errors import ChinaAIStatsError
+from ..core.errors import ChinaAIStatsError
 from ._common import EXIT_OK, command
 
 _FOLDER_RULE = (
@@ -85,7 +85,7 @@ def register(sub: Any) -> None:
 
 
 def _cmd_cite(args: argparse.Namespace) -> int:
-    from ..citation import cite
+    from ..tables.citation import cite
 
     if args.accessed:
         import datetime as dt
@@ -101,7 +101,7 @@ def _cmd_cite(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from ..report import write_report
+    from ..outputs.report import write_report
 
     pages = write_report(args.out, force=args.force)
     print(f"wrote {len(pages)} pages to {args.out} (open {pages[0]})")
@@ -109,7 +109,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from ..exports import export
+    from ..outputs.exports import export
 
     for path in export(
         args.format, args.out, force=args.force, bom=args.bom, formulas=args.formulas

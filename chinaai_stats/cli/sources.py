@@ -8,7 +8,7 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-from ..errors import ChinaAIStatsError
+from ..core.errors import ChinaAIStatsError
 from ._common import EXIT_INVALID, EXIT_OK, command, emit
 
 
@@ -126,7 +126,7 @@ def _texts_option(p: argparse.ArgumentParser) -> None:
 
 
 def _cmd_sources(args: argparse.Namespace) -> int:
-    from ..loader import sources
+    from ..tables.loader import sources
 
     df = sources()
     cols = None if args.format != "table" else ["id", "published", "publisher", "title"]
@@ -135,7 +135,7 @@ def _cmd_sources(args: argparse.Namespace) -> int:
 
 
 def _cmd_add(args: argparse.Namespace) -> int:
-    from ..registry import add_source
+    from ..contributing.registry import add_source
 
     result = add_source(
         args.text_file,
@@ -174,7 +174,7 @@ def print_problems(problems: list[Any], fmt: str = "text") -> None:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from ..provenance import check_data, source_dirs
+    from ..reading.provenance import check_data, source_dirs
 
     folders = source_dirs(args.texts)
     if not folders:

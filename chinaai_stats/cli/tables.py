@@ -6,9 +6,9 @@ import argparse
 import csv
 from typing import Any
 
-from .. import catalog
-from ..errors import ChinaAIStatsError, did_you_mean
-from ..fx import CURRENCIES
+from ..core.errors import ChinaAIStatsError, did_you_mean
+from ..tables import catalog
+from ..tables.currency import CURRENCIES
 from ._common import EXIT_OK, check_column, command, emit, split_columns
 
 #: Columns ``show --format table`` prints unless --columns says otherwise.
@@ -121,7 +121,7 @@ def _cmd_list(args: argparse.Namespace) -> int:
 
 
 def _cmd_show(args: argparse.Namespace) -> int:
-    from ..loader import load
+    from ..tables.loader import load
 
     if args.fx and not args.currency:
         raise ChinaAIStatsError(
@@ -149,7 +149,7 @@ def _cmd_show(args: argparse.Namespace) -> int:
 
 
 def _period(text: str, option: str) -> tuple[Any, Any]:
-    from ..dates import as_of_bounds
+    from ..core.dates import as_of_bounds
 
     try:
         bounds = as_of_bounds(text)
@@ -185,7 +185,7 @@ def _equals(col: Any, value: str) -> Any:
 
 def _entity_id(name: str, known: set[str]) -> str:
     """The entity id ``name`` stands for, when it is a name or alias of one; else ``name``."""
-    from ..entities import resolve
+    from ..tables.entities import resolve
 
     if name in known:
         return name
@@ -255,7 +255,7 @@ def select_rows(df: Any, args: argparse.Namespace) -> tuple[Any, list[str]]:
 
 
 def _cmd_describe(args: argparse.Namespace) -> int:
-    from ..loader import describe
+    from ..tables.loader import describe
 
     df = describe(args.name)
     print(f"# {df.attrs['title']} ({df.attrs['name']})\n# {df.attrs['description']}")

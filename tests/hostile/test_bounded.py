@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from chinaai_stats.extraction import extract
+from chinaai_stats.reading.extraction import extract
 from tests.hostile._helpers import one_line_refusal, with_changelog
 from tests.test_validation import GOOD, write_rows
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from chinaai_stats import journal
+from chinaai_stats.core import journal
 from tests.conftest import run_cli
 from tests.hostile._helpers import one_line_refusal, tree, victim, with_changelog
 from tests.test_validation import GOOD, write_rows

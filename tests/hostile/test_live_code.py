@@ -38,7 +38,9 @@ def _edit_talent(root: Path, first: dict[str, str], second: dict[str, str]) -> N
     w.writerows(rows)
     path.write_text(buf.getvalue(), encoding="utf-8")
     refreshed = subprocess.run(
-        [sys.executable, "-m", "chinaai_stats.package", str(root)], capture_output=True, text=True
+        [sys.executable, "-m", "chinaai_stats.tables.package", str(root)],
+        capture_output=True,
+        text=True,
     )
     assert refreshed.returncode == 0, refreshed.stderr
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from chinaai_stats import outdir
+from chinaai_stats.outputs import outdir
 from tests.conftest import run_cli
 from tests.hostile._helpers import one_line_refusal, tree, victim
 

@@ -1,0 +1,1 @@
+"""Comparisons, derived figures, conflicts; may import core, tables, measures, reading."""

@@ -1,0 +1,1 @@
+"""Maintainers' scripts building shipped tables and releases; may import core to outputs."""

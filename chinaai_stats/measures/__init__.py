@@ -1,0 +1,1 @@
+"""Units, exchange-rate checks, reference series, per-person figures; may import core, tables."""

@@ -1,0 +1,1 @@
+"""Reading texts (parser, extraction, provenance, inputs); may import core, tables, measures."""

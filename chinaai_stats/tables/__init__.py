@@ -1,0 +1,1 @@
+"""The tables: find, read, load (with currency columns), describe, cite; may import core."""
