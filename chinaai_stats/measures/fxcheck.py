@@ -168,28 +168,51 @@ def check_conversions() -> pd.DataFrame:
     """
     import pandas as pd
 
-    from ..tables.currency import CURRENCIES, TOLERANCE, Rates, publication_dates
+    from ..tables.currency import CURRENCIES, Rates, publication_dates
     from ..tables.loader import load
 
     rates = Rates()
-    months: dict[str, dict[str, float]] = {}
-    fred_own: dict[str, dict[str, dict[str, float]]] = {}  # quote -> frequency -> rates
-    for (q, f, p), (r, _, _, source) in rates.by_key.items():
-        if f == "month":
-            months.setdefault(q, {})[p] = r
-        if source == "FRED":
-            fred_own.setdefault(q, {}).setdefault(f, {})[p] = r
-    refs = reference_rates()
-    by_series: dict[str, dict[str, float]] = {}
-    for (code, period), rate in refs.items():
-        by_series.setdefault(code, {})[period] = rate
+    lookup = _Lookup(rates, reference_rates())
     held = [c for c in CURRENCIES if c != "USD"]
     inv = load("investments")
     inv = inv[inv["stated_usd"].notna() & inv["unit"].astype(str).isin(held)]
     published = publication_dates()
-    rows = []
-    row: Any  # a row of the investments table (pandas-stubs types every cell as any scalar)
-    for row in inv.itertuples(index=False):
+    rows = [lookup.row(row, published) for row in inv.itertuples(index=False)]
+    out = pd.DataFrame(rows)
+    text = ("reference_basis", "stated_usd_text", "months_in_range", "fred_months_in_range")
+    types = {c: "string" for c in (*text, "wb_years_in_range")}
+    return out.astype({"flagged": "boolean", **types}) if len(out) else out
+
+
+class _Lookup:
+    """The rates one conversion is checked against, by currency, frequency and period."""
+
+    def __init__(self, rates: Any, refs: dict[tuple[str, str], float]) -> None:
+        self.rates, self.refs = rates, refs
+        self.months: dict[str, dict[str, float]] = {}
+        self.fred_own: dict[str, dict[str, dict[str, float]]] = {}  # quote -> frequency -> rates
+        for (q, f, p), (r, _, _, source) in rates.by_key.items():
+            if f == "month":
+                self.months.setdefault(q, {})[p] = r
+            if source == "FRED":
+                self.fred_own.setdefault(q, {}).setdefault(f, {})[p] = r
+        self.by_series: dict[str, dict[str, float]] = {}
+        for (code, period), rate in refs.items():
+            self.by_series.setdefault(code, {})[period] = rate
+
+    def fred(self, unit: str) -> tuple[dict[str, float], dict[str, float]]:
+        """FRED's annual and monthly rates for ``unit``: the yuan's from the reference tables."""
+        if unit == "CNY":
+            return self.by_series.get(FRED["year"], {}), self.by_series.get(FRED["month"], {})
+        own = self.fred_own.get(unit, {})
+        return own.get("year", {}), own.get("month", {})
+
+    def row(self, row: Any, published: dict[str, str]) -> dict[str, Any]:
+        """One figure's conversion beside the rates of its date (see :func:`check_conversions`)."""
+        import pandas as pd
+
+        from ..tables.currency import TOLERANCE
+
         implied = float(row.value) / float(row.stated_usd)
         low_usd, high_usd = rounding_range(float(row.stated_usd), str(row.stated_usd_text))
         low, high = float(row.value) / high_usd, float(row.value) / low_usd
@@ -197,44 +220,30 @@ def check_conversions() -> pd.DataFrame:
         ref, basis = math.nan, "no date: neither the figure nor its source is dated"
         unit = str(row.unit)
         if as_of:
-            ref, basis = rates.get("year", as_of[:4], str(row.id), unit)
+            ref, basis = self.rates.get("year", as_of[:4], str(row.id), unit)
             if not isinstance(row.as_of, str):
                 basis += " (publication year: figure undated)"
         dev = implied / ref - 1 if not math.isnan(ref) else math.nan
-        year = as_of[:4]
-        yuan = unit == "CNY"
-        fred_years = fred_own.get(unit, {}).get("year", {})
-        fred_months = fred_own.get(unit, {}).get("month", {})
-        if yuan:
-            fred_years, fred_months = (
-                by_series.get(FRED["year"], {}),
-                by_series.get(FRED["month"], {}),
-            )
-        rows.append(
-            {
-                "id": row.id,
-                "entity": row.entity,
-                "value": float(row.value),
-                "unit": str(row.unit),
-                "stated_usd": float(row.stated_usd),
-                "stated_usd_text": row.stated_usd_text,
-                "implied_rate": implied,
-                "implied_low": low,
-                "implied_high": high,
-                "reference_rate": ref,
-                "fred_rate": fred_years.get(year, math.nan),
-                "wb_rate": refs.get((WORLD_BANK, year), math.nan) if yuan else math.nan,
-                "reference_basis": basis,
-                "deviation": dev,
-                "flagged": pd.NA if math.isnan(dev) else abs(dev) > TOLERANCE,
-                "months_in_range": periods_in_range(months.get(unit, {}), low, high),
-                "fred_months_in_range": periods_in_range(fred_months, low, high),
-                "wb_years_in_range": periods_in_range(
-                    by_series.get(WORLD_BANK, {}) if yuan else {}, low, high
-                ),
-            }
-        )
-    out = pd.DataFrame(rows)
-    text = ("reference_basis", "stated_usd_text", "months_in_range", "fred_months_in_range")
-    types = {c: "string" for c in (*text, "wb_years_in_range")}
-    return out.astype({"flagged": "boolean", **types}) if len(out) else out
+        year, yuan = as_of[:4], unit == "CNY"
+        fred_years, fred_months = self.fred(unit)
+        world_bank = self.by_series.get(WORLD_BANK, {}) if yuan else {}
+        return {
+            "id": row.id,
+            "entity": row.entity,
+            "value": float(row.value),
+            "unit": unit,
+            "stated_usd": float(row.stated_usd),
+            "stated_usd_text": row.stated_usd_text,
+            "implied_rate": implied,
+            "implied_low": low,
+            "implied_high": high,
+            "reference_rate": ref,
+            "fred_rate": fred_years.get(year, math.nan),
+            "wb_rate": world_bank.get(year, math.nan),
+            "reference_basis": basis,
+            "deviation": dev,
+            "flagged": pd.NA if math.isnan(dev) else abs(dev) > TOLERANCE,
+            "months_in_range": periods_in_range(self.months.get(unit, {}), low, high),
+            "fred_months_in_range": periods_in_range(fred_months, low, high),
+            "wb_years_in_range": periods_in_range(world_bank, low, high),
+        }
