@@ -11,14 +11,16 @@ from tests.conftest import run_cli
 
 
 def test_compare_wechat_and_qq() -> None:
-    df = cs.compare(["WeChat", "QQ"], indicator="monthly_active_users")
-    df = df[df["source_id"] == "techreview-2016-tencent-ai-lab"].reset_index(drop=True)
+    full = cs.compare(["WeChat", "QQ"], indicator="monthly_active_users")
+    df = full[full["source_id"] == "techreview-2016-tencent-ai-lab"].reset_index(drop=True)
     df = df.assign(ratio_to_first=df["value_aligned"] / df["value_aligned"].iloc[0])
     assert df["entity"].tolist() == ["WeChat", "QQ"]
     assert df["ratio_to_first"].tolist() == [1.0, 877 / 846]
     assert set(df["id"]) == {"uc-0001", "uc-0002"}
     assert (df["unit_aligned"] == "count").all()
-    assert df["warnings"].tolist() == ["", ""]  # same date, same indicator, exact, cited
+    # same indicator, exact, cited: the only warning is the distance to the first figure
+    apart = f"as_of more than a year apart (2016-Q3 vs {full['as_of'].iloc[0]})"
+    assert df["warnings"].tolist() == [apart, apart]
 
 
 def test_compare_warns_on_different_definitions_and_bounds() -> None:

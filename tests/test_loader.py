@@ -134,7 +134,8 @@ def test_sources_registry() -> None:
 def test_describe_lists_every_field_with_its_allowed_values() -> None:
     d = cs.describe("investments").set_index("field")
     assert list(d.index) == [f["name"] for f in _schema("investments")["fields"]]
-    assert d.loc["unit", "allowed"] == "CNY, USD, HKD, EUR, GBP, JPY, TWD"
+    # money in seven currencies, and count for the number of deals a tracker counts
+    assert d.loc["unit", "allowed"] == "CNY, USD, HKD, EUR, GBP, JPY, TWD, count"
     assert d.loc["value", "allowed"] == ">= 0"
     assert bool(d.loc["id", "required"]) is True
     assert d.attrs["title"] == "AI investments"
