@@ -42,6 +42,8 @@ _LAZY = {
     "derived": "analysis.derived",
     "conflicts": "analysis.conflicts",
     "facts": "analysis.facts",
+    "timeline": "analysis.timeline",
+    "trace": "analysis.timeline",
     "entity": "tables.entities",
     "export": "outputs.exports",
     "write_report": "outputs.report",
@@ -56,6 +58,8 @@ if TYPE_CHECKING:  # what type checkers see; at run time each name loads on firs
     from .analysis.conflicts import conflicts as conflicts
     from .analysis.derived import derived as derived
     from .analysis.facts import facts as facts
+    from .analysis.timeline import timeline as timeline
+    from .analysis.timeline import trace as trace
     from .contributing.validation import ValidationReport as ValidationReport
     from .contributing.validation import validate as validate
     from .measures.fxcheck import check_conversions as check_conversions

@@ -272,14 +272,22 @@ FILTER_CASES = [
         lambda r: r["indicator"] in ("population", "benchmark_rank"),
     ),
     (["investments", "--where", "unit=CNY"], "investments", lambda r: r["unit"] == "CNY"),
-    (["talent", "--where", "qualifier=more_than"], "talent", lambda r: r["qualifier"] == "more_than"),
+    (
+        ["talent", "--where", "qualifier=more_than"],
+        "talent",
+        lambda r: r["qualifier"] == "more_than",
+    ),
     (["talent", "--where", "value=0.24"], "talent", lambda r: float(r["value"]) == 0.24),
     (
         ["talent", "--where", "entity=China", "--where", "unit=ratio"],
         "talent",
         lambda r: r["entity"] == "China" and r["unit"] == "ratio",
     ),
-    (["user_counts", "--from", "2017"], "user_counts", lambda r: _overlaps(r["as_of"], "2017", None)),
+    (
+        ["user_counts", "--from", "2017"],
+        "user_counts",
+        lambda r: _overlaps(r["as_of"], "2017", None),
+    ),
     (
         ["user_counts", "--to", "2015-12-31"],
         "user_counts",

@@ -24,6 +24,7 @@ ALL = [
     "DataVersionError",
     "DatasetNotFoundError",
     "ExchangeRateError",
+    "FormulaCellError",
     "InputFileError",
     "OutputPathError",
     "QuantityParseError",
@@ -44,6 +45,8 @@ ALL = [
     "derived",
     "conflicts",
     "facts",
+    "timeline",
+    "trace",
     "entity",
     "export",
     "write_report",
@@ -63,6 +66,7 @@ ERRORS = {
     "OutputPathError": ["ChinaAIStatsError", "OSError", "Exception", "BaseException"],
     "QuantityParseError": ["ChinaAIStatsError", "ValueError", "Exception", "BaseException"],
     "UnitError": ["ChinaAIStatsError", "ValueError", "Exception", "BaseException"],
+    "FormulaCellError": ["ChinaAIStatsError", "ValueError", "Exception", "BaseException"],
 }
 COMMANDS = [
     "add",
@@ -81,6 +85,8 @@ COMMANDS = [
     "show",
     "sources",
     "template",
+    "timeline",
+    "trace",
     "validate",
 ]
 

@@ -146,13 +146,13 @@ def compare(
     >>> import chinaai_stats as cs
     >>> mau = cs.compare(["WeChat", "QQ"], indicator="monthly_active_users")
     >>> cols = ["entity", "as_of", "value_aligned", "ratio_to_first"]
-    >>> picked = mau[mau["id"].isin(["uc-0007", "uc-0009", "uc-0001", "uc-0002"])]
-    >>> for row in picked[cols].round(3).values.tolist():
+    >>> picked = mau[mau["id"].isin(["uc-0141", "uc-0007", "uc-0001", "uc-0002"])]
+    >>> for row in picked[cols].round(3).values.tolist():  # ratios to the first, 2013-Q1
     ...     print(row)
-    ['WeChat', '2015-Q4', 697000000.0, 1.0]
-    ['WeChat', '2016-Q2', 806000000.0, 1.156]
-    ['WeChat', '2016-Q3', 846000000.0, 1.214]
-    ['QQ', '2016-Q3', 877000000.0, 1.258]
+    ['WeChat', '2013-Q1', 194000000.0, 1.0]
+    ['WeChat', '2015-Q4', 697000000.0, 3.593]
+    ['WeChat', '2016-Q3', 846000000.0, 4.361]
+    ['QQ', '2016-Q3', 877000000.0, 4.521]
     >>> per100 = cs.compare(["WeChat"], "monthly_active_users", per=100, population="China")
     >>> row = per100.set_index("id").loc["uc-0001"]
     >>> round(float(row["value_aligned"]), 2), row["unit_aligned"], row["denominator_basis"]

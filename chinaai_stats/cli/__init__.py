@@ -17,7 +17,7 @@ from typing import NoReturn
 
 from ..core.errors import ChinaAIStatsError, did_you_mean
 from ..core.version import __version__
-from . import compare, contribute, figures, outputs, sources, tables
+from . import compare, contribute, figures, outputs, series, sources, tables
 from ._common import EXIT_BUG, EXIT_INTERRUPTED, EXIT_OK, EXIT_UNUSABLE, json_failure
 
 EPILOG = """exit codes:
@@ -39,6 +39,8 @@ examples:
   chinaai-stats compare WeChat QQ --indicator monthly_active_users
   chinaai-stats derived
   chinaai-stats conflicts
+  chinaai-stats timeline WeChat monthly_active_users
+  chinaai-stats trace uc-0001
   chinaai-stats show investments --format csv > investments.csv
   chinaai-stats describe talent
   chinaai-stats show investments --currency USD --fx annual
@@ -57,7 +59,7 @@ examples:
 
 
 #: The modules that each add a group of subcommands (each has ``register(sub)``).
-_GROUPS = (tables, sources, compare, figures, contribute, outputs)
+_GROUPS = (tables, sources, compare, series, figures, contribute, outputs)
 
 
 class _UsageError(Exception):
