@@ -186,7 +186,7 @@ def describe(name: str) -> pd.DataFrame:
     --------
     >>> import chinaai_stats as cs
     >>> cs.describe("investments").set_index("field").loc["unit", "allowed"]
-    'CNY, USD, HKD, EUR, GBP, JPY, TWD'
+    'CNY, USD, HKD, EUR, GBP, JPY, TWD, count'
     """
     res = catalog.resource(name)
     rows = []
