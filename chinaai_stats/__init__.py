@@ -38,6 +38,7 @@ _LAZY = {
     "population": "measures.reference",
     "series": "measures.reference",
     "cite": "tables.citation",
+    "changes": "tables.changes",
     "compare": "analysis.compare",
     "derived": "analysis.derived",
     "conflicts": "analysis.conflicts",
@@ -72,6 +73,7 @@ if TYPE_CHECKING:  # what type checkers see; at run time each name loads on firs
     from .reading.parse import Quantity as Quantity
     from .reading.parse import parse_quantity as parse_quantity
     from .tables.catalog import list_datasets as list_datasets
+    from .tables.changes import changes as changes
     from .tables.citation import cite as cite
     from .tables.entities import entity as entity
     from .tables.loader import describe as describe

@@ -41,6 +41,7 @@ ALL = [
     "population",
     "series",
     "cite",
+    "changes",
     "compare",
     "derived",
     "conflicts",
@@ -70,6 +71,7 @@ ERRORS = {
 }
 COMMANDS = [
     "add",
+    "changes",
     "cite",
     "compare",
     "conflicts",

@@ -3,8 +3,10 @@
 The routine refuses a version that is not greater than the current one, then
 re-hashes every resource, sets the version (and release date) in
 ``datasets/datapackage.json``, ``chinaai_stats/core/version.py`` and ``CITATION.cff``,
-and moves the Unreleased entries of ``CHANGELOG.md`` under the new version. All
-files are replaced together, or none is.
+moves the Unreleased entries of ``CHANGELOG.md`` under the new version, and stores the
+release's data as its changes to the last release (``datasets/releases/X.Y.Z.json.xz``,
+so that ``load(name, version="X.Y.Z")`` gives it back later). All files are replaced
+together, or none is.
 
 Versions follow SemVer for the data: a corrected figure is a patch, new rows or
 tables a minor, a removed or renamed column or table a major (CONTRIBUTING.md).
@@ -19,7 +21,7 @@ from pathlib import Path
 
 from ..core import journal
 from ..core.errors import ChinaAIStatsError
-from ..tables import catalog, package
+from ..tables import catalog, history, package
 from ..tables.cff import render_citation
 
 __all__ = ["ReleaseError", "changelog_released", "release", "render_citation"]
@@ -82,7 +84,9 @@ def _release_locked(version: str, root: Path, today: date | None) -> list[Path]:
     desc = package.refreshed(root)
     desc["version"] = version
     desc["created"] = f"{released}T00:00:00Z"
-    changes: dict[Path, str] = {root / "datasets" / catalog.DESCRIPTOR: package.dump_json(desc)}
+    changes: dict[Path, str | bytes] = {
+        root / "datasets" / catalog.DESCRIPTOR: package.dump_json(desc)
+    }
     init = root / "chinaai_stats" / "core" / "version.py"
     if init.exists():
         text = init.read_text(encoding="utf-8")
@@ -97,6 +101,12 @@ def _release_locked(version: str, root: Path, today: date | None) -> list[Path]:
         changes_path.read_text(encoding="utf-8"), version, released
     )
     changes[root / "CITATION.cff"] = render_citation(desc, version, released)
+    pending = {
+        p.relative_to(root).as_posix(): d.encode("utf-8") if isinstance(d, str) else d
+        for p, d in changes.items()
+    }
+    store, entry = history.record(root, version, released, pending)
+    changes[root / store] = entry
     journal.commit(root, changes, command="release", note=f"version {version}")
     return list(changes)
 

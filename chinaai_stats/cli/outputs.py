@@ -28,11 +28,15 @@ def register(sub: Any) -> None:
         "cite the package or one table (version, hash, sources)",
         "chinaai-stats cite talent --style bibtex",
         "chinaai-stats cite --style apa",
+        "chinaai-stats cite user_counts --data-version 0.1.0",
     )
     cite.set_defaults(func=_cmd_cite)
     cite.add_argument("name", nargs="?", help="table name; omit to cite the whole package")
     cite.add_argument("--style", choices=["text", "apa", "bibtex"], default="text")
     cite.add_argument("--accessed", help="access date to state (YYYY-MM-DD; default: today)")
+    cite.add_argument(
+        "--data-version", help="a release to cite, as released (default: the data in use)"
+    )
     rep = command(
         sub,
         "report",
@@ -96,7 +100,7 @@ def _cmd_cite(args: argparse.Namespace) -> int:
             raise ChinaAIStatsError(
                 f"--accessed {args.accessed!r} is not a YYYY-MM-DD date"
             ) from None
-    print(cite(args.name, style=args.style, accessed=args.accessed))
+    print(cite(args.name, style=args.style, accessed=args.accessed, version=args.data_version))
     return EXIT_OK
 
 

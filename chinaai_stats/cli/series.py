@@ -1,4 +1,4 @@
-"""Commands that follow one series or one row: ``timeline``, ``trace``."""
+"""Commands that follow a series, a row or a release: ``timeline``, ``trace``, ``changes``."""
 
 from __future__ import annotations
 
@@ -40,6 +40,19 @@ def register(sub: Any) -> None:
     tr.set_defaults(func=_cmd_trace)
     tr.add_argument("id", metavar="ID", help="a fact row's id (uc-0001)")
     tr.add_argument("--format", choices=["text", "json"], default="text")
+    ch = command(
+        sub,
+        "changes",
+        "list the rows added, changed (column by column) and removed between two releases",
+        "chinaai-stats changes 0.1.0 0.2.0",
+        "chinaai-stats changes 0.2.0 --format csv > since-0.2.0.csv",
+    )
+    ch.set_defaults(func=_cmd_changes)
+    ch.add_argument("old", metavar="OLD", help="a release (0.1.0)")
+    ch.add_argument(
+        "new", metavar="NEW", nargs="?", help="a later release (default: the data in use)"
+    )
+    ch.add_argument("--format", choices=["text", "csv", "json"], default="text")
 
 
 def _cmd_timeline(args: argparse.Namespace) -> int:
@@ -54,6 +67,15 @@ def _cmd_timeline(args: argparse.Namespace) -> int:
     )
     fmt = "table" if args.format == "text" else args.format
     emit(df, fmt, None, header)
+    return EXIT_OK
+
+
+def _cmd_changes(args: argparse.Namespace) -> int:
+    from ..tables.changes import changes
+
+    df = changes(args.old, args.new)
+    header = f"# Changes from {args.old} to {args.new or 'the data in use'}: {len(df)}"
+    emit(df, "table" if args.format == "text" else args.format, None, header)
     return EXIT_OK
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import re
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from ..core.errors import ChinaAIStatsError
@@ -20,16 +21,16 @@ def _released(desc: dict[str, Any]) -> str:
     return str(desc.get("created", ""))[:10]
 
 
-def _registry() -> dict[str, dict[str, str]]:
-    return {row["id"]: row for row in catalog.registry_rows()}
+def _registry(root: Path | None) -> dict[str, dict[str, str]]:
+    return {row["id"]: row for row in catalog.registry_rows(root)}
 
 
-def _source_ids(name: str | None) -> list[str]:
+def _source_ids(name: str | None, root: Path | None) -> list[str]:
     """The sources a table's rows cite (every registered source for the package)."""
-    reg = _registry()
+    reg = _registry(root)
     if name is None:
         return list(reg)
-    path = catalog.table_path(name)
+    path = catalog.table_path(name, root)
     with open(path, encoding="utf-8", newline="") as f:
         reader = csv.DictReader(f)
         if "source_id" not in (reader.fieldnames or []):
@@ -44,7 +45,7 @@ def _source_line(row: dict[str, str]) -> str:
     return f"{who} ({when}), “{row['title']}”"
 
 
-def _what(name: str | None, desc: dict[str, Any]) -> dict[str, str]:
+def _what(name: str | None, desc: dict[str, Any], root: Path | None) -> dict[str, str]:
     """The parts every style names: title, table, version, year, hash, licence, sources."""
     version = desc["version"]
     parts = {
@@ -56,10 +57,10 @@ def _what(name: str | None, desc: dict[str, Any]) -> dict[str, str]:
         "table_title": "",
         "digest": "",
     }
-    reg = _registry()
-    sources = [_source_line(reg[s]) for s in _source_ids(name)]
+    reg = _registry(root)
+    sources = [_source_line(reg[s]) for s in _source_ids(name, root)]
     if name is not None:
-        res = catalog.resource(name)
+        res = catalog.resource(name, root)
         parts.update(
             table=name,
             table_title=res.get("title", name),
@@ -73,7 +74,12 @@ def _what(name: str | None, desc: dict[str, Any]) -> dict[str, str]:
     return parts
 
 
-def cite(name: str | None = None, style: str = "text", accessed: date | str | None = None) -> str:
+def cite(
+    name: str | None = None,
+    style: str = "text",
+    accessed: date | str | None = None,
+    version: str | None = None,
+) -> str:
     """Return a citation of the package, or of table ``name``, in ``style``.
 
     Every style names the author and publisher (``chinaai-stats contributors``, an
@@ -90,6 +96,9 @@ def cite(name: str | None = None, style: str = "text", accessed: date | str | No
         ``apa``: APA 7 data set reference; ``bibtex``: a ``@misc`` entry.
     accessed : date or ISO str, optional
         The access date ``text`` and ``bibtex`` state; today when not given.
+    version : str, optional
+        A release to cite (``"0.1.0"``): its version, hash and sources as released;
+        the data in use when not given.
 
     Examples
     --------
@@ -103,7 +112,10 @@ def cite(name: str | None = None, style: str = "text", accessed: date | str | No
     """
     if style not in STYLES:
         raise ChinaAIStatsError(f"unknown citation style {style!r}; use one of {', '.join(STYLES)}")
-    parts = _what(name, catalog.descriptor())
+    from .loader import version_root
+
+    root, desc = version_root(version)
+    parts = _what(name, desc, root)
     if isinstance(accessed, str):
         try:
             day = date.fromisoformat(accessed).isoformat()

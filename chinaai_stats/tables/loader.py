@@ -7,7 +7,7 @@ first used, so ``import chinaai_stats`` stays cheap.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import pandas as pd
 
@@ -62,8 +62,8 @@ def _checked_sha256(path: Path, recorded: str) -> str:
     return _hashes[key]
 
 
-def _sources_used(ids: Iterable[str]) -> list[dict[str, str]]:
-    reg = {row["id"]: row for row in catalog.registry_rows()}
+def _sources_used(ids: Iterable[str], root: Path | None = None) -> list[dict[str, str]]:
+    reg = {row["id"]: row for row in catalog.registry_rows(root)}
     out = []
     for sid in sorted(set(ids)):
         row = reg.get(sid, {"id": sid})
@@ -71,6 +71,33 @@ def _sources_used(ids: Iterable[str]) -> list[dict[str, str]]:
             {k: row.get(k, "") for k in ("id", "title", "publisher", "author", "published", "url")}
         )
     return out
+
+
+def version_root(version: str | None = None) -> tuple[Path, dict[str, Any]]:
+    """The folder holding data ``version`` (default: the installed one) and its descriptor.
+
+    A release is rebuilt from ``datasets/releases`` (:mod:`.history`) unless the data in
+    use is that release byte for byte; a version neither released nor in use raises
+    :class:`DataVersionError` naming the fix.
+    """
+    root = catalog.data_root()
+    desc = catalog.descriptor(root)
+    if version is None:
+        return root, desc
+    from . import history
+
+    if version in history.releases(root):
+        if history.is_current(root, version):
+            return root, desc
+        old = history.release_root(version, root)
+        return old, catalog.descriptor(old)
+    if version == desc["version"]:  # the version being prepared, not released yet
+        return root, desc
+    stored = ", ".join(history.releases(root)) or "none"
+    raise DataVersionError(
+        f"installed chinaai-stats data is version {desc['version']} and holds the releases "
+        f"{stored}, not {version}; install it with: pip install chinaai-stats=={version}"
+    )
 
 
 def load(
@@ -87,8 +114,10 @@ def load(
     name : str
         A table name from :func:`list_datasets`, e.g. ``"user_counts"``.
     version : str, optional
-        The data version an analysis was written against; a different installed
-        version raises :class:`DataVersionError`.
+        The data version an analysis was written against: the table exactly as
+        released then (its SHA-256 the one recorded at that release), rebuilt offline
+        from the release store. A version neither installed nor released raises
+        :class:`DataVersionError`.
     currency : {"USD", "CNY", "HKD", "EUR", "GBP", "JPY", "TWD"}, optional
         Add the money figures converted to this currency (``value_usd``,
         ``value_cny``, ...), with ``fx_rate`` (e.g. CNY per USD) and ``fx_basis``; ``value``
@@ -119,13 +148,7 @@ def load(
     >>> float(wechat["value"]), wechat["unit"], wechat["as_of"]
     (846000000.0, 'count', '2016-Q3')
     """
-    root = catalog.data_root()
-    desc = catalog.descriptor(root)
-    if version is not None and version != desc["version"]:
-        raise DataVersionError(
-            f"installed chinaai-stats data is version {desc['version']}, not the pinned {version}; "
-            f"install it with: pip install chinaai-stats=={version}"
-        )
+    root, desc = version_root(version)
     res = catalog.resource(name, root)
     path = root / "datasets" / res["path"]
     df = read_csv(path, res["schema"])
@@ -140,7 +163,7 @@ def load(
         sha256=sha256,
         licence=", ".join(x["name"] for x in res.get("licenses", desc["licenses"][:1])),
         sources=(
-            _sources_used(df["source_id"])
+            _sources_used(df["source_id"], root)
             if "source_id" in df.columns
             else [dict(s) for s in res.get("sources", [])]
         ),
