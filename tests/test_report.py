@@ -56,6 +56,7 @@ def catalog_dir(tmp_path_factory) -> Path:
 
 def _pages(folder: Path) -> list[Path]:
     return [folder / "index.html", *sorted(folder.glob("tables/*.html")),
+            *sorted(folder.glob("series/*.html")),
             *sorted(folder.glob("figures/*.html"))]  # fmt: skip
 
 
@@ -305,6 +306,94 @@ def test_every_page_in_a_browser_fits_the_window_and_loads_its_images(
                 browser.screenshot(shot)
                 assert shot.stat().st_size > 10_000
         assert charted >= 3, "charts are missing from the pages"
+    finally:
+        browser.close()
+
+
+# ------------------------------------------------------------------ series
+
+
+def _series_wanted() -> dict[str, set[str]]:
+    """(entity--indicator) -> the periods of its counts: every series of 3 or more dates."""
+    import csv
+
+    from chinaai_stats.tables import catalog
+
+    periods: dict[str, set[str]] = {}
+    for table in ("user_counts", "investments", "talent", "camera_counts", "context"):
+        with open(catalog.table_path(table), encoding="utf-8", newline="") as fh:
+            for r in csv.DictReader(fh):
+                if r["as_of"] and r["kind"] not in ("forecast", "target", "plan"):
+                    key = re.sub(r"[^A-Za-z0-9_-]+", "-", f"{r['entity']}--{r['indicator']}")
+                    periods.setdefault(key, set()).add(r["as_of"])
+    return {k: v for k, v in periods.items() if len(v) >= 3}
+
+
+def test_a_series_page_for_every_series_of_three_dates(catalog_dir) -> None:
+    wanted = _series_wanted()
+    assert len(wanted) >= 5
+    pages = {p.stem for p in (catalog_dir / "series").glob("*.html")}
+    assert pages == set(wanted)
+    index = (catalog_dir / "index.html").read_text("utf-8")
+    for slug in wanted:
+        assert f'href="series/{slug}.html"' in index, slug
+
+
+def test_a_series_page_is_a_linked_accessible_line_chart(catalog_dir) -> None:
+    page = (catalog_dir / "series" / "WeChat--monthly_active_users.html").read_text("utf-8")
+    svg = page[page.index("<svg") : page.index("</svg>")]
+    assert 'role="img"' in svg and "<title id=" in svg and "<desc id=" in svg
+    t = cs.timeline("WeChat", "monthly_active_users")
+    points = re.findall(r'<a href="\.\./figures/([^"]+)\.html"><circle', svg)
+    assert points == t["id"].tolist()  # one point per period, each linked to its card
+    table = page[page.index("</svg>") :]
+    assert all(f'href="../figures/{i}.html"' in table for i in t["id"])
+    # the chart needs no script and loads nothing
+    assert "<script" not in svg and "http" not in svg.replace("http://www.w3.org/2000/svg", "")
+
+
+def test_forecasts_are_dashed_and_labelled(catalog_dir) -> None:
+    page = (catalog_dir / "series" / "China--surveillance_cameras.html").read_text("utf-8")
+    aims = cs.facts()
+    aims = aims[
+        (aims["entity"] == "China")
+        & aims["indicator"].isin(["surveillance_cameras", "surveillance_cameras_forecast"])
+        & aims["kind"].isin(["forecast", "target", "plan"])
+        & aims["target_period"].notna()
+    ]
+    assert len(aims) > 0
+    assert 'stroke-dasharray="6 4"' in page and 'class="aim">forecast</text>' in page
+    for rid in aims["id"]:
+        assert f'href="../figures/{rid}.html"><circle' in page and 'fill="#fff"' in page
+
+
+SERIES_STATE = """(() => {
+  const svg = document.querySelector("svg.series"), w = window.innerWidth;
+  const box = svg.getBoundingClientRect();
+  const text = Array.from(svg.querySelectorAll("text")).map(t => t.getBoundingClientRect());
+  return {width: w, left: box.left, right: box.right,
+          smallest: Math.min(...text.map(r => r.height)),
+          points: svg.querySelectorAll("a circle").length};
+})()"""
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_series_charts_are_readable_at_phone_and_laptop_width(
+    catalog_dir, tmp_path, width: int
+) -> None:
+    from tests.browser import Browser
+
+    browser = Browser(_chromium(), width, tmp_path / "profile")
+    try:
+        for page in sorted((catalog_dir / "series").glob("*.html")):
+            browser.open(page.as_uri())
+            s = browser.evaluate(SERIES_STATE)
+            assert s["left"] >= 0 and s["right"] <= width, (page.name, s)
+            assert s["smallest"] >= 8, f"{page.name}: text {s['smallest']:.1f}px high"
+            assert s["points"] >= 3 and browser.problems() == [], page.name
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        browser.open((catalog_dir / "series" / "WeChat--monthly_active_users.html").as_uri())
+        browser.screenshot(ARTIFACTS / f"catalog-series-wechat-{width}.png")
     finally:
         browser.close()
 

@@ -18,7 +18,7 @@ from ...analysis.facts import FACT_TABLES, facts
 from ...tables import catalog
 from ...tables.citation import cite
 from ...tables.loader import load, sources
-from . import charts, pages
+from . import charts, pages, series
 
 __all__ = ["build"]
 
@@ -55,7 +55,7 @@ def build(folder: Path) -> list[Path]:
     Returns the pages written, the index first.
     """
     folder = Path(folder)
-    for sub in ("charts", "tables", "figures"):
+    for sub in ("charts", "tables", "figures", "series"):
         (folder / sub).mkdir()
     data = _data()
     for chart in data.charts:
@@ -82,6 +82,12 @@ def build(folder: Path) -> list[Path]:
         body = pages.figure_page(data, row, citations[row.table])
         title = f"{row.entity}: {row.indicator} ({row.id})"
         written.append(pages.write(folder / "figures" / f"{row.id}.html", title, body, data, "../"))
-    index = pages.index_page(data, index_rows)
+    drawn = series.plan(data.facts, data.codebook)
+    for s in drawn:
+        body = series.page_body(s, data.meta["version"], data.meta["licence"])
+        written.append(
+            pages.write(folder / "series" / f"{s.slug}.html", s.title, body, data, "../")
+        )
+    index = pages.index_page(data, index_rows, drawn)
     written.insert(0, pages.write(folder / "index.html", data.desc["title"], index, data, ""))
     return written

@@ -37,6 +37,10 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: now
           gap: 1rem; }
 figure { margin: 0.5rem 0 1rem; max-width: 100%; }
 figure img { display: block; width: 100%; max-width: 46rem; height: auto; border: 1px solid #ddd; }
+svg.series { display: block; width: 100%; max-width: 46rem; height: auto; border: 1px solid #ddd; }
+svg.series text { font-size: 15px; fill: #222; }
+svg.series .axis { stroke: #444; } svg.series .grid { stroke: #e4e4e4; }
+svg.series .aim { fill: #b35900; font-style: italic; } svg.series .unit { font-size: 13px; }
 figcaption { font-size: 0.9rem; color: #444; }
 .value { font-size: 1.5rem; margin: 0.2rem 0; }
 .printed { font-size: 1.15rem; }

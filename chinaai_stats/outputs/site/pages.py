@@ -79,7 +79,22 @@ def normalised(row: Any) -> str:
 # ------------------------------------------------------------------ index
 
 
-def index_page(data: Data, tables: list[dict[str, Any]]) -> str:
+def _series_list(drawn: list[Any]) -> str:
+    items = "".join(
+        f'<li><a href="series/{e(s.slug)}.html">{e(s.title)}</a> '
+        f"({len([p for p in s.points if not p.aim])} periods"
+        + (f", {len([p for p in s.points if p.aim])} aims" if any(p.aim for p in s.points) else "")
+        + ")</li>"
+        for s in drawn
+    )
+    return (
+        '<h2 id="series">Series over time</h2><p>Every entity and indicator with three or '
+        "more dated periods, as a line chart and a timeline table.</p>"
+        f"<ul>{items}</ul>"
+    )
+
+
+def index_page(data: Data, tables: list[dict[str, Any]], drawn: list[Any] | None = None) -> str:
     desc, meta = data.desc, data.meta
     tab = pd.DataFrame(tables)
     charts = "".join(figure_html(c, "") for c in data.charts)
@@ -99,6 +114,7 @@ def index_page(data: Data, tables: list[dict[str, Any]]) -> str:
         "source, caveats and how to cite it): follow an id in a table.</p>"
         "<h2>Tables</h2>"
         + table(tab, numeric=("rows",), links={"table": "tables/{}.html"})
+        + _series_list(drawn or [])
         + "<h2>Charts</h2><p>Drawn only where two or more figures give the same indicator; "
         "hatched bars with an arrow are bounds (more than, at most), not values.</p>"
         + f'<div class="charts">{charts}</div>'
