@@ -118,7 +118,9 @@ def test_known_figures_load_as_plain_numbers() -> None:
 
 
 def test_version_pin_mismatch_fails_loudly() -> None:
-    with pytest.raises(cs.DataVersionError, match=r"not the pinned 9\.9\.9"):
+    with pytest.raises(
+        cs.DataVersionError, match=r"holds the releases 0\.1\.0, .*not 9\.9\.9; install it with"
+    ):
         cs.load("talent", version="9.9.9")
     assert len(cs.load("talent", version=cs.__version__)) > 0
 

@@ -208,6 +208,10 @@ def test_readme_provenance_rows_repeat_the_row_above_for_same(tmp_path: Path) ->
     assert prov["b"].licence == "ODC-PDDL-1.0" and prov["b"].path == "data"
 
 
+def _files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
 @pytest.mark.parametrize(
     ("folder", "file", "damage", "match"),
     [
@@ -259,10 +263,10 @@ def test_a_damaged_snapshot_is_refused_and_nothing_is_written(
     path = copy / refbuild.WDI / folder / file
     path.chmod(0o644)
     path.write_text(damage, "utf-8")
-    before = {p.name: p.read_bytes() for p in (data_copy / "datasets").iterdir()}
+    before = _files(data_copy / "datasets")
     with pytest.raises(cs.DataFileError, match=match):
         refbuild.build(data_copy, copy)
-    assert {p.name: p.read_bytes() for p in (data_copy / "datasets").iterdir()} == before
+    assert _files(data_copy / "datasets") == before
 
 
 def test_missing_readme_is_a_clear_error(tmp_path: Path) -> None:

@@ -31,7 +31,9 @@ def _table_changes(name: str, old: Any, new: Any) -> list[dict[str, str | None]]
     (old_fields, before), (new_fields, after) = old, new
     out: list[dict[str, str | None]] = []
 
-    def add(key: str, change: str, column: str = "", a: str | None = None, b: str | None = None):
+    def add(
+        key: str, change: str, column: str = "", a: str | None = None, b: str | None = None
+    ) -> None:
         out.append(
             {"table": name, "key": key, "change": change, "column": column, "old": a, "new": b}
         )

@@ -110,7 +110,7 @@ def is_current(root: Path, version: str) -> bool:
     """Whether ``root``'s descriptor is release ``version``'s, byte for byte."""
     recorded = _entry(root, version)["files"].get("datasets/datapackage.json", {})
     current = hashlib.sha256((root / "datasets" / "datapackage.json").read_bytes()).hexdigest()
-    return recorded.get("sha256") == current
+    return bool(recorded.get("sha256") == current)
 
 
 def rebuild(root: Path, version: str) -> dict[str, bytes]:

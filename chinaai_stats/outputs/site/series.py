@@ -14,7 +14,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 
@@ -51,7 +51,7 @@ class Series:
 
 
 def _middle(start: Any, end: Any) -> date:
-    return (start + (end - start) / 2).date()
+    return cast(date, (start + (end - start) / 2).date())
 
 
 def _aim_points(rows: pd.DataFrame, value_col: str) -> list[Point]:
@@ -67,8 +67,8 @@ def _aim_points(rows: pd.DataFrame, value_col: str) -> list[Point]:
             Point(
                 start + (end - start) / 2,
                 float(getattr(r, value_col)),
-                r.id,
-                r.target_period,
+                str(r.id),
+                str(r.target_period),
                 str(r.kind),
             )
         )
@@ -101,9 +101,10 @@ def plan(facts: pd.DataFrame, codebook: pd.DataFrame) -> list[Series]:
             table=t,
         )
         for r in t.itertuples():
-            v = float(by_id.loc[r.id, value_col])
+            v = float(cast(float, by_id.at[str(r.id), value_col]))
             if math.isfinite(v):
-                s.points.append(Point(_middle(r.period_start, r.period_end), v, r.id, r.as_of))
+                mid = _middle(r.period_start, r.period_end)
+                s.points.append(Point(mid, v, str(r.id), str(r.as_of)))
         aims = facts[  # its own aims, and those of its forecast indicator
             (facts["entity"] == entity)
             & facts["indicator"].isin([indicator, f"{indicator}_forecast"])
@@ -229,7 +230,7 @@ def page_body(s: Series, version: str, licence: str) -> str:
         rows.append(
             f'<tr><td>{e(r.as_of)}</td><td class="num">{num(r.value)}</td><td>{e(r.unit)}</td>'
             f'<td>{e(r.qualifier)}</td><td><a href="../figures/{e(r.id)}.html">{e(r.id)}</a>'
-            f'</td><td>{e(r.source_id)}</td><td class="num">{int(r.n_sources)}</td>'
+            f'</td><td>{e(r.source_id)}</td><td class="num">{int(cast(int, r.n_sources))}</td>'
             f"<td>{alts}</td></tr>"
         )
     head = "".join(
