@@ -864,6 +864,12 @@ def bench_extract(quick: bool) -> None:
         )
 
 
+def bench_sizes(quick: bool) -> None:
+    from sizes import bench_sizes as sizes
+
+    sizes(quick, record)
+
+
 BENCHMARKS = {
     "extract": bench_extract,
     "import": bench_import,
@@ -873,6 +879,7 @@ BENCHMARKS = {
     "validate": bench_validate,
     "report": bench_report,
     "long-cells": bench_long_cells,
+    "sizes": bench_sizes,
 }
 
 

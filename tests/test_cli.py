@@ -424,13 +424,14 @@ def test_every_subcommand_says_what_it_does_with_an_example() -> None:
 # ------------------------------------------------------------------ the README's examples
 
 
-def _readme_section(title: str) -> str:
-    text = (REPO / "README.md").read_text("utf-8")
-    return text.split(f"## {title}\n", 1)[1].split("\n## ", 1)[0]
+def _cli_guide() -> str:
+    """The command-line guide's opening section (``docs/cli.md``)."""
+    text = (REPO / "docs" / "cli.md").read_text("utf-8")
+    return text.split("\n## ", 1)[0]
 
 
 def _readme_commands() -> list[list[str]]:
-    block = _readme_section("On the command line").split("```bash\n", 1)[1].split("```")[0]
+    block = _cli_guide().split("```bash\n", 1)[1].split("```")[0]
     return [shlex.split(line.split("  #")[0])[1:] for line in block.splitlines() if line]
 
 
@@ -549,7 +550,7 @@ def test_readme_command_line_examples_run(args: list[str], tmp_path) -> None:
 
 
 def test_readme_shows_the_real_output_of_compare() -> None:
-    block = _readme_section("On the command line").split("```text\n", 1)[1].split("```")[0]
+    block = _cli_guide().split("```text\n", 1)[1].split("```")[0]
     command, expected = block.split("\n", 1)
     env, _, cmd = command.removeprefix("$ ").partition(" ")
     key, value = env.split("=")

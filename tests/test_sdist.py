@@ -7,6 +7,7 @@ virtual environment and loads a table from it.
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -54,6 +55,11 @@ def test_readme_links_resolve_inside_the_sdist(dists: dict[str, Path]) -> None:
     assert not missing, f"README links missing from the sdist: {missing}"
     for name in (*LICENCES, "CHANGELOG.md", "CITATION.cff", "chinaai_stats/py.typed"):
         assert name in names
+    for guide in sorted((REPO / "docs").glob("*.md")):  # the guides' links too
+        assert f"docs/{guide.name}" in names
+        for link in _relative_links(guide.read_text(encoding="utf-8")):
+            target = os.path.normpath(f"docs/{link}").rstrip("/")
+            assert target in names, f"{guide.name} links {link}, missing from the sdist"
 
 
 @pytest.mark.slow

@@ -468,3 +468,47 @@ def test_dollar_conversions_are_checked_against_the_yuan_rate() -> None:
     """The annual rate is USD to CNY, not the last currency of the year in the file."""
     report = cs.validate(catalog.table_path("investments"), table="investments", new_rows=False)
     assert "fx-tolerance" not in set(report.warnings["check"]), report.to_text()
+
+
+# ------------------------------------------------------------------ a dataset's bare cells
+
+_INV = [f["name"] for f in catalog.resource("investments")["schema"]["fields"]]
+
+
+def _dataset_clone(data_copy: Path, tmp_path: Path, kind: str) -> Path:
+    from chinaai_stats.contributing.registry import add_source
+
+    text = tmp_path / "series.csv.txt"
+    text.write_text("Entity,Year,Investment (US dollars)\nChina,2016,5102962786\n", "utf-8")
+    add_source(text, id="a-series", title="A series", publisher="P", published="2025-01-01",
+               kind=kind, caveats="A data file.", root=data_copy)  # fmt: skip
+    return data_copy
+
+
+@pytest.mark.parametrize(
+    ("kind", "value_text", "unit", "value", "ok"),
+    [
+        ("dataset", "5102962786", "USD", "5102962786", True),  # the unit is the column's
+        ("dataset", "5102962786", "USD", "5102962000", False),  # the value is still the cell's
+        ("dataset", "5.1 billion", "CNY", "5100000000", False),  # words state their own unit
+        ("news", "5102962786", "USD", "5102962786", False),  # prose: a bare number is a count
+    ],
+)
+def test_a_bare_number_from_a_dataset_takes_the_unit_of_its_column(
+    data_copy: Path, tmp_path: Path, kind: str, value_text: str, unit: str, value: str, ok: bool
+) -> None:
+    root = _dataset_clone(data_copy, tmp_path, kind)
+    row = {c: "" for c in _INV} | {
+        "id": "inv-9000", "entity": "China", "entity_type": "country",
+        "indicator": "ai_private_investment_ai_index", "value": value, "unit": unit,
+        "qualifier": "exact", "value_text": value_text, "as_of": "2016",
+        "as_of_basis": "stated", "kind": "estimate", "source_id": "a-series", "locator": "p2",
+    }  # fmt: skip
+    path = tmp_path / "rows.csv"
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=_INV)
+        w.writeheader()
+        w.writerow(row)
+    report = cs.validate(path, table="investments", texts=[tmp_path])
+    assert report.ok is ok, report.errors.to_string()
+    assert root == data_copy

@@ -44,7 +44,10 @@ EXTRA_CHECKS: dict[str, str] = {
     "bidi": "a text cell holds a bidirectional control (U+202A-202E, U+2066-2069) that "
     "reorders how it is shown",
     "parse": "value_text cannot be read as a figure",
-    "value-text": "value, unit or qualifier differ from what value_text reads as",
+    "value-text": (
+        "value, unit or qualifier differ from what value_text reads as (a bare number from a "
+        "source of kind dataset takes its unit from its column: its unit is not compared)"
+    ),
     "unit-for-indicator": "the unit does not fit the indicator's dimension",
     "indicator-table": "the indicator belongs to another table",
     "share": "a share above 1",

@@ -167,6 +167,8 @@ def text_checks(ctx: Context) -> None:
         if name in cells:
             # compare once per distinct (value_text, cell) pair rather than per row
             differs = per_pair(texts, cells[name], partial(_pair_differs, name=name), bool)
+            if name == "unit":
+                differs = as_mask(differs) & ~_dataset_cells(ctx, texts)
             c.add(
                 differs,
                 name,
@@ -177,6 +179,32 @@ def text_checks(ctx: Context) -> None:
             )
     if "stated_usd_text" in cells and "stated_usd" in ctx.numbers:
         _stated_usd_text_check(ctx)
+
+
+#: a dataset cell as printed: digits, a point, separators, a sign; no word, no unit
+_BARE_NUMBER = re.compile(r"^[+-]?[0-9][0-9,]*(\.[0-9]+)?$")
+
+
+def _dataset_cells(ctx: Context, texts: pa.ChunkedArray) -> np.ndarray:
+    """Rows whose value_text is a bare number from a source of kind ``dataset``.
+
+    A data file prints a number in a cell and its unit once, in the column's header or
+    the file's metadata (``717196188`` under "US dollars"): the cell cannot state the
+    unit, so ``unit`` is taken as written (its notes say where the unit is stated) while
+    the value must still be the cell's number. Any other bare number reads as a count.
+    """
+    n = len(texts)
+    if "source_id" not in ctx.cells:
+        return np.zeros(n, dtype=bool)
+    kinds = {r["id"]: r.get("kind", "") for r in catalog.registry_rows(ctx.root)}
+    datasets = sorted(k for k, v in kinds.items() if v == "dataset")
+    if not datasets:
+        return np.zeros(n, dtype=bool)
+    src = ctx.cells["source_id"]
+    from_dataset = as_mask(pc.is_in(src, value_set=pa.array(datasets, pa.string())))
+    bare = per_value(texts, lambda t: bool(_BARE_NUMBER.match(t or "")), dtype=bool)
+    found: np.ndarray = from_dataset & bare
+    return found
 
 
 def _differs_message(
