@@ -43,11 +43,11 @@ def recorded_hash_matches(root: Path, table: str) -> bool:
 
 
 def test_add_merges_valid_rows_and_updates_hash_and_changelog(clone, tmp_path) -> None:
-    new = write_rows(tmp_path / "new.csv", [GOOD, row(id="tal-0101", entity="NeurIPS")])
+    new = write_rows(tmp_path / "new.csv", [GOOD, row(id="tal-9101", entity="NeurIPS")])
     before = (clone / "datasets" / "talent.csv").read_text("utf-8")
     r = run_cli("add", str(new), "--table", "talent", "--datasets", str(clone / "datasets"))
     assert r.returncode == 0, r.stdout + r.stderr
-    assert "added 2 rows to talent: tal-0100, tal-0101" in r.stdout
+    assert "added 2 rows to talent: tal-9100, tal-9101" in r.stdout
     after = (clone / "datasets" / "talent.csv").read_text("utf-8")
     assert after.startswith(before) and after.count("\n") == before.count("\n") + 2
     assert recorded_hash_matches(clone, "talent")
@@ -55,9 +55,9 @@ def test_add_merges_valid_rows_and_updates_hash_and_changelog(clone, tmp_path) -
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
     changelog = (clone / "CHANGELOG.md").read_text("utf-8")
     unreleased = changelog.split("## [Unreleased]")[1].split("\n## [")[0]
-    assert "`talent`: 2 rows added (tal-0100, tal-0101)" in unreleased
+    assert "`talent`: 2 rows added (tal-9100, tal-9101)" in unreleased
     loaded = run_cli("show", "talent", "--format", "csv", env={"CHINAAI_STATS_DATA": str(clone)})
-    assert "tal-0101,NeurIPS" in loaded.stdout
+    assert "tal-9101,NeurIPS" in loaded.stdout
 
 
 def test_add_finds_datasets_by_walking_up(clone, tmp_path) -> None:
@@ -78,7 +78,7 @@ def test_add_outside_a_clone_is_unusable(tmp_path) -> None:
 @pytest.mark.parametrize(
     "rows",
     [
-        [GOOD, row(id="tal-0101", unit="kg")],  # one bad row stops the whole file
+        [GOOD, row(id="tal-9101", unit="kg")],  # one bad row stops the whole file
         [row(id="tal-0001")],  # an id the table already has
     ],
     ids=["one-bad-row", "existing-id"],
@@ -164,8 +164,8 @@ def test_a_rename_failing_after_the_commit_point_is_finished_by_the_next_command
     r = run_cli("list", env={"CHINAAI_STATS_DATA": str(clone)})
     assert r.returncode == 0 and "finished an interrupted add" in r.stderr, r.stderr
     assert recorded_hash_matches(clone, "talent")
-    assert "tal-0100" in (clone / "datasets" / "talent.csv").read_text("utf-8")
-    assert "(tal-0100)" in (clone / "CHANGELOG.md").read_text("utf-8")
+    assert "tal-9100" in (clone / "datasets" / "talent.csv").read_text("utf-8")
+    assert "(tal-9100)" in (clone / "CHANGELOG.md").read_text("utf-8")
     assert not [p for p in clone.rglob(".*") if p.is_file()], "a temporary file was left"
 
 
@@ -188,6 +188,15 @@ def test_add_error_carries_the_report(clone, tmp_path) -> None:
         (
             "# C\n\n## [Unreleased]\n\n### Added\n- old\n\n## [0.1.0]\n",
             "# C\n\n## [Unreleased]\n\n### Added\n- old\n- new\n\n## [0.1.0]\n",
+        ),
+        (  # under the data list, not under whatever subsection comes last
+            "# C\n\n## [Unreleased]\n\n### Added\n- a\n\n### Added data\n- d\n\n### Fixed\n- f\n",
+            "# C\n\n## [Unreleased]\n\n### Added\n- a\n\n### Added data\n- d\n- new\n\n"
+            "### Fixed\n- f\n",
+        ),
+        (
+            "# C\n\n## [Unreleased]\n\n### Added\n- a\n\n### Fixed\n- f\n\n## [0.1.0]\n",
+            "# C\n\n## [Unreleased]\n\n### Added\n- a\n- new\n\n### Fixed\n- f\n\n## [0.1.0]\n",
         ),
         (
             "# C\n\n## [0.1.0]\n- x\n",
@@ -235,8 +244,8 @@ def test_rerunning_an_add_reports_the_rows_as_there_not_as_invalid(clone, tmp_pa
     if fmt == "json":
         doc = json.loads(again.stdout)
         assert (doc["ok"], doc["error_count"], doc["errors"]) == (True, 0, [])
-        assert doc["already"] == ["tal-0100"] and doc["added"] == []
+        assert doc["already"] == ["tal-9100"] and doc["added"] == []
     else:
         assert "invalid" not in again.stdout and ": error:" not in again.stdout
         assert "valid for table talent" in again.stdout
-        assert "already in talent (tal-0100); nothing to add" in again.stdout
+        assert "already in talent (tal-9100); nothing to add" in again.stdout

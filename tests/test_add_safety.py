@@ -27,7 +27,7 @@ from tests.conftest import REPO, run_cli
 from tests.test_validation import GOOD, row, write_rows
 
 CRASH = journal.CRASH_ENV
-NEW_IDS = ("tal-0100", "tal-0101")
+NEW_IDS = ("tal-9100", "tal-9101")
 #: names a leftover of an interrupted write would have
 LEFTOVER_MARKS = (".tmp", ".new", ".old", "chinaai-stats.journal", "chinaai-stats.lock")
 
@@ -99,12 +99,12 @@ def check_after_kill(clone: Path, reference, first: str) -> None:
         assert snapshot(clone) in (before, after), "settled to neither the old nor the new state"
         assert_consistent(clone)
         result = add(new, "talent", datasets=clone / "datasets")  # the same add, again
-        assert (result.ids, result.already) in ((("tal-0100",), ()), ((), ("tal-0100",)))
+        assert (result.ids, result.already) in ((("tal-9100",), ()), ((), ("tal-9100",)))
     else:
         again = add_cli(new, clone)
         assert again.returncode == 0, again.stdout + again.stderr
         assert "added 1 rows" in again.stdout or "already in talent" in again.stdout
-    assert assert_consistent(clone) == {"tal-0100"}
+    assert assert_consistent(clone) == {"tal-9100"}
     assert snapshot(clone) == after
 
 
@@ -180,7 +180,7 @@ def test_add_killed_by_strace_at_every_call(tmp_path, reference, syscall):
 def test_two_adds_at_once_never_lose_a_row(tmp_path):
     """Two real processes, many trials: both rows land, or the second exits 2 cleanly."""
     a = write_rows(tmp_path / "a.csv", [GOOD])
-    b = write_rows(tmp_path / "b.csv", [row(id="tal-0101", entity="NeurIPS")])
+    b = write_rows(tmp_path / "b.csv", [row(id="tal-9101", entity="NeurIPS")])
     outcomes = []
     for trial in range(10):
         clone = make_clone(tmp_path / f"clone-{trial}")
@@ -221,4 +221,4 @@ def test_a_second_add_waits_then_exits_2_naming_the_holder(tmp_path):
     assert {k: v for k, v in held.items() if "lock" not in k} == before
     assert snapshot(clone) == before
     assert add_cli(new, clone).returncode == 0
-    assert assert_consistent(clone) == {"tal-0100"}
+    assert assert_consistent(clone) == {"tal-9100"}

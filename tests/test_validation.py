@@ -19,7 +19,7 @@ from tests.conftest import run_cli
 HEADER = catalog.resource("talent")["schema"]["fields"]
 COLUMNS = [f["name"] for f in HEADER]
 GOOD = {
-    "id": "tal-0100",
+    "id": "tal-9100",
     "entity": "Tencent AI Lab",
     "entity_type": "organization",
     "indicator": "ai_lab_researchers",
@@ -134,7 +134,7 @@ def test_a_row_is_never_less_cautious_than_its_words(tmp_path) -> None:
 
 @pytest.mark.parametrize(("changes", "column", "check"), BAD_ROWS)
 def test_bad_row_is_reported_with_line_column_and_hint(tmp_path, changes, column, check) -> None:
-    path = write_rows(tmp_path / "rows.csv", [GOOD, row(**{"id": "tal-0101", **changes})])
+    path = write_rows(tmp_path / "rows.csv", [GOOD, row(**{"id": "tal-9101", **changes})])
     report = cs.validate(path, table="talent")
     assert not report.ok
     hit = report.errors[(report.errors["column"] == column) & (report.errors["check"] == check)]
@@ -164,7 +164,7 @@ def test_one_bad_number_does_not_hide_range_checks_on_other_rows(tmp_path) -> No
 
 
 def test_duplicate_ids_and_duplicate_facts(tmp_path) -> None:
-    rows = [GOOD, row(value="130", value_text="about 130"), row(id="tal-0102")]
+    rows = [GOOD, row(value="130", value_text="about 130"), row(id="tal-9102")]
     report = cs.validate(write_rows(tmp_path / "r.csv", rows), table="talent")
     unique = report.errors[report.errors["check"] == "unique"]
     assert unique["line"].tolist() == [3], "the first occurrence is not an error"
@@ -175,7 +175,7 @@ def test_duplicate_ids_and_duplicate_facts(tmp_path) -> None:
 
 def test_existing_ids_are_taken(tmp_path) -> None:
     report = cs.validate(
-        write_rows(tmp_path / "r.csv", [GOOD]), table="talent", existing_ids={"tal-0100"}
+        write_rows(tmp_path / "r.csv", [GOOD]), table="talent", existing_ids={"tal-9100"}
     )
     assert report.errors["check"].tolist() == ["id-exists"]
 
@@ -205,9 +205,9 @@ def test_ragged_rows_are_reported_with_their_lines(tmp_path) -> None:
         + "\n"
         + good
         + "\ntal-0999,short\n"
-        + good.replace("tal-0100", "tal-0101")
+        + good.replace("tal-9100", "tal-9101")
         + ",extra\n"
-        + good.replace("tal-0100", "tal-0102")
+        + good.replace("tal-9100", "tal-9102")
         + "\n"
     )
     path = tmp_path / "r.csv"
@@ -220,7 +220,7 @@ def test_ragged_rows_are_reported_with_their_lines(tmp_path) -> None:
 
 
 def test_line_numbers_count_line_breaks_inside_cells(tmp_path) -> None:
-    rows = [row(notes="two\nlines"), row(id="tal-0101", entity="")]
+    rows = [row(notes="two\nlines"), row(id="tal-9101", entity="")]
     report = cs.validate(write_rows(tmp_path / "r.csv", rows), table="talent")
     assert report.errors["line"].tolist() == [4]
 
@@ -232,7 +232,7 @@ def test_bom_is_accepted(tmp_path) -> None:
 
 
 def test_a_multi_megabyte_cell_is_reported_not_hung(tmp_path) -> None:
-    path = write_rows(tmp_path / "r.csv", [row(notes="y" * 3_000_000), row(id="tal-0101")])
+    path = write_rows(tmp_path / "r.csv", [row(notes="y" * 3_000_000), row(id="tal-9101")])
     report = cs.validate(path, table="talent")
     (line,) = report.errors["line"]
     assert line == 2
@@ -316,7 +316,7 @@ def test_cli_valid_file_exit_0_and_invalid_exit_1(tmp_path) -> None:
     good = write_rows(tmp_path / "good.csv", [GOOD])
     r = run_cli("validate", str(good), "--table", "talent")
     assert r.returncode == 0 and "valid for table talent: 1 rows, 0 errors" in r.stdout
-    bad = write_rows(tmp_path / "bad.csv", [GOOD, row(id="tal-0101", unit="kg", value="x")])
+    bad = write_rows(tmp_path / "bad.csv", [GOOD, row(id="tal-9101", unit="kg", value="x")])
     r = run_cli("validate", str(bad), "--table", "talent")
     assert r.returncode == 1
     lines = r.stdout.splitlines()
@@ -465,9 +465,16 @@ def test_validate_names_what_it_takes_when_given_something_else(data) -> None:
 
 
 def test_dollar_conversions_are_checked_against_the_yuan_rate() -> None:
-    """The annual rate is USD to CNY, not the last currency of the year in the file."""
+    """The annual rate is USD to CNY, not the last currency of the year in the file.
+
+    Against the yen, every yuan conversion was some 94% off; against the yuan, a source's
+    own conversion is off by a few percent at most (made on another day, or rounded).
+    """
     report = cs.validate(catalog.table_path("investments"), table="investments", new_rows=False)
-    assert "fx-tolerance" not in set(report.warnings["check"]), report.to_text()
+    fx = report.warnings[report.warnings["check"] == "fx-tolerance"]["message"]
+    off = [abs(float(m)) for m in fx.str.extract(r"\(([-+]?[0-9.]+)%\)")[0]]
+    assert all(o < 10 for o in off), report.to_text()
+    assert all("CNY per USD" in m for m in fx)
 
 
 # ------------------------------------------------------------------ a dataset's bare cells

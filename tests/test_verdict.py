@@ -19,7 +19,7 @@ def first_talent_row(clone: Path) -> dict[str, str]:
 
 
 CASES = {
-    "valid": lambda old: [GOOD, row(id="tal-0101", entity="NeurIPS")],
+    "valid": lambda old: [GOOD, row(id="tal-9101", entity="NeurIPS")],
     "id-taken": lambda old: [row(id=old["id"])],
     "duplicate-fact": lambda old: [
         row(

@@ -123,7 +123,7 @@ def conflicts() -> pd.DataFrame:
         rows: list[Any] = list(group.itertuples())
         for i, a in enumerate(rows):
             for b in rows[i + 1 :]:
-                if _apart(a.kind, b.kind):
+                if _apart(a, b):
                     continue
                 if a.indicator != b.indicator and not (
                     a.dimension == b.dimension and _overlap(a, b) and _related(a, b)
@@ -147,10 +147,19 @@ def conflicts() -> pd.DataFrame:
     return pd.DataFrame(out, columns=cols)
 
 
-def _apart(a: str, b: str) -> bool:
-    """A forecast, target or plan is never paired with a measurement or an estimate."""
-    counted = ("measurement", "estimate")
-    return (a in AIMED_KINDS and b in counted) or (b in AIMED_KINDS and a in counted)
+def _apart(a: Any, b: Any) -> bool:
+    """Whether two rows are never paired: an aim and a count of what is.
+
+    A forecast, target or plan is never paired with a measurement or an estimate, nor
+    with a claim of another indicator (a claimed count beside a forecast of it is not
+    one quantity twice); with a claim of its own indicator (a plan reported as a claim)
+    it is.
+    """
+    aims = (a.kind in AIMED_KINDS) + (b.kind in AIMED_KINDS)
+    if aims != 1:
+        return False
+    other = b.kind if a.kind in AIMED_KINDS else a.kind
+    return other in ("measurement", "estimate") or a.indicator != b.indicator
 
 
 def _pair_record(entity: str, a: Any, b: Any) -> dict[str, Any]:

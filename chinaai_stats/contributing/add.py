@@ -88,21 +88,25 @@ def _already_there(
 
 
 def changelog_with(text: str, entry: str) -> str:
-    """Return CHANGELOG text with ``entry`` added as a bullet under ``## [Unreleased]``."""
+    """Return CHANGELOG text with ``entry`` added as a bullet under ``## [Unreleased]``.
+
+    The bullet ends the Unreleased section's ``### Added data`` list (else its ``### Added``
+    list), whatever subsections follow it; without either, an ``### Added`` list is opened
+    at the end of the section.
+    """
     lines = text.splitlines(keepends=True)
     for i, line in enumerate(lines):
         if line.strip().lower() == "## [unreleased]":
             j = i + 1
             while j < len(lines) and not lines[j].startswith("## "):
                 j += 1
-            while j > i + 1 and not lines[j - 1].strip():
-                j -= 1
-            block = (
-                "\n### Added\n"
-                if not any(lines[k].startswith("### Added") for k in range(i + 1, j))
-                else ""
-            )
-            return "".join(lines[:j]) + block + f"- {entry}\n" + "".join(lines[j:])
+            heads = {lines[k].strip(): k for k in range(i + 1, j) if lines[k].startswith("### ")}
+            start = heads.get("### Added data", heads.get("### Added"))
+            block = "\n### Added\n" if start is None else ""
+            end = j if start is None else next((k for k in sorted(heads.values()) if k > start), j)
+            while end > i + 1 and not lines[end - 1].strip():
+                end -= 1
+            return "".join(lines[:end]) + block + f"- {entry}\n" + "".join(lines[end:])
     for i, line in enumerate(lines):
         if line.startswith("## "):
             return (
