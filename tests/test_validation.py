@@ -519,3 +519,20 @@ def test_a_bare_number_from_a_dataset_takes_the_unit_of_its_column(
     report = cs.validate(path, table="investments", texts=[tmp_path])
     assert report.ok is ok, report.errors.to_string()
     assert root == data_copy
+
+
+@pytest.mark.parametrize(
+    ("second", "duplicate"),
+    [
+        ({"id": "tal-9101", "value": "130", "value_text": "130"}, True),  # one fact twice
+        (  # made the same year, aimed at another: not the same fact
+            {"id": "tal-9101", "value": "130", "value_text": "130", "kind": "forecast",
+             "target_period": "2025", "notes": "A forecast for 2025, not a count."},
+            False,
+        ),
+    ],
+)  # fmt: skip
+def test_a_forecast_is_not_the_count_of_the_year_it_was_made(tmp_path, second, duplicate) -> None:
+    report = cs.validate(write_rows(tmp_path / "r.csv", [GOOD, row(**second)]), table="talent")
+    assert report.ok, report.errors.to_string()
+    assert ("duplicate-fact" in set(report.warnings["check"])) is duplicate

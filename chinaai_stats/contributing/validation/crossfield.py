@@ -185,6 +185,15 @@ def text_checks(ctx: Context) -> None:
 _BARE_NUMBER = re.compile(r"^[+-]?[0-9][0-9,]*(\.[0-9]+)?$")
 
 
+def takes_column_unit(value_text: str, source_kind: str) -> bool:
+    """Whether ``value_text`` is a data file's bare cell, whose unit its column states.
+
+    >>> takes_column_unit("717196188", "dataset"), takes_column_unit("717196188", "news")
+    (True, False)
+    """
+    return source_kind == "dataset" and bool(_BARE_NUMBER.match(value_text or ""))
+
+
 def _dataset_cells(ctx: Context, texts: pa.ChunkedArray) -> np.ndarray:
     """Rows whose value_text is a bare number from a source of kind ``dataset``.
 
@@ -202,7 +211,7 @@ def _dataset_cells(ctx: Context, texts: pa.ChunkedArray) -> np.ndarray:
         return np.zeros(n, dtype=bool)
     src = ctx.cells["source_id"]
     from_dataset = as_mask(pc.is_in(src, value_set=pa.array(datasets, pa.string())))
-    bare = per_value(texts, lambda t: bool(_BARE_NUMBER.match(t or "")), dtype=bool)
+    bare = per_value(texts, lambda t: takes_column_unit(t, "dataset"), dtype=bool)
     found: np.ndarray = from_dataset & bare
     return found
 
@@ -469,10 +478,15 @@ FACT_KEY = ["entity", "indicator", "as_of", "source_id"]
 
 
 def fact_checks(ctx: Context) -> None:
-    """The same fact twice in the file: same entity, indicator, as_of and source."""
+    """The same fact twice in the file: same entity, indicator, as_of and source.
+
+    A forecast, plan or target aims at its ``target_period``: one made in 2020 for 2025
+    is not the same fact as a 2020 count, so the period aimed at is part of the key.
+    """
     cells = ctx.cells
     if all(k in cells for k in FACT_KEY):
-        dup = duplicated_rows([cells[k] for k in FACT_KEY]) & as_mask(is_filled(cells["entity"]))
+        key = FACT_KEY + (["target_period"] if "target_period" in cells else [])
+        dup = duplicated_rows([cells[k] for k in key]) & as_mask(is_filled(cells["entity"]))
         ctx.c.add(
             dup,
             "entity",
