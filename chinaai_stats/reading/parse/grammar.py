@@ -22,11 +22,7 @@ from ...core.errors import QuantityParseError
 from . import lexicon as lx
 from .general import _core, _currency_named, _CurrencyNotHeld
 from .normalise import _check_digits, _normalise
-from .numerals import (
-    RE_HAS_ZH,
-    fail,
-    number_of,
-)
+from .numerals import RE_HAS_ZH, fail, number_of
 from .patterns import (
     _CURRENCY_PREFIX_M,
     _DURATION_UNITS,

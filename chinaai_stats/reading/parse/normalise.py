@@ -7,10 +7,7 @@ import unicodedata
 
 from ...core.errors import QuantityParseError
 from . import lexicon as lx
-from .numerals import (
-    fail,
-    zh_number,
-)
+from .numerals import fail, zh_number
 from .patterns import _ASCII_LOWER, _RE_SPACE_BY_CJK
 
 

@@ -5,10 +5,7 @@ from __future__ import annotations
 import re
 
 from . import lexicon as lx
-from .numerals import (
-    RE_WORD_NUMBER,
-    fail,
-)
+from .numerals import RE_WORD_NUMBER, fail
 from .patterns import _RE_CJK_RUN, _RE_EN_NOUN, _RE_RATE, _RE_UNIT_NOUN, _RE_ZH_UNIT_WORD
 
 

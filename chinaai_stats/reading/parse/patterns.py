@@ -6,10 +6,7 @@ import re
 from collections.abc import Iterable, Mapping
 
 from . import lexicon as lx
-from .numerals import (
-    EN_NUMBER_WORDS,
-    NUMBER,
-)
+from .numerals import EN_NUMBER_WORDS, NUMBER
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _RE_CJK = re.compile(f"[{_CJK}]")
@@ -148,8 +145,6 @@ _RE_CHANGE = re.compile(r"(?:(?:up|down)(?: by)?|by) (?!to\b)(?=[0-9.]|an? |[a-z
 _RE_LEADING_ZERO = re.compile(r"0\d")  # 01024, 00700: stock and other codes
 _RE_ORDINAL_SUFFIX = re.compile(r"(?:st|nd|rd|th)\b")
 _RE_DOT_THOUSANDS = re.compile(r"[1-9]\d{0,2}\.\d{3}")
-
-
 _RE_PERIOD_WORD = re.compile(r"(?:the )?(?:past|last|next|previous|coming|recent|final) ")
 _RE_OF = re.compile(r"^of (?:the |its |their |all |total )?(?=[a-z])")  # 15% of revenue
 _RE_RATE = re.compile(
@@ -159,11 +154,7 @@ _RE_RATE = re.compile(
 _RE_YEAR = re.compile(r"(1[89]\d\d|20\d\d|2100) ?年")
 _RE_ZH_MONTH = re.compile(r"\d{1,2}月")
 _RE_ZH_DAY = re.compile(r"(?:\d{1,2}|[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])日")
-
-
 _DURATION_UNITS = frozenset(lx.DURATIONS.values())
 _DURATIONS_LONGEST_FIRST = sorted(lx.DURATIONS.items(), key=lambda kv: -len(kv[0]))
-
-
 _RE_LIST_SEP = re.compile(r"[、;；]|[,，](?!\d{3}(?:\D|$))")
 _MONEY = frozenset(lx.MONEY)

@@ -7,11 +7,7 @@ from decimal import Decimal
 
 from . import lexicon as lx
 from .nouns import _measure_word, _nothing_left
-from .numerals import (
-    fail,
-    number_of,
-    word_number,
-)
+from .numerals import fail, number_of, word_number
 from .patterns import (
     _RE_AGE,
     _RE_BEI,
