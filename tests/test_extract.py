@@ -447,25 +447,25 @@ def test_dense_figure_characters_never_break_extract(text: str) -> None:
 @given(st.lists(_PIECES, min_size=1, max_size=40))
 def test_work_grows_linearly_with_the_numbers(pieces: list[str]) -> None:
     """Parser calls per number are bounded, however the numbers are packed together."""
-    from chinaai_stats.reading import extraction
+    from chinaai_stats.reading.extraction import candidates
 
     text = "".join(pieces) * 3
     calls = 0
-    real = extraction.parse_quantity
+    real = candidates.parse_quantity
 
     def counting(expr: str) -> object:
         nonlocal calls
         calls += 1
         return real(expr)
 
-    extraction._try.cache_clear()
-    extraction.parse_quantity = counting  # type: ignore[assignment]
+    candidates._try.cache_clear()
+    candidates.parse_quantity = counting  # type: ignore[assignment]
     try:
         cs.extract(text)
     finally:
-        extraction.parse_quantity = real
-    numbers = len(extraction._RE_NUMBER_CORE.findall(text))
-    bound = (1 + extraction._MAX_STARTS) * (2 + 2 * extraction._MAX_ENDS + 8)
+        candidates.parse_quantity = real
+    numbers = len(candidates._RE_NUMBER_CORE.findall(text))
+    bound = (1 + candidates._MAX_STARTS) * (2 + 2 * candidates._MAX_ENDS + 8)
     assert calls <= 3 * bound * (numbers + 1)
 
 

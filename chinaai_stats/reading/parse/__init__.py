@@ -6,8 +6,12 @@ plain number, a canonical unit and a qualifier. It reads English and Chinese
 raises :class:`~chinaai_stats.core.errors.QuantityParseError` naming the text and the
 word it could not read.
 
-Modules: :mod:`.lexicon` (the words it knows), :mod:`.numerals` (digits, English
-number words, Chinese numerals) and :mod:`.grammar` (the order they are read in).
+Modules: :mod:`.lexicon` (the words it knows, from ``lexicon.json``), :mod:`.numerals`
+(digits, English number words, Chinese numerals), :mod:`.patterns` (the matchers and
+regular expressions built from them), :mod:`.normalise` (the text made ready to read),
+:mod:`.special` (fractions, shares, multiples, ranks), :mod:`.general` (``[currency]
+number [magnitude] [unit]``), :mod:`.nouns` (the words after a number) and
+:mod:`.grammar` (the order they are read in, brackets and qualifiers).
 """
 
 from __future__ import annotations

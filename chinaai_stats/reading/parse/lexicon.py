@@ -1,922 +1,158 @@
 """The words the figure parser knows: qualifiers, fillers, currencies, units, number words.
 
-Every phrase is written in lower case and in simplified characters: the parser
-folds ASCII case and maps the traditional characters in :data:`TRADITIONAL` before
-it matches anything.
+The words are data, in ``lexicon.json`` beside this module, read once on first use of
+any of the names below (nothing is read when the package is imported); this module
+builds the derived structures (the traditional-character table, the verbs of change,
+the sets) from it. Every phrase is written in lower case and in simplified characters:
+the parser folds ASCII case and maps the traditional characters in :data:`TRADITIONAL`
+before it matches anything.
 """
 
 from __future__ import annotations
 
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
 #: Canonical units a figure can be read into.
 UNITS = (
-    "count",
-    "USD",
-    "CNY",
-    "HKD",
-    "EUR",
-    "GBP",
-    "JPY",
-    "TWD",
-    "share",
-    "ratio",
-    "rank",
-    "second",
-    "minute",
-    "hour",
-    "day",
-    "week",
-    "month",
-    "year",
+    *("count", "USD", "CNY", "HKD", "EUR", "GBP", "JPY", "TWD", "share", "ratio", "rank"),
+    *("second", "minute", "hour", "day", "week", "month", "year"),
 )
 #: The currencies among :data:`UNITS`.
 MONEY = ("USD", "CNY", "HKD", "EUR", "GBP", "JPY", "TWD")
 #: How a figure bounds the true value.
 QUALIFIERS = ("exact", "approximately", "more_than", "less_than", "at_least", "at_most")
-
-#: Traditional characters folded to simplified ones before reading (one for one).
-_TRADITIONAL_PAIRS = [
-    "內内",
-    "佔占",
-    "當当",
-    "億亿",
-    "萬万",
-    "過过",
-    "幣币",
-    "約约",
-    "餘余",
-    "兩两",
-    "幾几",
-    "個个",
-    "臺台",
-    "僅仅",
-    "達达",
-    "總总",
-    "計计",
-    "為为",
-    "歲岁",
-    "鐘钟",
-    "時时",
-    "週周",
-    "圓圆",
-    "鎊镑",
-    "歐欧",
-    "韓韩",
-    "盧卢",
-    "點点",
-    "數数",
-    "項项",
-    "輛辆",
-    "張张",
-    "筆笔",
-    "隻只",
-    "間间",
-    "條条",
-    "門门",
-    "類类",
-    "層层",
-    "屆届",
-    "級级",
-    "塊块",
-    "與与",
-    "來来",
-    "將将",
-    "於于",
-    "價价",
-    "無无",
-    "單单",
-    "倍倍",
-    "減减",
-    "縮缩",
-    "擴扩",
-    "驟骤",
-    "貳贰",
-    "連连",
-    "續续",
-    "陸陆",
-    "滲渗",
-    "額额",
-    "長长",
-    "漲涨",
-    "較较",
-    "億亿",
-]
-TRADITIONAL = str.maketrans(
-    "".join(p[0] for p in _TRADITIONAL_PAIRS), "".join(p[1] for p in _TRADITIONAL_PAIRS)
-)
-#: Quotation marks dropped before reading ("“超过”45 亿美元").
-QUOTES = '"“”„‟「」『』'
-
 APPROXIMATELY = "approximately"
 MORE_THAN = "more_than"
-
-EN_QUALIFIERS = {
-    "approximately": [
-        "approximately",
-        "approx.",
-        "approx",
-        "about",
-        "around",
-        "roughly",
-        "nearly",
-        "almost",
-        "some",
-        "close to",
-        "circa",
-        "an estimated",
-        "near",
-        "estimated",
-        "more or less",
-        "~",
-    ],
-    "more_than": [
-        "well over",
-        "just over",
-        "more than",
-        "over",
-        "above",
-        "in excess of",
-        "upwards of",
-        "upward of",
-        "exceeding",
-        "exceeded",
-        "surpassing",
-        "surpassed",
-        "passing",
-        "passed",
-        "topping",
-        "topped",
-        "exceed",
-        "exceeds",
-        "top",
-        "tops",
-        "older than",
-        "slightly more than",
-        "slightly over",
-        ">",
-    ],
-    "less_than": [
-        "just under",
-        "less than",
-        "fewer than",
-        "under",
-        "below",
-        "just shy of",
-        "shy of",
-        "<",
-    ],
-    "at_least": ["at least", "no less than", "no fewer than", "not less than", "a minimum of"],
-    "at_most": [
-        "up to",
-        "at most",
-        "no more than",
-        "as many as",
-        "as much as",
-        "as high as",
-        "within",
-        "a maximum of",
-        "as big as",
-        "as large as",
-    ],
-}
-ZH_QUALIFIERS = {
-    "approximately": ["大约", "大概", "约合", "约为", "约", "将近", "接近", "近", "差不多", "估计"],
-    "more_than": ["超过", "逾", "超", "突破", "破", "多于", "高于", "大于"],
-    "less_than": ["不到", "不足", "少于", "低于", "小于", "未满", "未达"],
-    "at_least": ["至少", "不少于", "不低于"],
-    "at_most": ["最多", "多达", "不超过", "至多", "最高"],
-}
-SUFFIX_QUALIFIERS = {
-    "or more": "at_least",
-    "or so": "approximately",
-    "plus": "at_least",
-    "+": "at_least",
-    "左右": "approximately",
-    "上下": "approximately",
-    "及以上": "at_least",
-    "以上": "at_least",
-    "以下": "at_most",
-    "之多": "at_most",
-    "以内": "at_most",
-    "内": "at_most",
-}
-#: Verbs of change before a figure (同比增长17%): read before a percentage only, where the
-#: figure is the size of the change; listed among the fillers, as they leave the value as it is.
-_ZH_CHANGE_STEMS = (
-    *("增长", "下降", "上升", "下跌", "上涨", "减少", "增加", "提升", "提高", "降低"),
-    *("成长", "衰退", "增幅", "涨幅", "跌幅", "降幅", "增速", "增长率", "增率", "减幅"),
-    *("收窄", "缩窄", "缩短", "缩小", "扩大", "下滑", "回落", "攀升", "飙升", "大增", "大涨"),
-    *("大跌", "暴涨", "激增", "骤降", "猛增", "大升", "急升"),
-)
-ZH_CHANGE_VERBS = [
-    f"{when}{verb}{le}"
-    for when in ("", "同比", "环比", "按年", "按季", "按月", "年", "季", "月")
-    for verb in (*_ZH_CHANGE_STEMS, "增", "减", "升", "跌", "涨", "降", "少")
-    for le in ("", "了")
-]
-#: Words that add nothing to a figure ("only", "a total of", 仅有, 共计, 排名).
-FILLERS = [
-    "just",
-    "only",
-    "a staggering",
-    "a whopping",
-    "a total of",
-    "total of",
-    "a record",
-    "another",
-    "an additional",
-    "the",
-    "past",
-    "last",
-    "next",
-    "ranked",
-    "ranks",
-    "ranking",
-    "came in",
-    "注:",
-    "注:",
-    "当前",
-    "目前",
-    "现",
-    "过去",
-    "未来",
-    "连续",
-    "为期",
-    "全球",
-    "世界",
-    "全国",
-    "占其",
-    "均",
-    "占比",
-    "比重",
-    "市占率",
-    "市场占有率",
-    "市场份额",
-    "份额",
-    "渗透率",
-    "比例",
-    "占",
-    "高达了有",
-    "高达",
-    "仅有",
-    "只有",
-    "仅",
-    "只",
-    "共有",
-    "共计",
-    "共",
-    "总共",
-    "总计",
-    "合计",
-    "累计",
-    "达到",
-    "达",
-    "有",
-    "为",
-    "是",
-    "整整的",
-    "整整",
-    "排名",
-    "位居",
-    "位列",
-    "居",
-    *ZH_CHANGE_VERBS,
-    # what the figure measures, named before it (估值40亿美元, 营收1845亿元)
-    *("估值", "市值", "营收", "总营收", "收入", "总收入", "营业收入", "营业额"),
-    *("净利润", "净利", "纯利", "毛利", "融资额", "融资", "投资额", "总额", "金额", "规模"),
-]
-
-# Currencies: a phrase before or after the number. An unknown currency is a phrase
-# tagged with "?": it is refused by name rather than read as something else.
-CURRENCY_PREFIX = [
-    ("us$", "USD"),
-    ("u.s.$", "USD"),
-    ("usd", "USD"),
-    ("$", "USD"),
-    ("rmb", "CNY"),
-    ("cny", "CNY"),
-    ("¥", "CNY"),
-    ("人民币", "CNY"),
-    ("hk$", "HKD"),
-    ("hkd", "HKD"),
-    ("港币", "HKD"),
-    ("港元", "HKD"),
-    ("€", "EUR"),
-    ("eur", "EUR"),
-    ("£", "GBP"),
-    ("gbp", "GBP"),
-    ("jpy", "JPY"),
-    # New Taiwan dollars: 新台幣, 新臺幣, 台幣, 臺幣 fold to 新台币 and 台币
-    ("nt$", "TWD"),
-    ("ntd", "TWD"),
-    ("twd", "TWD"),
-    ("新台币", "TWD"),
-    ("台币", "TWD"),
-    ("a$", "?"),
-    ("au$", "?"),
-    ("c$", "?"),
-    ("ca$", "?"),
-    ("s$", "?"),
-    ("r$", "?"),
-    ("₹", "?"),
-    ("₩", "?"),
-    ("₽", "?"),
-    ("inr", "?"),
-    ("krw", "?"),
-]
-CURRENCY_SUFFIX = [
-    ("us dollars", "USD"),
-    ("u.s. dollars", "USD"),
-    ("us dollar", "USD"),
-    ("u.s. dollar", "USD"),
-    ("dollars", "USD"),
-    ("dollar", "USD"),
-    ("usd", "USD"),
-    ("美元", "USD"),
-    ("美金", "USD"),
-    ("元人民币", "CNY"),
-    ("yuan", "CNY"),
-    ("renminbi", "CNY"),
-    ("rmb", "CNY"),
-    ("cny", "CNY"),
-    ("人民币", "CNY"),
-    ("元", "CNY"),
-    ("hong kong dollars", "HKD"),
-    ("hong kong dollar", "HKD"),
-    ("hk dollars", "HKD"),
-    ("hkd", "HKD"),
-    ("港元", "HKD"),
-    ("港币", "HKD"),
-    ("euros", "EUR"),
-    ("euro", "EUR"),
-    ("eur", "EUR"),
-    ("欧元", "EUR"),
-    ("pounds sterling", "GBP"),
-    ("pound sterling", "GBP"),
-    ("sterling", "GBP"),
-    ("gbp", "GBP"),
-    ("英镑", "GBP"),
-    ("yen", "JPY"),
-    ("jpy", "JPY"),
-    ("hk$", "HKD"),
-    ("us$", "USD"),
-    ("日元", "JPY"),
-    ("日圆", "JPY"),
-    ("円", "JPY"),
-    ("new taiwan dollars", "TWD"),
-    ("new taiwan dollar", "TWD"),
-    ("taiwan dollars", "TWD"),
-    ("taiwan dollar", "TWD"),
-    ("nt dollars", "TWD"),
-    ("ntd", "TWD"),
-    ("twd", "TWD"),
-    ("新台币元", "TWD"),
-    ("新台币", "TWD"),
-    ("台币", "TWD"),
-    # unknown currencies, named in the refusal
-    ("singapore dollars", "?"),
-    ("australian dollars", "?"),
-    ("canadian dollars", "?"),
-    ("new zealand dollars", "?"),
-    ("rupees", "?"),
-    ("rupee", "?"),
-    ("roubles", "?"),
-    ("rubles", "?"),
-    ("won", "?"),
-    ("baht", "?"),
-    ("pesos", "?"),
-    ("francs", "?"),
-    ("lira", "?"),
-    ("韩元", "?"),
-    ("韩币", "?"),
-    ("卢布", "?"),
-    ("卢比", "?"),
-    ("澳元", "?"),
-    ("加元", "?"),
-    ("新加坡元", "?"),
-    ("新币", "?"),
-    ("瑞郎", "?"),
-    ("泰铢", "?"),
-    ("比索", "?"),
-    ("里拉", "?"),
-    ("比特币", "?"),
-    ("rupiah", "?"),
-    ("ringgit", "?"),
-    ("dong", "?"),
-    ("dirhams", "?"),
-    ("dirham", "?"),
-    ("riyals", "?"),
-    ("riyal", "?"),
-    ("rials", "?"),
-    ("dinars", "?"),
-    ("dinar", "?"),
-    ("shekels", "?"),
-    ("naira", "?"),
-    ("rand", "?"),
-    ("kronor", "?"),
-    ("krona", "?"),
-    ("kroner", "?"),
-    ("krone", "?"),
-    ("zloty", "?"),
-    ("forint", "?"),
-    ("reais", "?"),
-    ("peso", "?"),
-    ("franc", "?"),
-    ("swiss francs", "?"),
-    ("bitcoins", "?"),
-    ("bitcoin", "?"),
-    ("btc", "?"),
-    ("ether", "?"),
-    ("usdt", "?"),
-]
-#: Notes in brackets after a figure that change nothing: "(下同)", the same below.
-BRACKET_NOTES = frozenset(["下同", "下同。", "同上"])
-#: After ¥ (yuan), these words make the amount yen instead.
-YEN_WORDS = ("yen", "jpy", "日元", "日圆", "円")
-
-EN_MAGNITUDES = {
-    "thousand": 10**3,
-    "k": 10**3,
-    "million": 10**6,
-    "mn": 10**6,
-    "mln": 10**6,
-    "m": 10**6,
-    "billion": 10**9,
-    "bn": 10**9,
-    "bln": 10**9,
-    "b": 10**9,
-    "trillion": 10**12,
-    "tn": 10**12,
-    "trn": 10**12,
-    "quadrillion": 10**15,
-    "hundred": 10**2,
-    "dozen": 12,
-    "lakh": 10**5,
-    "lakhs": 10**5,
-    "crore": 10**7,
-    "crores": 10**7,
-}
-#: Plural or slang magnitude words: vague, or not a magnitude the reader can apply.
-EN_VAGUE_MAGNITUDES = frozenset(
-    [
-        *("tens", "dozens", "hundreds", "thousands", "millions", "billions", "trillions"),
-        *("scores", "grand", "zillion", "zillions", "gazillion"),
-    ]
-)
-#: Roots of units of measure, alone or after an SI prefix (gigawatts, megapixels, nanometres).
-EN_UNIT_ROOTS = (
-    "metre|meter|gram|watt|byte|bit|hertz|second|pixel|joule|volt|litre|liter|flop|"
-    "watt-hour|watthour|ton|tonne|amp|ampere|calorie|bps"
-)
-EN_SI_PREFIXES = "kilo|mega|giga|tera|peta|exa|nano|micro|milli|centi"
+#: Most words of a noun phrase after a count ("ten new artificial intelligence unicorn startups").
+EN_NOUN_WORDS = 5
 #: Abbreviated units after an SI prefix letter (EB, PFLOPS, GW, TWh, Gbps, TOPS).
 EN_UNIT_ABBREVIATIONS = (
     r"[kmgtpezy]i?(?:b|bit|bits|bps|byte|bytes|flops|ops|w|wh|hz)|flops|tops|iops"
 )
-DURATIONS = {
-    "seconds": "second",
-    "second": "second",
-    "secs": "second",
-    "sec": "second",
-    "minutes": "minute",
-    "minute": "minute",
-    "mins": "minute",
-    "min": "minute",
-    "hours": "hour",
-    "hour": "hour",
-    "hrs": "hour",
-    "hr": "hour",
-    "days": "day",
-    "day": "day",
-    "weeks": "week",
-    "week": "week",
-    "months": "month",
-    "month": "month",
-    "years": "year",
-    "year": "year",
-    "yrs": "year",
-    "秒": "second",
-    "秒钟": "second",
-    "分钟": "minute",
-    "小时": "hour",
-    "个小时": "hour",
-    "个钟头": "hour",
-    "天": "day",
-    "日": "day",
-    "周": "week",
-    "个星期": "week",
-    "星期": "week",
-    "个月": "month",
-    "年": "year",
-    "岁": "year",
-}
+
+# The names read from lexicon.json on first use (see __getattr__ below).
+
+#: Traditional characters folded to simplified ones before reading (one for one).
+TRADITIONAL: dict[int, int]
+#: Quotation marks dropped before reading ("“超过”45 亿美元").
+QUOTES: str
+EN_QUALIFIERS: dict[str, list[str]]
+ZH_QUALIFIERS: dict[str, list[str]]
+SUFFIX_QUALIFIERS: dict[str, str]
+#: Verbs of change before a figure (同比增长17%): read before a percentage only, where the
+#: figure is the size of the change; listed among the fillers, as they leave the value as it is.
+ZH_CHANGE_VERBS: list[str]
+#: Words that add nothing to a figure ("only", "a total of", 仅有, 共计, 排名), the verbs of
+#: change, and what the figure measures, named before it (估值40亿美元, 营收1845亿元).
+FILLERS: list[str]
+#: Currencies: a phrase before or after the number. An unknown currency is a phrase
+#: tagged with "?": it is refused by name rather than read as something else.
+CURRENCY_PREFIX: list[tuple[str, str]]
+CURRENCY_SUFFIX: list[tuple[str, str]]
+#: Notes in brackets after a figure that change nothing: "(下同)", the same below.
+BRACKET_NOTES: frozenset[str]
+#: After ¥ (yuan), these words make the amount yen instead.
+YEN_WORDS: tuple[str, ...]
+EN_MAGNITUDES: dict[str, int]
+#: Plural or slang magnitude words: vague, or not a magnitude the reader can apply.
+EN_VAGUE_MAGNITUDES: frozenset[str]
+#: Roots of units of measure, alone or after an SI prefix (gigawatts, megapixels, nanometres),
+#: as a regular-expression alternation.
+EN_UNIT_ROOTS: str
+EN_SI_PREFIXES: str
+DURATIONS: dict[str, str]
 #: Nouns of change after a figure ("a 26% drop", "15 per cent jump"): the figure is its size.
-EN_CHANGE_NOUNS = (
-    "increase",
-    "decrease",
-    "rise",
-    "fall",
-    "drop",
-    "decline",
-    "jump",
-    "gain",
-    "growth",
-    "surge",
-    "slump",
-    "plunge",
-    "dip",
-    "climb",
-    "reduction",
-    "cut",
-)
+EN_CHANGE_NOUNS: tuple[str, ...]
 #: Periods in hyphenated English durations after an article ("a five-year lock-up").
-EN_PERIODS = "second|minute|hour|day|week|month|year|decade"
+EN_PERIODS: str
 #: Adverbs of rate that end a figure ("5% annually"); as adjectives (daily users) they are nouns.
-EN_RATE_ADVERBS = frozenset(["annually", "yearly", "monthly", "weekly", "daily", "hourly"])
-#: Most words of a noun phrase after a count ("ten new artificial intelligence unicorn startups").
-EN_NOUN_WORDS = 5
+EN_RATE_ADVERBS: frozenset[str]
 #: English nouns that may follow a count without changing its unit.
-COUNT_NOUNS = frozenset(
-    [
-        "people",
-        "persons",
-        "person",
-        "users",
-        "user",
-        "accounts",
-        "account",
-        "researchers",
-        "researcher",
-        "scientists",
-        "scientist",
-        "engineers",
-        "engineer",
-        "employees",
-        "employee",
-        "staff",
-        "workers",
-        "worker",
-        "cameras",
-        "camera",
-        "citizens",
-        "residents",
-        "students",
-        "student",
-        "graduates",
-        "startups",
-        "start-ups",
-        "startup",
-        "companies",
-        "company",
-        "firms",
-        "firm",
-        "papers",
-        "paper",
-        "chips",
-        "devices",
-        "device",
-        "phd",
-        "phds",
-        "patents",
-        "patent",
-        "projects",
-        "project",
-        "investors",
-        "investments",
-        "deals",
-        "deal",
-        "universities",
-        "schools",
-        "institutions",
-        "programs",
-        "programmes",
-        "members",
-        "subscribers",
-        "customers",
-        "visitors",
-        "members",
-        "cities",
-        "city",
-        "provinces",
-        "countries",
-        "parks",
-        "enterprises",
-        "businesses",
-        "jobs",
-        "positions",
-        "talents",
-        "experts",
-        "professionals",
-        "specialists",
-        "teams",
-        "units",
-        "sites",
-        "stores",
-        "shops",
-        "apps",
-        "products",
-        "models",
-        "servers",
-        "rounds",
-        "shares",
-        "times",
-    ]
-)
+COUNT_NOUNS: frozenset[str]
 #: English words after a count that are units of measure or relations: never a noun.
-EN_NOT_NOUNS = frozenset(
-    [
-        "kg",
-        "kgs",
-        "km",
-        "kms",
-        "g",
-        "gram",
-        "grams",
-        "kilogram",
-        "kilograms",
-        "kilo",
-        "kilos",
-        "ton",
-        "tons",
-        "tonne",
-        "tonnes",
-        "t",
-        "lb",
-        "lbs",
-        "pound",
-        "pounds",
-        "ounce",
-        "ounces",
-        "oz",
-        "mile",
-        "miles",
-        "metre",
-        "metres",
-        "meter",
-        "meters",
-        "kilometre",
-        "kilometres",
-        "kilometer",
-        "kilometers",
-        "cm",
-        "mm",
-        "inch",
-        "inches",
-        "foot",
-        "feet",
-        "ft",
-        "yard",
-        "yards",
-        "acre",
-        "acres",
-        "hectare",
-        "hectares",
-        "ha",
-        "square",
-        "sq",
-        "cubic",
-        "litre",
-        "litres",
-        "liter",
-        "liters",
-        "gallon",
-        "gallons",
-        "barrel",
-        "barrels",
-        "degree",
-        "degrees",
-        "watt",
-        "watts",
-        "kw",
-        "mw",
-        "gw",
-        "kwh",
-        "mwh",
-        "gwh",
-        "twh",
-        "w",
-        "v",
-        "volt",
-        "volts",
-        "gb",
-        "tb",
-        "mb",
-        "kb",
-        "pb",
-        "byte",
-        "bytes",
-        "bit",
-        "bits",
-        "hz",
-        "khz",
-        "mhz",
-        "ghz",
-        "flops",
-        "petaflops",
-        "exaflops",
-        "teraflops",
-        "per",
-        "each",
-        "a",
-        "an",
-        "for",
-        "every",
-        "in",
-        "of",
-        "old",
-        "more",
-        "less",
-        "than",
-        "to",
-        "and",
-        "or",
-        "points",
-        "point",
-        "basis",
-        "bps",
-        "percent",
-        "times",
-        "fold",
-        "x",
-        "yuan",
-        "dollars",
-        "euros",
-        "yen",
-        "won",
-        "decades",
-        "decade",
-        "centuries",
-        "century",
-        "quarters",
-        "quarter",
-        "nm",
-        "um",
-        "μm",
-        "micron",
-        "microns",
-        "mbps",
-        "gbps",
-        "kbps",
-        "tbps",
-        "fps",
-        "dpi",
-        "ppi",
-        "mah",
-        "wh",
-        "mph",
-        "kph",
-        "am",
-        "pm",
-        "cents",
-        "cent",
-        "pence",
-        "penny",
-        "pennies",
-        "fen",
-        "jiao",
-        "bucks",
-        "buck",
-        "quid",
-        "th",
-        "st",
-        "nd",
-        "rd",
-        "half",
-        "halves",
-        "s",
-    ]
-)
+EN_NOT_NOUNS: frozenset[str]
 #: Last characters of Chinese units of measure (平方米, 千克, 公里, 毫升, 千瓦时) and of
 #: currencies not held (越南盾, 泰铢, 法郎, 卢比, 比索, 第纳尔, 大洋, 美刀).
-ZH_UNIT_ENDINGS = frozenset("米克吨升里斤亩尺寸伏瓦度顷秒时焦帕赫" + "盾铢郎比索尔洋刀")
+ZH_UNIT_ENDINGS: frozenset[str]
 #: First characters of Chinese units of measure (平方公里, 立方米).
-ZH_UNIT_PREFIXES = ("平方", "立方", "摄氏", "华氏", "毫")
+ZH_UNIT_PREFIXES: tuple[str, ...]
 #: Chinese units of measure named in full (100平 is square metres; 字节 bytes; 马力 horsepower).
-ZH_UNIT_WORDS = ("平", "字节", "比特", "马力", "千瓦", "兆瓦")
+ZH_UNIT_WORDS: tuple[str, ...]
 #: Characters after a number that are units, not measure words: refused by name.
-ZH_NOT_MEASURE = frozenset(
-    "号点分时米克吨升里斤亩尺寸折级码伏瓦度角毛块钱季期届版代楼层圈阶年月日周天岁秒元镑币内前后"
-)
-
-EN_UNITS_WORDS = {
-    "zero": 0,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "thirteen": 13,
-    "fourteen": 14,
-    "fifteen": 15,
-    "sixteen": 16,
-    "seventeen": 17,
-    "eighteen": 18,
-    "nineteen": 19,
-}
-EN_TENS_WORDS = {
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
-    "sixty": 60,
-    "seventy": 70,
-    "eighty": 80,
-    "ninety": 90,
-}
-EN_FRACTIONS = {
-    "half": 2,
-    "halves": 2,
-    "third": 3,
-    "thirds": 3,
-    "quarter": 4,
-    "quarters": 4,
-    "fourth": 4,
-    "fourths": 4,
-    "fifth": 5,
-    "fifths": 5,
-    "sixth": 6,
-    "sixths": 6,
-    "seventh": 7,
-    "sevenths": 7,
-    "eighth": 8,
-    "eighths": 8,
-    "ninth": 9,
-    "ninths": 9,
-    "tenth": 10,
-    "tenths": 10,
-}
-EN_ORDINALS = {
-    "first": 1,
-    "second": 2,
-    "third": 3,
-    "fourth": 4,
-    "fifth": 5,
-    "sixth": 6,
-    "seventh": 7,
-    "eighth": 8,
-    "ninth": 9,
-    "tenth": 10,
-    "eleventh": 11,
-    "twelfth": 12,
-    "thirteenth": 13,
-    "fourteenth": 14,
-    "fifteenth": 15,
-    "twentieth": 20,
-}
+ZH_NOT_MEASURE: frozenset[str]
+EN_UNITS_WORDS: dict[str, int]
+EN_TENS_WORDS: dict[str, int]
+EN_FRACTIONS: dict[str, int]
+EN_ORDINALS: dict[str, int]
 #: Words for a multiple: "doubled", "more than triple".
-EN_MULTIPLES = {
-    "twice": 2,
-    "double": 2,
-    "doubled": 2,
-    "doubling": 2,
-    "triple": 3,
-    "tripled": 3,
-    "tripling": 3,
-    "treble": 3,
-    "trebled": 3,
-    "quadruple": 4,
-    "quadrupled": 4,
-    "quadrupling": 4,
-    "翻番": 2,
-    "翻一番": 2,
-    "翻了一番": 2,
-    "翻两番": 4,
-    "翻了两番": 4,
-}
-
-ZH_DIGITS = {
-    "零": 0,
-    "〇": 0,
-    "一": 1,
-    "壹": 1,
-    "二": 2,
-    "贰": 2,
-    "两": 2,
-    "三": 3,
-    "叁": 3,
-    "四": 4,
-    "肆": 4,
-    "五": 5,
-    "伍": 5,
-    "六": 6,
-    "陆": 6,
-    "七": 7,
-    "柒": 7,
-    "八": 8,
-    "捌": 8,
-    "九": 9,
-    "玖": 9,
-}
-ZH_SMALL = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
+EN_MULTIPLES: dict[str, int]
+ZH_DIGITS: dict[str, int]
+ZH_SMALL: dict[str, int]
 #: 兆 is 10^12 as Taiwan and Hong Kong write it (before a unit of measure it is "mega").
-ZH_LARGE = {"万": 10**4, "亿": 10**8, "兆": 10**12}
+ZH_LARGE: dict[str, int]
 #: After 兆 these make it the SI prefix mega (兆瓦, 兆字节): refused.
-ZH_MEGA_UNITS = frozenset("瓦字赫比帕欧焦位")
-ZH_VAGUE = "几"
-ZH_CHARS = "".join([*ZH_DIGITS, *ZH_SMALL, *ZH_LARGE])
+ZH_MEGA_UNITS: frozenset[str]
+ZH_VAGUE: str
+#: Every character of a Chinese numeral: digits, small and large places.
+ZH_CHARS: str
+
+#: Names read from the data as they are (JSON objects and strings).
+_AS_IS = (
+    *("QUOTES", "EN_QUALIFIERS", "ZH_QUALIFIERS", "SUFFIX_QUALIFIERS", "EN_MAGNITUDES"),
+    *("DURATIONS", "EN_UNITS_WORDS", "EN_TENS_WORDS", "EN_FRACTIONS", "EN_ORDINALS"),
+    *("EN_MULTIPLES", "ZH_DIGITS", "ZH_SMALL", "ZH_LARGE", "ZH_VAGUE"),
+)
+_SETS = (
+    *("BRACKET_NOTES", "EN_VAGUE_MAGNITUDES", "EN_RATE_ADVERBS", "COUNT_NOUNS"),
+    *("EN_NOT_NOUNS", "ZH_UNIT_ENDINGS", "ZH_NOT_MEASURE", "ZH_MEGA_UNITS"),
+)
+_TUPLES = ("YEN_WORDS", "EN_CHANGE_NOUNS", "ZH_UNIT_PREFIXES", "ZH_UNIT_WORDS")
+_ALTERNATIONS = ("EN_UNIT_ROOTS", "EN_SI_PREFIXES", "EN_PERIODS")
+
+
+@cache
+def _data() -> dict[str, Any]:
+    """lexicon.json, read once."""
+    path = Path(__file__).with_name("lexicon.json")
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+@cache
+def words() -> dict[str, object]:
+    """Every name of the lexicon read from its data, built once: name -> value."""
+    data = _data()
+    out: dict[str, object] = {name: data[name] for name in _AS_IS}
+    out.update({name: frozenset(data[name]) for name in _SETS})
+    out.update({name: tuple(data[name]) for name in _TUPLES})
+    out.update({name: "|".join(data[name]) for name in _ALTERNATIONS})
+    pairs = data["TRADITIONAL_PAIRS"]
+    out["TRADITIONAL"] = str.maketrans("".join(p[0] for p in pairs), "".join(p[1] for p in pairs))
+    verbs = [
+        f"{when}{verb}{le}"
+        for when in data["ZH_CHANGE_WHEN"]
+        for verb in (*data["ZH_CHANGE_STEMS"], *data["ZH_CHANGE_SHORT"])
+        for le in data["ZH_CHANGE_LE"]
+    ]
+    out["ZH_CHANGE_VERBS"] = verbs
+    out["FILLERS"] = [*data["FILLERS"], *verbs, *data["FILLERS_MEASURED"]]
+    for name in ("CURRENCY_PREFIX", "CURRENCY_SUFFIX"):
+        out[name] = [(phrase, unit) for phrase, unit in data[name]]
+    out["ZH_CHARS"] = "".join([*data["ZH_DIGITS"], *data["ZH_SMALL"], *data["ZH_LARGE"]])
+    return out
+
+
+def __getattr__(name: str) -> object:
+    """A name of the lexicon: the data is read on the first one asked for, then kept here."""
+    found = words()
+    if name not in found:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals().update(found)
+    return found[name]
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *words()})
