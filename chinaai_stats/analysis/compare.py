@@ -160,26 +160,52 @@ def compare(
     >>> per100["warnings"].iloc[0]
     'accounts, not people: one person may hold several accounts'
     """
+    _check_currency(currency)
+    df = _select(facts(), entities, indicator, table, include_forecasts)
+    dims = _one_dimension(df)
+    df, unit_aligned, extra = _aligned(df.reset_index(drop=True), dims, currency, per, population)
+    df["unit_aligned"] = unit_aligned
+    df["ratio_to_first"] = _ratio_to_first(df["value_aligned"])
+    df["warnings"] = _warnings(df, extra)
+    return df[_columns(per)].astype({"warnings": "string", "unit_aligned": "string"})
+
+
+def _check_currency(currency: str) -> None:
+    """Refuse a currency the exchange-rate table does not hold."""
     from ..tables.currency import CURRENCIES
 
     if currency not in CURRENCIES:
         raise UnitError(f"currency {currency!r} is not one of {', '.join(CURRENCIES)}")
-    df = _select(facts(), entities, indicator, table, include_forecasts)
+
+
+def _one_dimension(df: pd.DataFrame) -> list[str]:
+    """The dimensions of the selected figures: at most one, or a ``UnitError``."""
     dims = sorted(set(df["dimension"].dropna()))
     if len(dims) > 1:
         raise UnitError(
             f"cannot compare figures of different dimensions ({', '.join(dims)}): "
             "pick one indicator, or indicators of one dimension"
         )
-    df, unit_aligned, extra = _aligned(df.reset_index(drop=True), dims, currency, per, population)
-    df["unit_aligned"] = unit_aligned
+    return dims
+
+
+def _ratio_to_first(aligned: pd.Series) -> pd.Series | float:
+    """Each aligned value over the first one (NaN throughout when the first is zero)."""
+    base = aligned.iloc[0]
+    return aligned / base if base else math.nan
+
+
+def _warnings(df: pd.DataFrame, extra: list[list[str]]) -> list[str]:
+    """Each row's warnings ("; "-separated): its alignment notes, then those against the first."""
     first = next(df.itertuples())
-    base = df["value_aligned"].iloc[0]
-    df["ratio_to_first"] = df["value_aligned"] / base if base else math.nan
-    df["warnings"] = [
+    return [
         "; ".join(dict.fromkeys([*more, *row_warnings(row, first)]))
         for row, more in zip(df.itertuples(), extra, strict=True)
     ]
+
+
+def _columns(per: str | int | None) -> list[str]:
+    """The columns :func:`compare` returns, with the denominator's beside the ratio when ``per``."""
     cols = [
         "entity",
         "indicator",
@@ -199,7 +225,7 @@ def compare(
         cols[cols.index("ratio_to_first") + 1 : cols.index("ratio_to_first") + 1] = list(
             percapita.COLUMNS
         )
-    return df[cols].astype({"warnings": "string", "unit_aligned": "string"})
+    return cols
 
 
 def _aligned(

@@ -112,86 +112,7 @@ def derived() -> pd.DataFrame:
     0.4
     """
     df = facts()
-    out: list[dict[str, Any]] = []
-
-    def add(
-        key: str,
-        label: str,
-        value: float,
-        unit: str,
-        formula: str,
-        rows: list[Any],
-        notes: list[str],
-        **extra: Any,
-    ) -> None:
-        for r in rows:
-            q = QUALIFIER_WARNINGS.get(r.qualifier)
-            if q:
-                notes.append(f"{r.id} is {q}")
-            if pd.isna(r.primary_source) or not str(r.primary_source):
-                notes.append(f"{r.id} names no primary source")
-        dates = sorted({r.as_of for r in rows if isinstance(r.as_of, str)})
-        if any(not isinstance(r.as_of, str) for r in rows):
-            notes.append("some inputs are undated")
-        out.append(
-            {
-                "id": key,
-                "label": label,
-                "value": value,
-                "unit": unit,
-                "formula": formula,
-                "inputs": ", ".join(r.id for r in rows),
-                "as_of": ", ".join(dates),
-                "warnings": "; ".join(dict.fromkeys(notes)),
-                **extra,
-            }
-        )
-
-    # counts per person, on the World Bank population of the figure's year
-    row: Any  # rows of the facts table (pandas-stubs types every cell as any scalar)
-    conv: Any
-    for key, label, indicator, whose, per, unit, notes in PER_PERSON:
-        for row in df[df["indicator"] == indicator].itertuples():
-            country = whose or row.entity
-            got = percapita.per_person(row, country, per, df)
-            pop = got["population"]
-            add(
-                f"{key}_{row.id}",
-                f"{label}, {row.entity}",
-                got["value"],
-                unit,
-                f"{row.id}.value / {pop.basis or 'population of the year'} * {per}",
-                [row],
-                [*notes, *got["notes"]],
-                **{c: got[c] for c in percapita.COLUMNS},
-            )
-    # yuan investments in dollars at the rate of their date
-    from ..tables.currency import add_currency
-
-    inv = df[df["table"] == "investments"]
-    usd = add_currency(inv.assign(unit=inv["unit"].astype("string")), "USD", "annual")
-    for row, conv in zip(inv.itertuples(), usd.itertuples(), strict=True):
-        if row.unit != "CNY":
-            continue
-        notes = [conv.fx_basis]
-        if not math.isnan(row.stated_usd):
-            notes.append(f"the source's own conversion is {row.stated_usd:,.0f} USD")
-        add(
-            f"usd_{row.id}",
-            f"{row.entity} {row.indicator.replace('_', ' ')} in US dollars",
-            conv.value_usd,
-            "USD",
-            f"{row.id}.value / CNY-per-USD rate",
-            [row],
-            notes,
-        )
-    # ratios of one row to another
-    for key, label, top, bottom, unit, notes in RATIOS:
-        a, b = _pick(df, top), _pick(df, bottom)
-        notes = list(notes)
-        if unit == "share" and b.qualifier in ("more_than", "at_least"):
-            notes.append("the denominator is a lower bound, so this share is an upper bound")
-        add(key, label, a.value / b.value, unit, f"{a.id}.value / {b.id}.value", [a, b], notes)
+    out = [*_per_person(df), *_in_dollars(df), *_ratios(df)]
     cols = ["id", "label", "value", "unit", "formula", "inputs", "as_of", "warnings"]
     text = {"denominator_basis", "source_denominator_id"}
     return pd.DataFrame(out, columns=[*cols, *percapita.COLUMNS]).astype(
@@ -201,3 +122,102 @@ def derived() -> pd.DataFrame:
             **{c: "string" if c in text else "float64" for c in percapita.COLUMNS},
         }
     )
+
+
+def _entry(
+    key: str,
+    label: str,
+    value: float,
+    unit: str,
+    formula: str,
+    rows: list[Any],
+    notes: list[str],
+    **extra: Any,
+) -> dict[str, Any]:
+    """One derived indicator, with its inputs' dates and the warnings they call for."""
+    for r in rows:
+        q = QUALIFIER_WARNINGS.get(r.qualifier)
+        if q:
+            notes.append(f"{r.id} is {q}")
+        if pd.isna(r.primary_source) or not str(r.primary_source):
+            notes.append(f"{r.id} names no primary source")
+    dates = sorted({r.as_of for r in rows if isinstance(r.as_of, str)})
+    if any(not isinstance(r.as_of, str) for r in rows):
+        notes.append("some inputs are undated")
+    return {
+        "id": key,
+        "label": label,
+        "value": value,
+        "unit": unit,
+        "formula": formula,
+        "inputs": ", ".join(r.id for r in rows),
+        "as_of": ", ".join(dates),
+        "warnings": "; ".join(dict.fromkeys(notes)),
+        **extra,
+    }
+
+
+def _per_person(df: pd.DataFrame) -> list[dict[str, Any]]:
+    """Counts per person, on the World Bank population of the figure's year."""
+    out = []
+    row: Any  # rows of the facts table (pandas-stubs types every cell as any scalar)
+    for key, label, indicator, whose, per, unit, notes in PER_PERSON:
+        for row in df[df["indicator"] == indicator].itertuples():
+            country = whose or row.entity
+            got = percapita.per_person(row, country, per, df)
+            pop = got["population"]
+            out.append(
+                _entry(
+                    f"{key}_{row.id}",
+                    f"{label}, {row.entity}",
+                    got["value"],
+                    unit,
+                    f"{row.id}.value / {pop.basis or 'population of the year'} * {per}",
+                    [row],
+                    [*notes, *got["notes"]],
+                    **{c: got[c] for c in percapita.COLUMNS},
+                )
+            )
+    return out
+
+
+def _in_dollars(df: pd.DataFrame) -> list[dict[str, Any]]:
+    """Yuan investments in dollars at the rate of their date."""
+    from ..tables.currency import add_currency
+
+    inv = df[df["table"] == "investments"]
+    usd = add_currency(inv.assign(unit=inv["unit"].astype("string")), "USD", "annual")
+    out = []
+    row: Any
+    conv: Any
+    for row, conv in zip(inv.itertuples(), usd.itertuples(), strict=True):
+        if row.unit != "CNY":
+            continue
+        notes = [conv.fx_basis]
+        if not math.isnan(row.stated_usd):
+            notes.append(f"the source's own conversion is {row.stated_usd:,.0f} USD")
+        out.append(
+            _entry(
+                f"usd_{row.id}",
+                f"{row.entity} {row.indicator.replace('_', ' ')} in US dollars",
+                conv.value_usd,
+                "USD",
+                f"{row.id}.value / CNY-per-USD rate",
+                [row],
+                notes,
+            )
+        )
+    return out
+
+
+def _ratios(df: pd.DataFrame) -> list[dict[str, Any]]:
+    """Ratios of one row to another (:data:`RATIOS`)."""
+    out = []
+    for key, label, top, bottom, unit, notes in RATIOS:
+        a, b = _pick(df, top), _pick(df, bottom)
+        notes = list(notes)
+        if unit == "share" and b.qualifier in ("more_than", "at_least"):
+            notes.append("the denominator is a lower bound, so this share is an upper bound")
+        ratio = a.value / b.value
+        out.append(_entry(key, label, ratio, unit, f"{a.id}.value / {b.id}.value", [a, b], notes))
+    return out

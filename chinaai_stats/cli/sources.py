@@ -29,6 +29,12 @@ def register(sub: Any) -> None:
     src.add_argument("--format", choices=["table", "csv", "json"], default="table")
     src.add_argument("--wide", action="store_true", help="print every cell in full")
     actions = src.add_subparsers(dest="sources_command", metavar="ACTION")
+    _add_command(actions)
+    _check_command(actions)
+
+
+def _add_command(actions: Any) -> None:
+    """Add ``sources add``: a text file and its registry metadata."""
     add = actions.add_parser(
         "add",
         help="register a source text in a clone's registry (metadata and sha256)",
@@ -49,6 +55,11 @@ def register(sub: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add.set_defaults(func=_cmd_add)
+    _metadata_options(add)
+
+
+def _metadata_options(add: argparse.ArgumentParser) -> None:
+    """Add the arguments of ``sources add``: the text, one option per registry column, the clone."""
     add.add_argument("text_file", metavar="TEXT_FILE", help="the source text figures are read from")
     add.add_argument("--id", required=True, help="new source id: lower-case letters, digits, -")
     add.add_argument(
@@ -79,6 +90,10 @@ def register(sub: Any) -> None:
     add.add_argument(
         "--datasets", help="the clone's datasets/ folder (default: found by walking up from here)"
     )
+
+
+def _check_command(actions: Any) -> None:
+    """Add ``sources check``: every row against the source texts."""
     chk = actions.add_parser(
         "check",
         help="check every row's value_text against its source text (never writes)",

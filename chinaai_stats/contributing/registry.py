@@ -170,20 +170,12 @@ def add_source(
     clone = catalog.clone_root(root)
     path = Path(text_file)
     sha = _text_sha256(path)
-    if (published is None) == (undated is None):
-        raise RegistryError(
-            "give exactly one of --published YYYY-MM-DD and --undated 'what the text implies'"
-        )
-    if undated is not None and not undated.strip():
-        raise RegistryError("--undated needs a note of what the text implies about its date")
     row = {
         "id": id,
         "title": title,
         "publisher": publisher or "",
         "author": author or "",
-        "published": str(published) if published is not None else "",
-        "date_note": date_note
-        or ("Dated in the text." if undated is None else f"Undated. {undated.strip()}"),
+        **_date_fields(published, undated, date_note),  # refuses both or neither
         "url": url or "",
         "pointer": pointer or url or "",
         "language": language,
@@ -192,14 +184,36 @@ def add_source(
         "sha256": sha,
         "caveats": caveats or "",
     }
+    row, schema = _checked(clone, path, row)
+    with journal.locked(clone.resolve(), "sources add"):
+        return _write(clone, catalog.registry_path(clone), row, schema)
+
+
+def _date_fields(
+    published: str | date | None, undated: str | None, date_note: str | None
+) -> dict[str, str]:
+    """The ``published`` and ``date_note`` columns, from exactly one of a date and a note."""
+    if (published is None) == (undated is None):
+        raise RegistryError(
+            "give exactly one of --published YYYY-MM-DD and --undated 'what the text implies'"
+        )
+    if undated is not None and not undated.strip():
+        raise RegistryError("--undated needs a note of what the text implies about its date")
+    return {
+        "published": str(published) if published is not None else "",
+        "date_note": date_note
+        or ("Dated in the text." if undated is None else f"Undated. {undated.strip()}"),
+    }
+
+
+def _checked(clone: Path, path: Path, row: dict[str, str]) -> tuple[dict[str, str], dict[str, Any]]:
+    """The row with its cells stripped, and the registry's schema it was checked against."""
     row = {k: v.strip() for k, v in row.items()}
     schema = package.read_json(clone / "schemas" / "sources.json")
     problems = check_row(row, schema)
     if problems:
         raise RegistryError(f"cannot register {path.name}: {'; '.join(problems)}")
-    reg_path = catalog.registry_path(clone)
-    with journal.locked(clone.resolve(), "sources add"):
-        return _write(clone, reg_path, row, schema)
+    return row, schema
 
 
 def _write(clone: Path, reg_path: Path, row: dict[str, str], schema: dict[str, Any]) -> Registered:

@@ -118,8 +118,13 @@ def add_currency(df: pd.DataFrame, currency: str = "USD", fx: str = "annual") ->
         An undated figure uses its source's publication date, and says so; a figure
         whose source is undated too is left unconverted, and says so.
     """
-    import pandas as pd
+    _check_options(df, currency, fx)
+    values, fx_rates, bases = _conversions(df, currency, fx)
+    return _with_columns(df, currency, fx, values, fx_rates, bases)
 
+
+def _check_options(df: pd.DataFrame, currency: str, fx: str) -> None:
+    """Refuse an unknown currency or method, or a table with no money figures."""
     if currency not in CURRENCIES:
         raise UnitError(f"currency {currency!r} is not one of {', '.join(CURRENCIES)}")
     if fx not in FX_METHODS:
@@ -130,6 +135,12 @@ def add_currency(df: pd.DataFrame, currency: str = "USD", fx: str = "annual") ->
             f"{df.attrs.get('name', 'this table')} holds no money figures; "
             "a currency conversion applies to tables with money values (e.g. investments)"
         )
+
+
+def _conversions(
+    df: pd.DataFrame, currency: str, fx: str
+) -> tuple[list[float], list[float], list[str]]:
+    """Each row's converted value, ``fx_rate`` and ``fx_basis``, in three lists."""
     rates = Rates()
     published = publication_dates()
     has_stated = "stated_usd" in df.columns
@@ -139,38 +150,57 @@ def add_currency(df: pd.DataFrame, currency: str = "USD", fx: str = "annual") ->
         unit, value = str(row.unit), float(row.value)
         row_id = str(row.id)
         if unit == currency:
-            values.append(value)
-            fx_rates.append(math.nan)
-            bases.append(f"stated in {currency}: no conversion")
-            continue
-        if unit not in CURRENCIES:
-            values.append(math.nan)
-            fx_rates.append(math.nan)
-            bases.append("not money")
-            continue
-        stated = float(df["stated_usd"].iloc[i]) if has_stated else math.nan
-        if fx == "stated" and currency == "USD" and not math.isnan(stated):
-            values.append(stated)
-            fx_rates.append(value / stated)
-            bases.append("the source's own conversion (stated_usd)")
-            continue
-        note = "" if fx != "stated" else " (fallback: no stated conversion)"
-        method = "annual" if fx == "stated" else fx
-        as_of = row.as_of if isinstance(row.as_of, str) else ""
-        if not as_of:
-            pub = published.get(str(row.source_id), "")
-            if not pub:
-                values.append(math.nan)
-                fx_rates.append(math.nan)
-                bases.append("not converted: neither the figure nor its source is dated")
-                continue
-            as_of = pub
-            note += " (fallback: figure undated, publication date used)"
-        freq, period = _period_for(as_of, method)
-        value, rate, basis = _convert(rates, value, unit, currency, (freq, period), row_id)
-        values.append(value)
-        fx_rates.append(rate)
-        bases.append(basis + note)
+            got = (value, math.nan, f"stated in {currency}: no conversion")
+        elif unit not in CURRENCIES:
+            got = (math.nan, math.nan, "not money")
+        else:
+            stated = float(df["stated_usd"].iloc[i]) if has_stated else math.nan
+            if fx == "stated" and currency == "USD" and not math.isnan(stated):
+                got = (stated, value / stated, "the source's own conversion (stated_usd)")
+            else:
+                got = _at_dated_rate(rates, published, row, (value, unit), currency, fx, row_id)
+        values.append(got[0])
+        fx_rates.append(got[1])
+        bases.append(got[2])
+    return values, fx_rates, bases
+
+
+def _at_dated_rate(
+    rates: Rates,
+    published: dict[str, str],
+    row: Any,
+    amount: tuple[float, str],
+    currency: str,
+    fx: str,
+    row_id: str,
+) -> tuple[float, float, str]:
+    """(value, fx_rate, basis) at the rate of the figure's date, else its source's."""
+    value, unit = amount
+    note = "" if fx != "stated" else " (fallback: no stated conversion)"
+    method = "annual" if fx == "stated" else fx
+    as_of = row.as_of if isinstance(row.as_of, str) else ""
+    if not as_of:
+        pub = published.get(str(row.source_id), "")
+        if not pub:
+            return math.nan, math.nan, "not converted: neither the figure nor its source is dated"
+        as_of = pub
+        note += " (fallback: figure undated, publication date used)"
+    freq, period = _period_for(as_of, method)
+    value, rate, basis = _convert(rates, value, unit, currency, (freq, period), row_id)
+    return value, rate, basis + note
+
+
+def _with_columns(
+    df: pd.DataFrame,
+    currency: str,
+    fx: str,
+    values: list[float],
+    fx_rates: list[float],
+    bases: list[str],
+) -> pd.DataFrame:
+    """A copy of ``df`` with the three columns inserted after ``unit`` and ``attrs["fx"]``."""
+    import pandas as pd
+
     out = df.copy()
     pos = cast(int, out.columns.get_loc("unit")) + 1  # column names are unique
     out.insert(
