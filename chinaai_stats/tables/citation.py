@@ -105,10 +105,10 @@ def cite(
     >>> import chinaai_stats as cs
     >>> print(cs.cite(style="apa"))
     chinaai-stats contributors. (2026). chinaai-stats: curated, source-cited statistics on
-    China's AI ecosystem (Version 0.2.0) [Data set]. chinaai-stats contributors.
+    China's AI ecosystem (Version 0.3.0) [Data set]. chinaai-stats contributors.
     >>> print(cs.cite("talent", accessed="2026-11-24").splitlines()[0])  # doctest: +ELLIPSIS
     chinaai-stats contributors (2026). ... AI talent (table talent) [Data set],
-    version 0.2.0, SHA-256 ...
+    version 0.3.0, SHA-256 ...
     """
     if style not in STYLES:
         raise ChinaAIStatsError(f"unknown citation style {style!r}; use one of {', '.join(STYLES)}")
