@@ -19,8 +19,9 @@ def expressions(n: int, seed: int = 7) -> list[str]:
         number = f"{rng.randrange(1, 1000)}" + (
             f".{rng.randrange(10)}" if rng.random() < 0.3 else ""
         )
-        if kind == 0:
-            out.append(rng.choice(quals[:6]) + number + rng.choice(mags))
+        if kind == 0:  # a bare count is whole: a decimal needs a magnitude after it
+            mag = rng.choice(mags)
+            out.append(rng.choice(quals[:6]) + (number if mag else number.split(".")[0]) + mag)
         elif kind == 1:
             out.append(rng.choice(quals[:6]) + rng.choice(money).format(number + rng.choice(mags)))
         elif kind == 2:

@@ -16,6 +16,7 @@ COLUMNS = [
 
 def write_talent(path: Path, n: int, bad_share: float = 0.0, seed: int = 1) -> set[int]:
     """Write n generated talent rows; return the lines of the rows made invalid."""
+    assert len(COLUMNS) == 17, "the generated rows follow the talent schema's columns"
     rng = random.Random(seed)
     texts = [(f"about {v}", v, "approximately") for v in range(1, 200)]
     texts += [(f"{v} million", v * 1_000_000, "exact") for v in range(1, 300)]
@@ -27,7 +28,7 @@ def write_talent(path: Path, n: int, bad_share: float = 0.0, seed: int = 1) -> s
             text, value, qual = texts[rng.randrange(len(texts))]
             row = [
                 f"tal-{i:07d}",
-                f"Lab {i}",
+                "Tencent AI Lab",  # an entity of the entities table
                 "organization",
                 "ai_lab_researchers",
                 str(value),
@@ -36,6 +37,8 @@ def write_talent(path: Path, n: int, bad_share: float = 0.0, seed: int = 1) -> s
                 text,
                 f"201{rng.randrange(8)}-{rng.randrange(1, 13):02d}",
                 "stated",
+                "measurement",
+                "",
                 "anant90-china-ai-dominance-2018",
                 f"p{rng.randrange(1, 40)}",
                 "",
@@ -66,7 +69,7 @@ def write_repeated_fact(path: Path, n: int) -> None:
             w.writerow(
                 [
                     f"tal-{i:07d}",
-                    "Example Lab",
+                    "Tencent AI Lab",
                     "organization",
                     "ai_lab_researchers",
                     "120",
@@ -75,6 +78,8 @@ def write_repeated_fact(path: Path, n: int) -> None:
                     "about 120",
                     "2018-06",
                     "stated",
+                    "measurement",
+                    "",
                     "anant90-china-ai-dominance-2018",
                     "p18",
                     "",
