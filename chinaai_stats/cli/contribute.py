@@ -26,7 +26,10 @@ def register(sub: Any) -> None:
     )
     val.set_defaults(func=_cmd_validate)
     val.add_argument(
-        "file", help="CSV file with the table's header (UTF-8); - reads standard input"
+        "file",
+        help="CSV file with the table's header (UTF-8); - reads standard input (a pipe that "
+        "sends nothing within 5 s is refused); a header of more than four times the "
+        "table's columns is refused unread",
     )
     val.add_argument("--table", required=True, help="the table the rows are for")
     val.add_argument(

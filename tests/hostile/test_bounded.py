@@ -75,3 +75,27 @@ def test_a_file_system_that_cannot_fsync_folders_is_no_error(data_copy, tmp_path
     r = _add_with_fsync_error(clone, new, code)
     assert r.returncode == 0, r.stderr
     assert "added 1 rows" in r.stdout
+
+
+@pytest.mark.parametrize(
+    ("columns", "refused"),
+    [
+        (1_048_000, True),  # the audit's 2.1 MB file: 8.3 GB of memory before
+        (17 * 4 + 1, True),  # just over four times talent's 17 columns
+        (17 * 4, False),  # a file may carry some columns of its own: reported, not refused
+    ],
+)
+def test_a_header_many_times_the_tables_width_is_refused_unread(
+    tmp_path: Path, columns: int, refused: bool
+) -> None:
+    from tests.conftest import run_cli
+    from tests.test_validation import COLUMNS
+
+    extra = [f"x{i}" if columns < 1000 else "" for i in range(columns - len(COLUMNS))]
+    path = tmp_path / "wide.csv"
+    path.write_text(",".join(COLUMNS + extra) + "\n" + ",".join(GOOD.values()) + "\n", "utf-8")
+    r = run_cli("validate", str(path), "--table", "talent")
+    if refused:
+        one_line_refusal(r, "wide.csv", f"{columns:,} columns", "more than the 68")
+    else:
+        assert r.returncode == 1 and "is not a column of talent" in r.stdout, r.stderr

@@ -206,11 +206,21 @@ def _header(layout: _Layout, src: _Input) -> list[str]:
 # ------------------------------------------------------------------ reading rows
 
 
-def read_file(data: str | os.PathLike[str]) -> Cells:
-    """Read a CSV file, pipe or ``-`` (stdin) into text cells; raise InputFileError if unusable."""
+def read_file(data: str | os.PathLike[str], max_columns: int | None = None) -> Cells:
+    """Read a CSV file, pipe or ``-`` (stdin) into text cells; raise InputFileError if unusable.
+
+    ``max_columns`` refuses a header with more columns than that before any row is parsed
+    (the work and memory of parsing grow with the header's width).
+    """
     src = open_input(data)
     layout = _scan(src)
     header = _header(layout, src)
+    if max_columns is not None and len(header) > max_columns:
+        raise InputFileError(
+            f"{src.name}: its header has {len(header):,} columns, more than the {max_columns} "
+            "a file of this table may have; give the table's own columns "
+            "(see: chinaai-stats template TABLE)"
+        )
     try:
         table, ragged_seen = _parse_rows(src, layout.body_start, header)
     except InputFileError as exc:  # Arrow checks UTF-8 as it reads; name the byte
