@@ -23,10 +23,19 @@ def cases(root) -> list[tuple[str, list[dict[str, str]], bool, str]]:
         ("reused id", [row(id=old["id"])], False, "id-exists"),
         ("same fact, new id", [{**old, "id": "tal-0900", "notes": "Again."}], True, "fact-exists"),
         ("new fact", [row(id="tal-0901")], True, ""),
-    ]
+        (  # the same figure as a forecast made that year: not the fact the table holds
+            "forecast",
+            [{**old, "id": "tal-0902", "kind": "forecast", "target_period": "2025",
+              "notes": "A forecast for 2025, not a count."}],
+            True,
+            "",
+        ),
+    ]  # fmt: skip
 
 
-@pytest.mark.parametrize("case", [0, 1, 2], ids=["reused-id", "same-fact", "new-fact"])
+@pytest.mark.parametrize(
+    "case", [0, 1, 2, 3], ids=["reused-id", "same-fact", "new-fact", "forecast-of-it"]
+)
 def test_validate_reports_what_add_does(data_copy, tmp_path, case: int) -> None:
     _, rows, ok, check = cases(data_copy)[case]
     path = write_rows(tmp_path / "new.csv", rows, COLUMNS)
@@ -38,6 +47,8 @@ def test_validate_reports_what_add_does(data_copy, tmp_path, case: int) -> None:
         assert hit.line == 2
         if check == "fact-exists":
             assert first_row(data_copy)["id"] in hit.message
+    else:
+        assert "fact-exists" not in set(problems["check"])
     r = run_cli("validate", str(path), "--table", "talent")
     assert r.returncode == (0 if ok else 1)
     try:

@@ -205,8 +205,8 @@ def _dataset_cells(ctx: Context, texts: pa.ChunkedArray) -> np.ndarray:
     n = len(texts)
     if "source_id" not in ctx.cells:
         return np.zeros(n, dtype=bool)
-    kinds = {r["id"]: r.get("kind", "") for r in catalog.registry_rows(ctx.root)}
-    datasets = sorted(k for k, v in kinds.items() if v == "dataset")
+    rows = catalog.registry_rows(ctx.root)
+    datasets = sorted(r["id"] for r in rows if r.get("kind") == "dataset")
     if not datasets:
         return np.zeros(n, dtype=bool)
     src = ctx.cells["source_id"]

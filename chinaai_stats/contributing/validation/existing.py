@@ -1,13 +1,15 @@
 """Checks of new rows against the rows a table already holds: what ``add`` refuses or flags.
 
 An id already used in the table is an error (ids are never reused). A row stating
-a fact the table already holds (same entity, indicator, as_of and value) is a
-warning naming the existing row's id.
+a fact the table already holds (same entity, indicator, as_of and value, and the same
+``target_period``: a forecast is not the count of the year it was made) is a warning
+naming the existing row's id.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -63,7 +65,12 @@ def _fact_exists(
     number = pc.match_substring_regex(old.column("value"), NUMBER)
     old_value = pc.cast(pc.if_else(number, old.column("value"), "nan"), pa.float64())
     known = pa.table(
-        {**{k: old.column(k) for k in FACT_COLUMNS}, "value": old_value, "existing": old["id"]}
+        {
+            **{k: old.column(k) for k in FACT_COLUMNS},
+            "value": old_value,
+            "existing": old["id"],
+            "old_aim": _aim(old.column_names, old.column, old.num_rows),
+        }
     )
     rows = np.flatnonzero(~np.isnan(value))
     take = pa.array(rows)
@@ -73,11 +80,13 @@ def _fact_exists(
             "value": pa.array(value[rows], pa.float64()),
             "position": take,
             "new_id": cells["id"].take(take),
+            "new_aim": _aim(list(cells), lambda k: cells[k], len(value)).take(take),
         }
     )
     hits = new.join(known, keys=[*FACT_COLUMNS, "value"], join_type="inner")
     # the same row again (same id) is an id-exists error already, not a second fact
     hits = hits.filter(pc.not_equal(hits["new_id"], hits["existing"]))
+    hits = hits.filter(pc.equal(hits["new_aim"], hits["old_aim"]))
     if not hits.num_rows:
         return
     # one existing id per new row: the lowest
@@ -99,3 +108,10 @@ def _fact_exists(
         "leave the row out, or say in notes how it differs from the existing row",
         kind="warning",
     )
+
+
+def _aim(names: list[str], column: Any, n: int) -> pa.ChunkedArray | pa.Array:
+    """The ``target_period`` cells ("" where empty or where the file has no such column)."""
+    if "target_period" not in names:
+        return pa.array([""] * n, pa.string())
+    return pc.fill_null(column("target_period"), "")
